@@ -1,0 +1,21 @@
+import { expect } from 'chai';
+
+describe('test infrastructure', () => {
+  it('serves the shared seed fixtures with cross-origin isolation', async () => {
+    const response = await fetch('/shared/fixtures/seed/anchors.json');
+    expect(response.status, 'shared fixtures expected beside the repository in ../shared').to.equal(200);
+    const table = (await response.json()) as { anchors: number[][] };
+    expect(table.anchors).to.have.length(896);
+    expect(globalThis.crossOriginIsolated).to.equal(true);
+  });
+});
+
+describe('asset serving', () => {
+  it('serves the model files and wasm binaries from our own origin', async () => {
+    for (const path of ['/models/face_detection_short_range.tflite', '/wasm/tfjs-backend-wasm-simd.wasm']) {
+      const response = await fetch(path);
+      expect(response.status, path).to.equal(200);
+      expect((await response.arrayBuffer()).byteLength, path).to.be.greaterThan(100_000);
+    }
+  });
+});

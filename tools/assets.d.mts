@@ -1,0 +1,1 @@
+export function assetFiles(): Record<string, string>;

@@ -1,0 +1,42 @@
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { devMiddleware } from './tools/dev-middleware.mjs';
+
+const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+// Headless Chromium as DEVELOPERS.md prescribes, with WebGL and WebGPU on the CPU through SwiftShader so
+// that every polyfill engine (wasm, cpu, webgl, webgpu) runs here. The WebNN feature flag exposes
+// navigator.ml, whose createContext() rejects on this platform: exactly the fallback the tests exercise.
+const baseArgs = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu',
+  '--enable-features=WebMachineLearningNeuralNetwork',
+  '--js-flags=--expose-gc',
+];
+
+function chromium(extraArgs = []) {
+  return chromeLauncher({
+    launchOptions: { executablePath, headless: true, args: [...baseArgs, ...extraArgs] },
+  });
+}
+
+export default {
+  files: ['test/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  concurrentBrowsers: 1,
+  browserStartTimeout: 120000,
+  testsStartTimeout: 120000,
+  testsFinishTimeout: 600000,
+  browsers: [chromium()],
+  middleware: [devMiddleware],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  testFramework: { config: { timeout: 120000 } },
+};
