@@ -1,6 +1,7 @@
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { devMiddleware } from './tools/dev-middleware.mjs';
+import { testCommands } from './tools/test-commands.mjs';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
@@ -19,6 +20,9 @@ const baseArgs = [
   '--enable-unsafe-webgpu',
   '--enable-features=WebMachineLearningNeuralNetwork',
   '--js-flags=--expose-gc',
+  // A synthetic camera; whether a page may use it is set per test through the DevTools protocol.
+  '--use-fake-device-for-media-stream',
+  '--autoplay-policy=no-user-gesture-required',
 ];
 
 function chromium(extraArgs = []) {
@@ -37,6 +41,6 @@ export default {
   testsFinishTimeout: 600000,
   browsers: [chromium()],
   middleware: [devMiddleware],
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [testCommands(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   testFramework: { config: { timeout: 120000 } },
 };

@@ -33,6 +33,8 @@ export interface ImportedModel {
   tensors: Map<string, ImportedTensor>;
   /** In execution (topological) order. */
   operators: ImportedOperator[];
+  /** ONNX only: the default-domain opset version, which decides some operators' semantics (e.g. Pad, Resize). */
+  opsetVersion?: number;
 }
 
 /** A model file that cannot be read: truncated, corrupt, or using something blaze-face does not support. */

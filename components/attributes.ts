@@ -1,0 +1,51 @@
+// Attribute parsing and validation for <blaze-face>. A bad value is reported and the last good one kept,
+// so the checks live here, apart from the element, each with the message a page author will read.
+
+import type { ComplexAttributeConverter } from 'lit';
+import { modelSpecs, type ModelName } from '../model/model-specs.ts';
+import type { MLPowerPreference } from '../webnn/types.ts';
+import type { FacingMode } from './camera.ts';
+
+/**
+ * Boolean attributes whose default is on or undecided: present means true, "false" means false, and an
+ * absent attribute gives `fallback` (true for keypoints and accelerated, undefined = automatic for mirrored).
+ */
+export function booleanAttribute<T extends boolean | undefined>(fallback: T): ComplexAttributeConverter<boolean | T> {
+  return {
+    fromAttribute: (value: string | null) => (value === null ? fallback : value !== 'false'),
+    toAttribute: (value: boolean | T) => (value === undefined ? null : value ? '' : 'false'),
+  };
+}
+
+export interface ElementSettings {
+  model: ModelName;
+  minScore: number | undefined;
+  suppressionThreshold: number | undefined;
+  maxFaces: number | undefined;
+  facingMode: FacingMode;
+  powerPreference: MLPowerPreference;
+}
+
+const unitInterval = (name: string, value: number | undefined) =>
+  value === undefined || (value >= 0 && value <= 1) ? undefined : `${name} must be a number from 0 to 1, got ${value}`;
+
+const validators: { [K in keyof ElementSettings]: (value: ElementSettings[K]) => string | undefined } = {
+  model: (value) =>
+    Object.hasOwn(modelSpecs, value) ? undefined : `model must be one of ${Object.keys(modelSpecs).join(', ')}, got "${value}"`,
+  minScore: (value) => unitInterval('min-score', value),
+  suppressionThreshold: (value) => unitInterval('suppression-threshold', value),
+  maxFaces: (value) =>
+    value === undefined || (Number.isInteger(value) && value >= 1) ? undefined : `max-faces must be a positive integer, got ${value}`,
+  facingMode: (value) => (value === 'user' || value === 'environment' ? undefined : `facing-mode must be "user" or "environment", got "${value}"`),
+  powerPreference: (value) =>
+    value === 'default' || value === 'high-performance' || value === 'low-power'
+      ? undefined
+      : `power-preference must be "default", "high-performance" or "low-power", got "${value}"`,
+};
+
+export const validatedSettings = Object.keys(validators) as (keyof ElementSettings)[];
+
+/** The problem with a setting's value, or undefined when it is fine. */
+export function settingProblem<K extends keyof ElementSettings>(name: K, value: ElementSettings[K]): string | undefined {
+  return validators[name](value);
+}

@@ -1,0 +1,522 @@
+// <blaze-face>: webcam (or any image, video or MediaStream) in, faces drawn over it out.
+// The element wires separate units together: camera.ts opens and releases the camera, frame-loop.ts paces
+// detection to video frames, overlay.ts draws, announcer.ts speaks the face count, attributes.ts checks
+// settings; the model itself is FaceDetector from model/. All public API is documented in README.md.
+
+import { LitElement, html, type PropertyValues } from 'lit';
+import { FaceDetector } from '../model/face-detector.ts';
+import type { Face } from '../model/face.ts';
+import type { ImageSource } from '../model/image-to-tensor.ts';
+import type { ModelName } from '../model/model-specs.ts';
+import type { Backend, MLPowerPreference } from '../webnn/types.ts';
+import { FaceCountAnnouncer } from './announcer.ts';
+import { booleanAttribute, settingProblem, validatedSettings, type ElementSettings } from './attributes.ts';
+import { openCamera, setStreamEnabled, stopStream, type FacingMode } from './camera.ts';
+import {
+  BlazeFaceError,
+  type BlazeFaceErrorDetail,
+  type BlazeFaceErrorType,
+  type BlazeFaceEventMap,
+  type BlazeFaceFacesDetail,
+} from './events.ts';
+import { FrameLoop } from './frame-loop.ts';
+import { containRect, drawFaces, overlayStyle } from './overlay.ts';
+import { blazeFaceStyles } from './styles.ts';
+
+export type BlazeFaceState = 'idle' | 'loading' | 'running' | 'paused' | 'error';
+
+const defaultSettings: ElementSettings = {
+  model: 'short',
+  minScore: undefined,
+  suppressionThreshold: undefined,
+  maxFaces: undefined,
+  facingMode: 'user',
+  powerPreference: 'default',
+};
+
+const videoExtensions = /\.(mp4|webm|ogv|ogg|mov|m4v)(\?|#|$)/i;
+
+/** Settings that need a new detector (a new graph or context) when they change. */
+const detectorSettings = ['model', 'modelUrl', 'powerPreference', 'accelerated'] as const;
+/** Settings that need a new source (camera, URL or stream) when they change. */
+const sourceSettings = ['src', 'srcObject', 'facingMode'] as const;
+
+export class BlazeFaceElement extends LitElement {
+  static override styles = blazeFaceStyles;
+
+  static override properties = {
+    model: { reflect: true },
+    minScore: { type: Number, attribute: 'min-score', reflect: true },
+    suppressionThreshold: { type: Number, attribute: 'suppression-threshold', reflect: true },
+    maxFaces: { type: Number, attribute: 'max-faces', reflect: true },
+    mirrored: { converter: booleanAttribute(undefined), reflect: true },
+    facingMode: { attribute: 'facing-mode', reflect: true },
+    src: { reflect: true },
+    srcObject: { attribute: false },
+    keypoints: { converter: booleanAttribute(true) },
+    paused: { type: Boolean, reflect: true },
+    powerPreference: { attribute: 'power-preference', reflect: true },
+    accelerated: { converter: booleanAttribute(true) },
+    modelUrl: { attribute: 'model-url', reflect: true },
+    _state: { state: true },
+    _message: { state: true },
+  };
+
+  /** Which network runs: short (default), full, front or back. */
+  declare model: ModelName;
+  /** Faces scoring below this are dropped (0..1); the model's default when unset. */
+  declare minScore: number | undefined;
+  /** IoU above which overlapping detections merge (0..1); 0.3 when unset. */
+  declare suppressionThreshold: number | undefined;
+  /** Keep at most this many faces, best first; all when unset. */
+  declare maxFaces: number | undefined;
+  /** Mirror the view and the faces; when unset, mirrored for the user-facing camera only. */
+  declare mirrored: boolean | undefined;
+  declare facingMode: FacingMode;
+  /** An image or video URL to analyse instead of the camera. */
+  declare src: string | undefined;
+  /** Any MediaStream to analyse instead of the camera (screen share, canvas capture, WebRTC). */
+  declare srcObject: MediaStream | null;
+  declare keypoints: boolean;
+  declare paused: boolean;
+  declare powerPreference: MLPowerPreference;
+  declare accelerated: boolean;
+  /** A self-hosted model file to load instead of the built-in one. */
+  declare modelUrl: string | undefined;
+  declare _state: BlazeFaceState;
+  declare _message: string;
+
+  /** Resolves with the backend once the first model has loaded. */
+  readonly ready: Promise<Backend>;
+
+  #resolveReady!: (backend: Backend) => void;
+  #internals = this.attachInternals();
+  #detector: FaceDetector | null = null;
+  #detectorLoad: Promise<FaceDetector> | null = null;
+  #retiredDetectors = new WeakSet<FaceDetector>();
+  #contextLostReported = false;
+  #cameraStream: MediaStream | null = null;
+  #image: HTMLImageElement | null = null;
+  #faces: Face[] = [];
+  #loop: FrameLoop | null = null;
+  #announcer = new FaceCountAnnouncer(() => this.renderRoot.querySelector('.announcer'));
+  #liveStyle: CSSStyleDeclaration | null = null;
+  #resizeObserver = new ResizeObserver(() => this.#redraw());
+  #startGeneration = 0;
+  #userStopped = false;
+
+  constructor() {
+    super();
+    this.model = defaultSettings.model;
+    this.facingMode = defaultSettings.facingMode;
+    this.srcObject = null;
+    this.keypoints = true;
+    this.paused = false;
+    this.powerPreference = defaultSettings.powerPreference;
+    this.accelerated = true;
+    this._state = 'idle';
+    this._message = '';
+    this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
+  }
+
+  /** The latest faces, normalized to the source (and mirrored with the view). */
+  get faces(): readonly Face[] {
+    return this.#faces;
+  }
+
+  get backend(): Backend | undefined {
+    return this.#detector?.backend;
+  }
+
+  get state(): BlazeFaceState {
+    return this._state;
+  }
+
+  /** Whether the view (and the reported faces) are mirrored right now. */
+  get isMirrored(): boolean {
+    return this.mirrored ?? (!this.src && !this.srcObject && this.facingMode === 'user');
+  }
+
+  override addEventListener<K extends keyof BlazeFaceEventMap>(
+    type: K,
+    listener: (this: BlazeFaceElement, event: BlazeFaceEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener('visibilitychange', this.#onVisibilityChange);
+    if (!this.#userStopped) void this.start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener('visibilitychange', this.#onVisibilityChange);
+    this.#resizeObserver.disconnect();
+    this.#release();
+    this.#retire(this.#detector);
+    this.#detector = null;
+    this.#detectorLoad = null;
+  }
+
+  /** Loads the model if needed and starts analysing the source (camera, src or srcObject). */
+  async start(): Promise<void> {
+    this.#userStopped = false;
+    const generation = ++this.#startGeneration;
+    this.#release();
+    this.#setState('loading', 'Loading the face detector…');
+    try {
+      const detector = await this.#ensureDetector();
+      if (generation !== this.#startGeneration) return;
+      this.#setState('loading', 'Opening the video source…');
+      await this.#attachSource(generation);
+      if (generation !== this.#startGeneration) return;
+      if (this.#image) {
+        await this.#detectImage(detector, this.#image);
+        this.#setState('running', '');
+      } else {
+        this.#resume();
+      }
+    } catch (error) {
+      if (generation === this.#startGeneration) this.#fail(error);
+    }
+  }
+
+  /** Stops detection and releases the camera; start() begins again. */
+  stop(): void {
+    this.#userStopped = true;
+    this.#startGeneration++;
+    this.#release();
+    this.#setState('idle', '');
+  }
+
+  /** One-off detection on any image source, with this element's model and settings. */
+  async detect(source: ImageSource): Promise<Face[]> {
+    const detector = await this.#ensureDetector();
+    return detector.detect(source);
+  }
+
+  /** The current frame with the overlay drawn on it, as a PNG Blob. */
+  async snapshot(): Promise<Blob> {
+    const media = this.#image ?? this.#video;
+    const width = media instanceof HTMLImageElement ? media.naturalWidth : media.videoWidth;
+    const height = media instanceof HTMLImageElement ? media.naturalHeight : media.videoHeight;
+    if (!width || !height) throw new BlazeFaceError('unsupported-source', 'There is no frame to take a snapshot of yet.');
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('2D canvas is unavailable');
+    if (this.isMirrored) context.setTransform(-1, 0, 0, 1, width, 0);
+    context.drawImage(media, 0, 0, width, height);
+    drawFaces(context, this.#faces, { x: 0, y: 0, width, height }, this.#style(), 1);
+    return canvas.convertToBlob({ type: 'image/png' });
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    for (const name of validatedSettings) {
+      if (!changed.has(name)) continue;
+      const value = (this[name] ?? undefined) as ElementSettings[typeof name];
+      const problem = settingProblem(name, value);
+      if (!problem) continue;
+      (this as unknown as ElementSettings)[name] = (changed.get(name) ?? defaultSettings[name]) as never;
+      this.#emitError('invalid-attribute', problem);
+    }
+    if (changed.has('paused') && this.hasUpdated) this.#applyPaused();
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!this.hasUpdated || !this.isConnected) return;
+    const settingsChanged = changed.has('minScore') || changed.has('suppressionThreshold') || changed.has('maxFaces');
+    if (settingsChanged) this.#detector?.configure(this.#thresholds());
+    const needsDetector = detectorSettings.some((name) => changed.has(name) && changed.get(name) !== undefined);
+    const needsSource = sourceSettings.some((name) => changed.has(name) && changed.get(name) !== undefined);
+    if (needsDetector) {
+      this.#retire(this.#detector);
+      this.#detector = null;
+      this.#detectorLoad = null;
+    }
+    if ((needsDetector || needsSource) && !this.#userStopped) void this.start();
+    if (changed.has('mirrored') || changed.has('keypoints')) this.#redraw();
+  }
+
+  protected override firstUpdated(): void {
+    this.#resizeObserver.observe(this.#stage);
+  }
+
+  protected override render() {
+    const failed = this._state === 'error';
+    return html`
+      <div class="stage" ?data-mirrored=${this.isMirrored}>
+        <video part="video" playsinline muted ?hidden=${Boolean(this.#image)}></video>
+        <img part="image" alt="" ?hidden=${!this.#image} />
+        <canvas part="overlay" aria-hidden="true"></canvas>
+      </div>
+      <div part="status" class="status" role="status" ?hidden=${!this._message}>
+        <span>${this._message}</span>
+        ${failed ? html`<button part="retry-button" @click=${() => this.start()}>Try again</button>` : null}
+      </div>
+      <div class="announcer" aria-live="polite"></div>
+    `;
+  }
+
+  get #video(): HTMLVideoElement {
+    return this.renderRoot.querySelector('video') as HTMLVideoElement;
+  }
+
+  get #stage(): HTMLElement {
+    return this.renderRoot.querySelector('.stage') as HTMLElement;
+  }
+
+  get #canvas(): HTMLCanvasElement {
+    return this.renderRoot.querySelector('canvas') as HTMLCanvasElement;
+  }
+
+  #thresholds() {
+    return {
+      ...(this.minScore !== undefined && this.minScore !== null ? { minScore: this.minScore } : {}),
+      ...(this.suppressionThreshold != null ? { suppressionThreshold: this.suppressionThreshold } : {}),
+      maxFaces: this.maxFaces ?? Infinity,
+    };
+  }
+
+  #ensureDetector(): Promise<FaceDetector> {
+    if (this.#detector) return Promise.resolve(this.#detector);
+    if (this.#detectorLoad) return this.#detectorLoad;
+    const load = FaceDetector.create({
+      model: this.model,
+      ...this.#thresholds(),
+      context: { powerPreference: this.powerPreference, accelerated: this.accelerated },
+      ...(this.modelUrl ? { modelUrl: this.modelUrl } : {}),
+    }).then(
+      (detector) => {
+        if (this.#detectorLoad !== load) {
+          this.#retire(detector);
+          return this.#ensureDetector();
+        }
+        this.#detector = detector;
+        void detector.lost.then(() => this.#onContextLost(detector));
+        this.#resolveReady(detector.backend);
+        this.dispatchEvent(new CustomEvent('ready', { detail: { backend: detector.backend } }));
+        return detector;
+      },
+      (error: unknown) => {
+        if (this.#detectorLoad === load) this.#detectorLoad = null;
+        const message = error instanceof Error ? error.message : String(error);
+        throw new BlazeFaceError('model-load', `The face detection model could not be loaded: ${message}`);
+      },
+    );
+    this.#detectorLoad = load;
+    return load;
+  }
+
+  #retire(detector: FaceDetector | null): void {
+    if (!detector) return;
+    this.#retiredDetectors.add(detector);
+    detector.dispose();
+  }
+
+  #onContextLost(detector: FaceDetector): void {
+    if (this.#retiredDetectors.has(detector) || this.#detector !== detector) return;
+    this.#retiredDetectors.add(detector);
+    this.#detector = null;
+    this.#detectorLoad = null;
+    if (!this.#contextLostReported) {
+      this.#contextLostReported = true;
+      this.#emitError('context-lost', 'The WebNN context was lost; the face detector is being recreated.');
+    }
+    if (!this.#userStopped && this.isConnected) void this.start();
+  }
+
+  async #attachSource(generation: number): Promise<void> {
+    const video = this.#video;
+    this.#image = null;
+    if (this.src && !this.srcObject && !videoExtensions.test(this.src)) {
+      this.#image = await this.#loadImage(this.src);
+      this.requestUpdate();
+      return;
+    }
+    if (this.srcObject) {
+      video.srcObject = this.srcObject;
+    } else if (this.src) {
+      video.srcObject = null;
+      video.src = this.src;
+      video.loop = true;
+    } else {
+      const stream = await openCamera(this.facingMode);
+      if (generation !== this.#startGeneration) {
+        stopStream(stream);
+        return;
+      }
+      this.#cameraStream = stream;
+      video.srcObject = stream;
+    }
+    await this.#whenPlayable(video);
+  }
+
+  #loadImage(url: string): Promise<HTMLImageElement> {
+    const image = this.renderRoot.querySelector('img') as HTMLImageElement;
+    return new Promise((resolve, reject) => {
+      image.onload = () => resolve(image);
+      image.onerror = () => reject(new BlazeFaceError('unsupported-source', `The image at ${url} could not be loaded or decoded.`));
+      image.src = url;
+    });
+  }
+
+  #whenPlayable(video: HTMLVideoElement): Promise<void> {
+    if (video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const done = () => {
+        video.removeEventListener('loadeddata', onData);
+        video.removeEventListener('error', onError);
+      };
+      const onData = () => (done(), resolve());
+      const onError = () => {
+        done();
+        reject(new BlazeFaceError('unsupported-source', `The video source could not be played (${video.error?.message || 'unknown format'}).`));
+      };
+      video.addEventListener('loadeddata', onData);
+      video.addEventListener('error', onError);
+    });
+  }
+
+  async #detectImage(detector: FaceDetector, image: HTMLImageElement): Promise<void> {
+    const started = performance.now();
+    const faces = await detector.detect(image, { mirrored: this.isMirrored });
+    this.#publish(faces, started, started);
+  }
+
+  #onFrame = async (timestamp: number): Promise<void> => {
+    const detector = this.#detector;
+    if (!detector) return;
+    const started = performance.now();
+    try {
+      const faces = await detector.detect(this.#video, { mirrored: this.isMirrored });
+      if (this.#detector === detector && this._state === 'running') this.#publish(faces, timestamp, started);
+    } catch (error) {
+      // A retired detector (model switch, context loss) may reject an in-flight frame: nothing to report.
+      if (this.#detector === detector) this.#fail(error);
+    }
+  };
+
+  #publish(faces: Face[], timestamp: number, started: number): void {
+    this.#faces = faces;
+    this.#redraw();
+    this.#announcer.update(faces.length);
+    const detail: BlazeFaceFacesDetail = { faces, timestamp, latencyMs: performance.now() - started };
+    this.dispatchEvent(new CustomEvent('faces', { detail }));
+  }
+
+  #resume(): void {
+    if (this.paused) {
+      this.#setState('paused', '');
+      return;
+    }
+    const video = this.#video;
+    this.#loop ??= new FrameLoop(video, this.#onFrame);
+    setStreamEnabled(this.#cameraStream, true);
+    void video.play().catch(() => undefined);
+    this.#loop.start();
+    this.#setState('running', '');
+  }
+
+  #applyPaused(): void {
+    if (this._state !== 'running' && this._state !== 'paused') return;
+    if (this.paused) {
+      this.#loop?.stop();
+      this.#video.pause();
+      this.#setState('paused', '');
+    } else if (!this.#image) {
+      this.#resume();
+    } else {
+      this.#setState('running', '');
+    }
+  }
+
+  #onVisibilityChange = (): void => {
+    if (this._state !== 'running' || this.#image) return;
+    if (document.hidden) {
+      this.#loop?.stop();
+      this.#video.pause();
+      setStreamEnabled(this.#cameraStream, false);
+    } else {
+      this.#resume();
+    }
+  };
+
+  /** Stops the loop and releases what this element opened (the camera); a page's own stream is left alone. */
+  #release(): void {
+    this.#loop?.stop();
+    stopStream(this.#cameraStream);
+    this.#cameraStream = null;
+    const video = this.renderRoot?.querySelector('video');
+    if (video) {
+      video.pause();
+      video.srcObject = null;
+      video.removeAttribute('src');
+    }
+    this.#faces = [];
+    this.#announcer.reset();
+    if (this.hasUpdated) this.#redraw();
+  }
+
+  #style() {
+    this.#liveStyle ??= getComputedStyle(this);
+    return overlayStyle(this.#liveStyle, this.keypoints);
+  }
+
+  #redraw(): void {
+    if (!this.hasUpdated) return;
+    const canvas = this.#canvas;
+    const stage = this.#stage;
+    const ratio = devicePixelRatio || 1;
+    const width = stage.clientWidth;
+    const height = stage.clientHeight;
+    if (canvas.width !== Math.round(width * ratio) || canvas.height !== Math.round(height * ratio)) {
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+    }
+    const image = this.#image;
+    const video = this.#video;
+    const mediaWidth = image ? image.naturalWidth : video.videoWidth;
+    const mediaHeight = image ? image.naturalHeight : video.videoHeight;
+    if (mediaWidth && mediaHeight) this.style.setProperty('--blaze-face-aspect-ratio', `${mediaWidth} / ${mediaHeight}`);
+    const context = canvas.getContext('2d');
+    if (!context) return;
+    drawFaces(context, this.#faces, containRect(mediaWidth, mediaHeight, width, height), this.#style(), ratio);
+  }
+
+  #setState(state: BlazeFaceState, message: string): void {
+    this._state = state;
+    this._message = message;
+    for (const known of ['idle', 'loading', 'running', 'paused', 'error']) this.#internals.states.delete(known);
+    this.#internals.states.add(state);
+  }
+
+  #fail(error: unknown): void {
+    const failure =
+      error instanceof BlazeFaceError
+        ? error
+        : new BlazeFaceError('unsupported-source', error instanceof Error ? error.message : String(error));
+    this.#release();
+    this.#setState('error', failure.message);
+    this.#emitError(failure.type, failure.message);
+  }
+
+  #emitError(type: BlazeFaceErrorType, message: string): void {
+    const detail: BlazeFaceErrorDetail = { type, message };
+    this.dispatchEvent(new CustomEvent('error', { detail }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'blaze-face': BlazeFaceElement;
+  }
+}

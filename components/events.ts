@@ -1,0 +1,46 @@
+// The events <blaze-face> fires, with their detail types.
+
+import type { Face } from '../model/face.ts';
+import type { Backend } from '../webnn/types.ts';
+
+export type BlazeFaceErrorType =
+  | 'camera-denied'
+  | 'camera-unavailable'
+  | 'model-load'
+  | 'unsupported-source'
+  | 'context-lost'
+  | 'invalid-attribute';
+
+export interface BlazeFaceErrorDetail {
+  type: BlazeFaceErrorType;
+  message: string;
+}
+
+export interface BlazeFaceFacesDetail {
+  faces: Face[];
+  /** The frame's presentation time (ms, performance.now() clock) */
+  timestamp: number;
+  /** Time from the frame to its result, in milliseconds. */
+  latencyMs: number;
+}
+
+export interface BlazeFaceReadyDetail {
+  backend: Backend;
+}
+
+export interface BlazeFaceEventMap {
+  ready: CustomEvent<BlazeFaceReadyDetail>;
+  faces: CustomEvent<BlazeFaceFacesDetail>;
+  error: CustomEvent<BlazeFaceErrorDetail>;
+}
+
+/** An error the element reports through its `error` event and its `lastError` property. */
+export class BlazeFaceError extends Error {
+  override readonly name = 'BlazeFaceError';
+  constructor(
+    readonly type: BlazeFaceErrorType,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,68 @@
+// Draws faces over the displayed media. The media is shown with object-fit: contain, so the drawing maps
+// normalized source coordinates onto the same content rectangle; mirroring is already in the coordinates.
+
+import type { Face } from '../model/face.ts';
+
+export interface OverlayStyle {
+  boxColor: string;
+  keypointColor: string;
+  lineWidth: number;
+  keypoints: boolean;
+}
+
+export interface ContentRect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Where a width x height picture lands inside a box under object-fit: contain. */
+export function containRect(mediaWidth: number, mediaHeight: number, boxWidth: number, boxHeight: number): ContentRect {
+  if (!mediaWidth || !mediaHeight) return { x: 0, y: 0, width: boxWidth, height: boxHeight };
+  const scale = Math.min(boxWidth / mediaWidth, boxHeight / mediaHeight);
+  const width = mediaWidth * scale;
+  const height = mediaHeight * scale;
+  return { x: (boxWidth - width) / 2, y: (boxHeight - height) / 2, width, height };
+}
+
+/** Reads the element's styling custom properties (from a live CSSStyleDeclaration, cheap per frame). */
+export function overlayStyle(style: CSSStyleDeclaration, keypoints: boolean): OverlayStyle {
+  const lineWidth = Number.parseFloat(style.getPropertyValue('--blaze-face-line-width'));
+  return {
+    boxColor: style.getPropertyValue('--blaze-face-box-color').trim() || '#00e676',
+    keypointColor: style.getPropertyValue('--blaze-face-keypoint-color').trim() || '#ff1744',
+    lineWidth: Number.isFinite(lineWidth) && lineWidth > 0 ? lineWidth : 3,
+    keypoints,
+  };
+}
+
+/** Clears the canvas and draws every face's box (and keypoints) in CSS pixels scaled by `pixelRatio`. */
+export function drawFaces(
+  context: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D,
+  faces: readonly Face[],
+  rect: ContentRect,
+  style: OverlayStyle,
+  pixelRatio: number,
+): void {
+  const canvas = context.canvas;
+  context.setTransform(1, 0, 0, 1, 0, 0);
+  context.clearRect(0, 0, canvas.width, canvas.height);
+  context.setTransform(pixelRatio, 0, 0, pixelRatio, 0, 0);
+  context.lineWidth = style.lineWidth;
+  context.strokeStyle = style.boxColor;
+  context.fillStyle = style.keypointColor;
+  const toX = (x: number) => rect.x + x * rect.width;
+  const toY = (y: number) => rect.y + y * rect.height;
+  for (const face of faces) {
+    const { xMin, yMin, xMax, yMax } = face.box;
+    context.strokeRect(toX(xMin), toY(yMin), toX(xMax) - toX(xMin), toY(yMax) - toY(yMin));
+    if (!style.keypoints) continue;
+    const radius = Math.max(2, style.lineWidth);
+    for (const point of face.keypoints) {
+      context.beginPath();
+      context.arc(toX(point.x), toY(point.y), radius, 0, 2 * Math.PI);
+      context.fill();
+    }
+  }
+}

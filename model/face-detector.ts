@@ -1,0 +1,223 @@
+// FaceDetector: the BlazeFace pipeline end to end. Each step is its own unit (image-to-tensor, the WebNN
+// graph, tensors-to-detections, non-max suppression, letterbox removal); this class owns the resources
+// (context, graph, tensors) and runs the steps in order, one call at a time.
+//
+// Where each step runs: the network (convolutions to the raw regressor and logit tensors) runs in the WebNN
+// graph; the score sigmoid with clipping and the box decoding run in TypeScript (tensors-to-detections.ts),
+// because they only touch the few anchors that pass the threshold there, and exp() over all of them
+// in the graph would be wasted work.
+
+import { createContext, createGraphBuilder, describeContext } from '../webnn/index.ts';
+import type {
+  Backend,
+  MLContext,
+  MLContextOptions,
+  MLGraph,
+  MLTensor,
+  PolyfillEngine,
+} from '../webnn/types.ts';
+import { generateAnchors, type Anchors } from './anchors.ts';
+import { InvalidOptionError } from './errors.ts';
+import { createFace, mirrorFace, type Face } from './face.ts';
+import { loadNetwork } from './graph/load-network.ts';
+import { imageToTensor, type ImageSource } from './image-to-tensor.ts';
+import { removeLetterbox } from './letterbox.ts';
+import { defaultModelUrl, modelSpecs, type ModelName, type ModelSpec } from './model-specs.ts';
+import { nonMaxSuppression, type ScoreMerge } from './non-max-suppression.ts';
+import { tensorsToDetections } from './tensors-to-detections.ts';
+
+export type ContextChoice = (MLContextOptions & { engine?: PolyfillEngine | 'native' }) | MLContext;
+
+export interface FaceDetectorOptions {
+  model?: ModelName;
+  minScore?: number;
+  suppressionThreshold?: number;
+  scoreMerge?: ScoreMerge;
+  maxFaces?: number;
+  context?: ContextChoice;
+  modelUrl?: string | URL;
+}
+
+/** The thresholds that can change between calls without rebuilding anything. */
+export interface DetectionSettings {
+  minScore: number;
+  suppressionThreshold: number;
+  scoreMerge: ScoreMerge;
+  maxFaces: number;
+}
+
+export interface DetectOptions {
+  /** Flip x so the faces line up with a mirrored (selfie) view. */
+  mirrored?: boolean;
+}
+
+function isContext(choice: ContextChoice | undefined): choice is MLContext {
+  return typeof (choice as MLContext | undefined)?.dispatch === 'function';
+}
+
+/** Checks thresholds, so a bad value fails at the call that sets it, with the option's name. */
+export function validateSettings(settings: Partial<DetectionSettings>): void {
+  const { minScore, suppressionThreshold, maxFaces, scoreMerge } = settings;
+  if (minScore !== undefined && !(minScore >= 0 && minScore <= 1)) {
+    throw new InvalidOptionError('minScore', `minScore must be between 0 and 1, got ${minScore}`);
+  }
+  if (suppressionThreshold !== undefined && !(suppressionThreshold >= 0 && suppressionThreshold <= 1)) {
+    throw new InvalidOptionError(
+      'suppressionThreshold',
+      `suppressionThreshold must be between 0 and 1, got ${suppressionThreshold}`,
+    );
+  }
+  if (maxFaces !== undefined && !(Number.isInteger(maxFaces) && maxFaces >= 1) && maxFaces !== Infinity) {
+    throw new InvalidOptionError('maxFaces', `maxFaces must be a positive integer, got ${maxFaces}`);
+  }
+  if (scoreMerge !== undefined && scoreMerge !== 'max' && scoreMerge !== 'mean') {
+    throw new InvalidOptionError('scoreMerge', `scoreMerge must be 'max' or 'mean', got ${String(scoreMerge)}`);
+  }
+}
+
+export class FaceDetector {
+  /** Which WebNN implementation and engine run the network. */
+  readonly backend: Backend;
+  readonly model: ModelName;
+  readonly inputSize: number;
+  /** Resolves when the WebNN context is lost (engine failure, GPU reset, or dispose()). */
+  readonly lost: Promise<{ message: string }>;
+
+  #settings: DetectionSettings;
+  #context: MLContext;
+  #ownsContext: boolean;
+  #graph: MLGraph;
+  #input: MLTensor;
+  #regressors: MLTensor;
+  #scores: MLTensor;
+  #anchors: Anchors;
+  #spec: ModelSpec;
+  #pixels: Float32Array;
+  #queue: Promise<unknown> = Promise.resolve();
+  #disposed = false;
+
+  static async create(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
+    const model = options.model ?? 'short';
+    const spec = modelSpecs[model];
+    if (!spec) {
+      throw new InvalidOptionError('model', `model must be one of ${Object.keys(modelSpecs).join(', ')}, got ${String(model)}`);
+    }
+    const settings: DetectionSettings = {
+      minScore: options.minScore ?? spec.defaultMinScore,
+      suppressionThreshold: options.suppressionThreshold ?? spec.defaultSuppressionThreshold,
+      scoreMerge: options.scoreMerge ?? 'max',
+      maxFaces: options.maxFaces ?? Infinity,
+    };
+    validateSettings(settings);
+
+    const choice = options.context;
+    const created = isContext(choice) ? undefined : await createContext(choice);
+    const context = created?.context ?? (choice as MLContext);
+    const backend = created ? { implementation: created.implementation, engine: created.engine } : describeContext(context);
+    try {
+      const url = options.modelUrl ?? defaultModelUrl(model);
+      const network = await loadNetwork(spec, url, createGraphBuilder(context));
+      const [input, regressors, scores] = await Promise.all([
+        context.createTensor({ dataType: 'float32', shape: network.inputShape, writable: true }),
+        context.createTensor({ dataType: 'float32', shape: network.regressorsShape, readable: true }),
+        context.createTensor({ dataType: 'float32', shape: network.scoresShape, readable: true }),
+      ]);
+      return new FaceDetector(model, spec, settings, context, !isContext(choice), backend, network.graph, {
+        input,
+        regressors,
+        scores,
+      });
+    } catch (error) {
+      if (created) context.destroy();
+      throw error;
+    }
+  }
+
+  private constructor(
+    model: ModelName,
+    spec: ModelSpec,
+    settings: DetectionSettings,
+    context: MLContext,
+    ownsContext: boolean,
+    backend: Backend,
+    graph: MLGraph,
+    tensors: { input: MLTensor; regressors: MLTensor; scores: MLTensor },
+  ) {
+    this.model = model;
+    this.#spec = spec;
+    this.inputSize = spec.inputSize;
+    this.#settings = settings;
+    this.#context = context;
+    this.#ownsContext = ownsContext;
+    this.backend = backend;
+    this.lost = context.lost;
+    this.#graph = graph;
+    this.#input = tensors.input;
+    this.#regressors = tensors.regressors;
+    this.#scores = tensors.scores;
+    this.#anchors = generateAnchors(spec.anchors);
+    this.#pixels = new Float32Array(spec.inputSize * spec.inputSize * 3);
+  }
+
+  /** The current thresholds. */
+  get settings(): Readonly<DetectionSettings> {
+    return { ...this.#settings };
+  }
+
+  /** Changes thresholds for the next calls; the network is not rebuilt. */
+  configure(settings: Partial<DetectionSettings>): void {
+    validateSettings(settings);
+    this.#settings = { ...this.#settings, ...settings };
+  }
+
+  /** Detects faces in one image; coordinates are normalized to the source image. */
+  detect(source: ImageSource, options: DetectOptions = {}): Promise<Face[]> {
+    // Calls share one set of tensors, so they run one after another in call order.
+    const run = this.#queue.then(() => this.#detectNow(source, options));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Detects faces in several images, one result list per image, in order. */
+  detectBatch(sources: readonly ImageSource[], options: DetectOptions = {}): Promise<Face[][]> {
+    return Promise.all(sources.map((source) => this.detect(source, options)));
+  }
+
+  /** Releases the graph, the tensors and (if this detector created it) the WebNN context. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    this.#input.destroy();
+    this.#regressors.destroy();
+    this.#scores.destroy();
+    this.#graph.destroy();
+    if (this.#ownsContext) this.#context.destroy();
+  }
+
+  async #detectNow(source: ImageSource, options: DetectOptions): Promise<Face[]> {
+    if (this.#disposed) throw new DOMException('This FaceDetector has been disposed', 'InvalidStateError');
+    const prepared = imageToTensor(source, this.inputSize, this.#pixels);
+    this.#context.writeTensor(this.#input, prepared.tensor);
+    this.#context.dispatch(
+      this.#graph,
+      { input: this.#input },
+      { regressors: this.#regressors, scores: this.#scores },
+    );
+    const [regressors, scores] = await Promise.all([
+      this.#context.readTensor(this.#regressors),
+      this.#context.readTensor(this.#scores),
+    ]);
+    const settings = this.#settings;
+    const decoded = tensorsToDetections(new Float32Array(regressors), new Float32Array(scores), this.#anchors, {
+      ...this.#spec.decode,
+      minScore: settings.minScore,
+    });
+    const merged = nonMaxSuppression(decoded, {
+      threshold: settings.suppressionThreshold,
+      scoreMerge: settings.scoreMerge,
+      maxResults: settings.maxFaces,
+    });
+    const faces = removeLetterbox(merged, prepared.letterbox).map(createFace);
+    return options.mirrored ? faces.map(mirrorFace) : faces;
+  }
+}

@@ -1,0 +1,84 @@
+// The public Face result: a box, six named keypoints and a score, all normalized to the source image
+// (x / width, y / height; not clamped, so a face cut by the border can reach outside [0, 1]).
+
+import type { Detection } from './tensors-to-detections.ts';
+
+/** Keypoint names in model order; left/right are the subject's own (their right eye appears on the image's left). */
+export const keypointNames = ['rightEye', 'leftEye', 'noseTip', 'mouth', 'rightEar', 'leftEar'] as const;
+export type KeypointName = (typeof keypointNames)[number];
+
+export interface Keypoint {
+  readonly name: KeypointName;
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface FaceBox {
+  readonly xMin: number;
+  readonly yMin: number;
+  readonly xMax: number;
+  readonly yMax: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface Face {
+  readonly box: FaceBox;
+  /** Always six, in the order of keypointNames. */
+  readonly keypoints: readonly Keypoint[];
+  readonly score: number;
+  /**
+   * The seed's 17 numbers: yMin, xMin, yMax, xMax, then x, y of each keypoint in keypointNames order, then
+   * the score.
+   */
+  toArray(): number[];
+}
+
+function toArray(this: Face): number[] {
+  const { box, keypoints, score } = this;
+  return [box.yMin, box.xMin, box.yMax, box.xMax, ...keypoints.flatMap((p) => [p.x, p.y]), score];
+}
+
+function makeFace(xMin: number, yMin: number, xMax: number, yMax: number, points: Keypoint[], score: number): Face {
+  const box: FaceBox = { xMin, yMin, xMax, yMax, width: xMax - xMin, height: yMax - yMin };
+  return { box, keypoints: points, score, toArray };
+}
+
+/** Builds a Face from a detection already mapped to source-normalized coordinates. */
+export function createFace(detection: Detection): Face {
+  const points = keypointNames.map((name, k) => ({
+    name,
+    x: detection.keypoints[2 * k]!,
+    y: detection.keypoints[2 * k + 1]!,
+  }));
+  return makeFace(detection.xMin, detection.yMin, detection.xMax, detection.yMax, points, detection.score);
+}
+
+const mirroredName: Record<KeypointName, KeypointName> = {
+  rightEye: 'leftEye',
+  leftEye: 'rightEye',
+  noseTip: 'noseTip',
+  mouth: 'mouth',
+  rightEar: 'leftEar',
+  leftEar: 'rightEar',
+};
+
+/**
+ * The face as it appears in a horizontally mirrored view (a selfie preview): x becomes 1 - x.
+ *
+ * Left and right are swapped with it, so the mirrored face obeys the same rule as any unmirrored photo:
+ * 'rightEye' is the eye on the viewer's left (a mirrored picture looks exactly like a photo of a person whose
+ * face is the mirror image). Code that relies on that rule, such as a roll angle from keypoint 0 to 1 or an
+ * overlay labelling sides, works unchanged on mirrored faces. The array stays in keypointNames order, so
+ * index 0 is still named 'rightEye' and toArray() keeps the seed's layout; its point is the mirrored former
+ * left eye. (Anatomically it is the subject's left eye: the names describe the picture, not the person.)
+ */
+export function mirrorFace(face: Face): Face {
+  const byName = new Map(face.keypoints.map((p) => [p.name, p]));
+  const points = keypointNames.map((name) => {
+    const source = byName.get(mirroredName[name])!;
+    return { name, x: 1 - source.x, y: source.y };
+  });
+  const { xMin, xMax, yMin, yMax } = face.box;
+  return makeFace(1 - xMax, yMin, 1 - xMin, yMax, points, face.score);
+}

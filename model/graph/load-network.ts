@@ -1,0 +1,73 @@
+// Model file -> built WebNN graph: fetch the bytes, read the file format, translate its operators and build.
+// The graph has one input, "input" (NHWC float32, pixels in [-1, 1]), and two outputs, "regressors"
+// [1, anchors, 16] and "scores" [1, anchors, 1] (raw logits), whatever the file calls them.
+
+import type { MLGraph, MLGraphBuilder, MLOperand } from '../../webnn/types.ts';
+import { ModelLoadError } from '../errors.ts';
+import type { ModelSpec } from '../model-specs.ts';
+import { ModelFormatError, type ImportedModel } from '../readers/imported-model.ts';
+import { readOnnx } from '../readers/onnx.ts';
+import { readTflite } from '../readers/tflite.ts';
+import { onnxTranslator } from './onnx-ops.ts';
+import { tfliteTranslator } from './tflite-ops.ts';
+import { translateModel, type FormatTranslator } from './translate.ts';
+
+export interface Network {
+  graph: MLGraph;
+  inputShape: number[];
+  regressorsShape: number[];
+  scoresShape: number[];
+}
+
+const formats: Record<ModelSpec['format'], { read: (bytes: Uint8Array, source: string) => ImportedModel; translator: FormatTranslator }> = {
+  tflite: { read: readTflite, translator: tfliteTranslator },
+  onnx: { read: readOnnx, translator: onnxTranslator },
+};
+
+async function fetchModel(url: string | URL): Promise<Uint8Array> {
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new ModelLoadError(String(url), `could not be fetched (${error instanceof Error ? error.message : String(error)})`);
+  }
+  if (!response.ok) throw new ModelLoadError(String(url), `could not be fetched: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * Finds the regressor and score outputs by their last dimension (16 box/keypoint values vs 1 logit). Files
+ * that emit one output per feature-map grid (the ONNX exports: 512 then 384 anchors) are joined in file
+ * order, which is anchor order.
+ */
+function pickOutputs(model: ImportedModel, outputs: Map<string, MLOperand>, builder: MLGraphBuilder, anchorCount: number) {
+  const join = (valuesPerAnchor: number): MLOperand | undefined => {
+    const parts = [...outputs.values()].filter((operand) => operand.shape.length === 3 && operand.shape[2] === valuesPerAnchor);
+    const anchors = parts.reduce((sum, operand) => sum + operand.shape[1], 0);
+    if (anchors !== anchorCount) return undefined;
+    return parts.length === 1 ? parts[0] : builder.concat(parts, 1);
+  };
+  const regressors = join(16);
+  const scores = join(1);
+  if (!regressors || !scores) {
+    const found = [...outputs].map(([name, operand]) => `${name} [${operand.shape}]`).join(', ');
+    throw new ModelFormatError(model.source, `expected outputs [1,${anchorCount},16] and [1,${anchorCount},1], found ${found}`);
+  }
+  return { regressors, scores };
+}
+
+export async function loadNetwork(spec: ModelSpec, url: string | URL, builder: MLGraphBuilder): Promise<Network> {
+  const bytes = await fetchModel(url);
+  const source = String(url).split('/').pop() || String(url);
+  const format = formats[spec.format];
+  const model = format.read(bytes, source);
+  const outputs = translateModel(model, builder, format.translator, 'input');
+  const { regressors, scores } = pickOutputs(model, outputs, builder, spec.anchorCount);
+  const graph = await builder.build({ regressors, scores });
+  return {
+    graph,
+    inputShape: [1, spec.inputSize, spec.inputSize, 3],
+    regressorsShape: [...regressors.shape],
+    scoresShape: [...scores.shape],
+  };
+}

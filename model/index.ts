@@ -1,0 +1,15 @@
+// Public API of the model layer: FaceDetector and the types its results and options use.
+
+export {
+  FaceDetector,
+  type ContextChoice,
+  type DetectionSettings,
+  type DetectOptions,
+  type FaceDetectorOptions,
+} from './face-detector.ts';
+export { keypointNames, mirrorFace, type Face, type FaceBox, type Keypoint, type KeypointName } from './face.ts';
+export type { ImageSource } from './image-to-tensor.ts';
+export { modelNames, modelSpecs, type ModelName } from './model-specs.ts';
+export type { ScoreMerge } from './non-max-suppression.ts';
+export { InvalidImageError, InvalidOptionError, ModelLoadError } from './errors.ts';
+export { ModelFormatError } from './readers/imported-model.ts';

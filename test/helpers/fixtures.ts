@@ -1,0 +1,73 @@
+// Test fixtures: the seed's files from ../shared (served under /shared/ by the test server) and images
+// decoded to exact RGBA pixels.
+
+export const seedImages = ['1face.png', '3faces.png', '4faces.png'] as const;
+
+/** The seed's reference: per image, per model, detections as the seed's 17 numbers. */
+export interface SeedReference {
+  detections: Record<string, Record<'front' | 'back', number[][]>>;
+}
+
+export async function fetchOk(url: string): Promise<Response> {
+  const response = await fetch(url);
+  if (!response.ok) {
+    const where = url.startsWith('/shared/') ? ' (the seed fixtures are expected in ../shared beside the repository)' : '';
+    throw new Error(`${url}: HTTP ${response.status}${where}`);
+  }
+  return response;
+}
+
+export async function seedReference(): Promise<SeedReference> {
+  return (await fetchOk('/shared/fixtures/seed/reference.json')).json() as Promise<SeedReference>;
+}
+
+/** Decodes an image file to its exact pixels (no colour conversion, no premultiplication). */
+export async function loadImageData(url: string): Promise<ImageData> {
+  const blob = await (await fetchOk(url)).blob();
+  const bitmap = await createImageBitmap(blob, { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  if (!context) throw new Error('no 2d context');
+  context.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return context.getImageData(0, 0, canvas.width, canvas.height);
+}
+
+/**
+ * Bilinear resize with half-pixel centres and edge clamping, rounded to 8 bits, as OpenCV's
+ * resize(INTER_LINEAR) computes it for 8-bit images (11-bit fixed-point weights, round half up).
+ */
+export function resizeBilinear(image: ImageData, width: number, height: number): ImageData {
+  const output = new ImageData(width, height);
+  const coefficientOne = 2048;
+  const taps = (outSize: number, inSize: number, index: number) => {
+    const position = (index + 0.5) * (inSize / outSize) - 0.5;
+    let low = Math.floor(position);
+    let weight = position - low;
+    if (low < 0) {
+      low = 0;
+      weight = 0;
+    }
+    if (low >= inSize - 1) {
+      low = inSize - 1;
+      weight = 0;
+    }
+    const high = Math.min(low + 1, inSize - 1);
+    const upper = Math.round(weight * coefficientOne);
+    return { low, high, lowWeight: coefficientOne - upper, highWeight: upper };
+  };
+  for (let y = 0; y < height; y++) {
+    const ty = taps(height, image.height, y);
+    for (let x = 0; x < width; x++) {
+      const tx = taps(width, image.width, x);
+      for (let channel = 0; channel < 4; channel++) {
+        const at = (row: number, column: number) => image.data[(row * image.width + column) * 4 + channel];
+        const top = at(ty.low, tx.low) * tx.lowWeight + at(ty.low, tx.high) * tx.highWeight;
+        const bottom = at(ty.high, tx.low) * tx.lowWeight + at(ty.high, tx.high) * tx.highWeight;
+        const sum = top * ty.lowWeight + bottom * ty.highWeight;
+        output.data[(y * width + x) * 4 + channel] = (sum + (1 << 21)) >> 22;
+      }
+    }
+  }
+  return output;
+}
