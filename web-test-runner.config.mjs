@@ -2,6 +2,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { devMiddleware } from './tools/dev-middleware.mjs';
 import { testCommands } from './tools/test-commands.mjs';
+import { commonjsPlugin } from './tools/commonjs-plugin.mjs';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
@@ -41,6 +42,6 @@ export default {
   testsFinishTimeout: 600000,
   browsers: [chromium()],
   middleware: [devMiddleware],
-  plugins: [testCommands(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [commonjsPlugin(), testCommands(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   testFramework: { config: { timeout: 120000 } },
 };

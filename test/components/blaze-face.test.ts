@@ -1,0 +1,319 @@
+// <blaze-face> in a real page: a canvas stream of a test photo goes in, faces events and overlay pixels
+// come out; the fake camera, permission denial, lifecycle and attributes are exercised for real.
+
+import { expect } from 'chai';
+import { executeServerCommand } from '@web/test-runner-commands';
+import '../../components/index.ts';
+import type { BlazeFaceElement } from '../../components/blaze-face.ts';
+import type { BlazeFaceErrorDetail, BlazeFaceFacesDetail } from '../../components/events.ts';
+import { FaceDetector } from '../../model/face-detector.ts';
+import type { Face } from '../../model/face.ts';
+import { createContext, engineMemory } from '../../webnn/index.ts';
+import { loadImageData } from '../helpers/fixtures.ts';
+
+const boxColor = [255, 0, 255] as const;
+const photo = '/node_modules/@vladmandic/face-api/demo/sample2.jpg';
+
+/** A 640x480 canvas showing `image` letterboxed, repainted every 30 ms so its stream keeps producing frames. */
+function paintedStream(image: ImageData): { stream: MediaStream; canvas: HTMLCanvasElement; stop(): void } {
+  const canvas = document.createElement('canvas');
+  canvas.width = 640;
+  canvas.height = 480;
+  const context = canvas.getContext('2d')!;
+  const bitmapCanvas = new OffscreenCanvas(image.width, image.height);
+  bitmapCanvas.getContext('2d')!.putImageData(image, 0, 0);
+  const scale = Math.min(640 / image.width, 480 / image.height);
+  const paint = () => {
+    context.fillStyle = '#000';
+    context.fillRect(0, 0, 640, 480);
+    const width = image.width * scale;
+    const height = image.height * scale;
+    context.drawImage(bitmapCanvas, (640 - width) / 2, (480 - height) / 2, width, height);
+  };
+  paint();
+  const timer = setInterval(paint, 30);
+  const stream = canvas.captureStream(30);
+  return { stream, canvas, stop: () => (clearInterval(timer), stream.getTracks().forEach((track) => track.stop())) };
+}
+
+function nextEvent<T>(element: HTMLElement, type: string, accept: (detail: T) => boolean = () => true, timeoutMs = 60000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
+    const listener = (event: Event) => {
+      const detail = (event as CustomEvent<T>).detail;
+      if (!accept(detail)) return;
+      clearTimeout(timer);
+      element.removeEventListener(type, listener);
+      resolve(detail);
+    };
+    element.addEventListener(type, listener);
+  });
+}
+
+function createElement(setup: (element: BlazeFaceElement) => void): BlazeFaceElement {
+  const element = document.createElement('blaze-face');
+  element.style.width = '640px';
+  element.style.height = '480px';
+  element.style.setProperty('--blaze-face-box-color', `rgb(${boxColor.join(',')})`);
+  element.style.setProperty('--blaze-face-line-width', '4');
+  setup(element);
+  document.body.append(element);
+  return element;
+}
+
+function overlayPixels(element: BlazeFaceElement): ImageData {
+  const canvas = element.shadowRoot!.querySelector('canvas')!;
+  return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+}
+
+/** Whether any pixel within `radius` of (x, y) (canvas pixels) has the box colour. */
+function boxColoredNear(pixels: ImageData, x: number, y: number, radius = 3): boolean {
+  for (let dy = -radius; dy <= radius; dy++) {
+    for (let dx = -radius; dx <= radius; dx++) {
+      const px = Math.round(x + dx);
+      const py = Math.round(y + dy);
+      if (px < 0 || py < 0 || px >= pixels.width || py >= pixels.height) continue;
+      const at = (py * pixels.width + px) * 4;
+      const [r, g, b, a] = pixels.data.subarray(at, at + 4);
+      if (a > 200 && Math.abs(r - boxColor[0]) < 40 && g < 60 && Math.abs(b - boxColor[2]) < 40) return true;
+    }
+  }
+  return false;
+}
+
+function countOpaque(pixels: ImageData): number {
+  let count = 0;
+  for (let i = 3; i < pixels.data.length; i += 4) if (pixels.data[i] > 0) count++;
+  return count;
+}
+
+function expectSameFaces(actual: readonly Face[], expected: readonly Face[], tolerance: number): void {
+  expect(actual.length, 'face count').to.equal(expected.length);
+  expected.forEach((face, index) => {
+    for (const key of ['xMin', 'yMin', 'xMax', 'yMax'] as const) {
+      expect(Math.abs(actual[index].box[key] - face.box[key]), `face ${index} ${key}`).to.be.below(tolerance);
+    }
+  });
+}
+
+describe('<blaze-face>', function () {
+  let image: ImageData;
+  let reference: FaceDetector;
+  const cleanup: (() => void)[] = [];
+
+  before(async () => {
+    image = await loadImageData(photo);
+    reference = await FaceDetector.create({ context: { engine: 'wasm' } });
+  });
+  after(() => reference.dispose());
+  afterEach(() => {
+    for (const step of cleanup.splice(0)) step();
+    document.querySelectorAll('blaze-face').forEach((element) => element.remove());
+  });
+
+  describe('detection and drawing from a MediaStream', () => {
+    it('emits the faces the model finds and draws their boxes where they are', async () => {
+      const source = paintedStream(image);
+      cleanup.push(source.stop);
+      const expected = await reference.detect(source.canvas);
+      expect(expected.length, 'the test photo has faces').to.be.greaterThan(0);
+
+      const element = createElement((element) => {
+        element.keypoints = false;
+        element.srcObject = source.stream;
+      });
+      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
+      expect(element.state).to.equal('running');
+      expect(element.matches(':state(running)')).to.equal(true);
+      expect(element.isMirrored, 'a stream is not mirrored by default').to.equal(false);
+      // The stream passes through video encoding (YUV), so its pixels differ slightly from the canvas.
+      expectSameFaces(detail.faces, expected, 0.02);
+      expect(detail.latencyMs).to.be.greaterThan(0);
+
+      const pixels = overlayPixels(element);
+      const ratio = pixels.width / 640;
+      for (const face of detail.faces) {
+        const { xMin, yMin, xMax, yMax } = face.box;
+        const toX = (x: number) => x * 640 * ratio;
+        const toY = (y: number) => y * 480 * ratio;
+        const midX = toX((xMin + xMax) / 2);
+        const midY = toY((yMin + yMax) / 2);
+        expect(boxColoredNear(pixels, midX, toY(yMin)), 'top edge').to.equal(true);
+        expect(boxColoredNear(pixels, midX, toY(yMax)), 'bottom edge').to.equal(true);
+        expect(boxColoredNear(pixels, toX(xMin), midY), 'left edge').to.equal(true);
+        expect(boxColoredNear(pixels, toX(xMax), midY), 'right edge').to.equal(true);
+        expect(boxColoredNear(pixels, midX, midY, 2), 'inside the box').to.equal(false);
+      }
+      expect(boxColoredNear(pixels, 5, 5), 'far corner').to.equal(false);
+      expect(boxColoredNear(pixels, pixels.width - 5, pixels.height - 5), 'far corner').to.equal(false);
+    });
+
+    it('mirrors the faces and the drawing when mirrored', async () => {
+      const source = paintedStream(image);
+      cleanup.push(source.stop);
+      const expected = await reference.detect(source.canvas, { mirrored: true });
+      const element = createElement((element) => {
+        element.keypoints = false;
+        element.mirrored = true;
+        element.srcObject = source.stream;
+      });
+      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
+      expectSameFaces(detail.faces, expected, 0.02);
+      const pixels = overlayPixels(element);
+      const ratio = pixels.width / 640;
+      const face = detail.faces[0];
+      const midY = ((face.box.yMin + face.box.yMax) / 2) * 480 * ratio;
+      expect(boxColoredNear(pixels, face.box.xMin * 640 * ratio, midY)).to.equal(true);
+      const unmirroredLeft = (1 - face.box.xMax) * 640 * ratio;
+      if (Math.abs(unmirroredLeft - face.box.xMin * 640 * ratio) > 20) {
+        expect(boxColoredNear(pixels, unmirroredLeft, midY, 2), 'nothing at the unmirrored position').to.equal(false);
+      }
+    });
+  });
+
+  describe('camera', () => {
+    it('starts the (fake) camera, reaches running and emits faces events', async () => {
+      await executeServerCommand('camera-permission', { state: 'granted' });
+      const element = createElement(() => undefined);
+      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces');
+      expect(detail.faces).to.be.an('array');
+      expect(element.state).to.equal('running');
+      expect(element.isMirrored, 'the user-facing camera is mirrored').to.equal(true);
+      const stream = element.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
+      expect(stream.getVideoTracks()[0].readyState).to.equal('live');
+    });
+
+    it('reports camera-denied with a message and a retry button, and start() works once granted', async () => {
+      await executeServerCommand('camera-permission', { state: 'denied' });
+      const element = createElement(() => undefined);
+      const error = await nextEvent<BlazeFaceErrorDetail>(element, 'error');
+      expect(error.type).to.equal('camera-denied');
+      expect(element.state).to.equal('error');
+      const status = element.shadowRoot!.querySelector('[part=status]') as HTMLElement;
+      await element.updateComplete;
+      expect(status.textContent).to.contain('denied');
+      expect(status.querySelector('button')?.textContent).to.contain('Try again');
+
+      await executeServerCommand('camera-permission', { state: 'granted' });
+      const faces = nextEvent<BlazeFaceFacesDetail>(element, 'faces');
+      await element.start();
+      await faces;
+      expect(element.state).to.equal('running');
+    });
+  });
+
+  describe('lifecycle', () => {
+    it('stops every camera track when removed and restarts when added again', async () => {
+      await executeServerCommand('camera-permission', { state: 'granted' });
+      const element = createElement(() => undefined);
+      await nextEvent(element, 'faces');
+      const stream = element.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
+      element.remove();
+      expect(stream.getTracks().every((track) => track.readyState === 'ended')).to.equal(true);
+
+      document.body.append(element);
+      await nextEvent(element, 'faces');
+      const restarted = element.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
+      expect(restarted).to.not.equal(stream);
+      expect(restarted.getVideoTracks()[0].readyState).to.equal('live');
+    });
+
+    it('keeps engine memory flat over 500 frames', async function () {
+      this.timeout(240000);
+      const source = paintedStream(image);
+      cleanup.push(source.stop);
+      const element = createElement((element) => {
+        element.srcObject = source.stream;
+      });
+      await nextEvent(element, 'faces');
+      // The element's detector runs on the default polyfill engine (wasm here); its memory counter is per engine.
+      const probe = await createContext({ engine: 'wasm' });
+      cleanup.push(() => probe.context.destroy());
+      expect(element.backend?.engine).to.equal('wasm');
+      const before = engineMemory(probe.context);
+      let frames = 0;
+      await new Promise<void>((resolve) => {
+        element.addEventListener('faces', () => {
+          if (++frames === 500) resolve();
+        });
+      });
+      const after = engineMemory(probe.context);
+      expect(after.tensors, 'engine tensors').to.equal(before.tensors);
+      expect(after.bytes, 'engine bytes').to.equal(before.bytes);
+    });
+  });
+
+  describe('attributes', () => {
+    it('min-score="0.99" removes weaker faces and max-faces="1" keeps the best', async () => {
+      const source = paintedStream(image);
+      cleanup.push(source.stop);
+      const all = await reference.detect(source.canvas);
+      const element = createElement((element) => {
+        element.srcObject = source.stream;
+      });
+      await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length === all.length);
+
+      element.setAttribute('max-faces', '1');
+      const best = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length === 1);
+      expect(Math.abs(best.faces[0].score - all[0].score)).to.be.below(0.02);
+
+      element.removeAttribute('max-faces');
+      element.setAttribute('min-score', '0.99');
+      const strong = all.filter((face) => face.score >= 0.99).length;
+      expect(strong, 'the photo has faces under 0.99').to.be.below(all.length);
+      await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length === strong);
+    });
+
+    it('rejects bad values with an error event and keeps the last good setting', async () => {
+      const source = paintedStream(image);
+      cleanup.push(source.stop);
+      const element = createElement((element) => {
+        element.srcObject = source.stream;
+      });
+      await nextEvent(element, 'faces');
+
+      const modelError = nextEvent<BlazeFaceErrorDetail>(element, 'error');
+      element.setAttribute('model', 'nope');
+      const modelDetail = await modelError;
+      expect(modelDetail.type).to.equal('invalid-attribute');
+      expect(modelDetail.message).to.contain('model must be one of short, full, front, back');
+      expect(element.model).to.equal('short');
+
+      const scoreError = nextEvent<BlazeFaceErrorDetail>(element, 'error');
+      element.setAttribute('min-score', '2');
+      const scoreDetail = await scoreError;
+      expect(scoreDetail.message).to.contain('min-score must be a number from 0 to 1');
+      expect(element.minScore).to.equal(undefined);
+      await nextEvent(element, 'faces');
+      expect(element.state).to.equal('running');
+    });
+
+    it('analyses an image src, and a broken src gives unsupported-source', async () => {
+      const element = createElement((element) => {
+        element.src = photo;
+      });
+      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces');
+      const expected = await reference.detect(image);
+      expectSameFaces(detail.faces, expected, 1e-6);
+
+      const error = nextEvent<BlazeFaceErrorDetail>(element, 'error');
+      element.src = '/no/such/image.jpg';
+      expect((await error).type).to.equal('unsupported-source');
+      expect(element.state).to.equal('error');
+    });
+
+    it('switches model at run time without reloading', async () => {
+      const element = createElement((element) => {
+        element.src = photo;
+      });
+      await nextEvent(element, 'faces');
+      const full = await FaceDetector.create({ model: 'full', context: { engine: 'wasm' } });
+      const expected = await full.detect(image);
+      full.dispose();
+      element.model = 'full';
+      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces');
+      expectSameFaces(detail.faces, expected, 1e-6);
+      expect(countOpaque(overlayPixels(element))).to.be.greaterThan(0);
+    });
+  });
+});

@@ -1,0 +1,129 @@
+// blaze-face's entry to WebNN: a native context when the browser has a working one, otherwise the
+// TensorFlow.js polyfill; callers get the same MLContext/MLGraphBuilder interfaces either way.
+import type {
+  Backend, ML, MLContext, MLContextOptions, MLGraphBuilder, MLGraphBuilderConstructor, PolyfillEngine,
+} from './types.ts';
+import {
+  createPolyfillContext, isPolyfillContext, PolyfillGraphBuilder, type PolyfillContext,
+} from './polyfill/index.ts';
+
+export * from './types.ts';
+export { configurePolyfill, engineMemory, type PolyfillConfig } from './polyfill/index.ts';
+
+export type CreateContextOptions = MLContextOptions & { engine?: PolyfillEngine | 'native' };
+
+export interface CreatedContext extends Backend {
+  context: MLContext;
+}
+
+/** Engines from most to least capable; a failing engine falls back to the next one. */
+const FALLBACK: readonly PolyfillEngine[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+/** Marks the ML object installPolyfill() puts on navigator, so it is never mistaken for a native one. */
+const POLYFILL_ML = Symbol('blaze-face WebNN polyfill');
+
+type GlobalWithWebNN = typeof globalThis & { MLGraphBuilder?: MLGraphBuilderConstructor };
+type NavigatorWithWebNN = Navigator & { ml?: ML & { [POLYFILL_ML]?: true }; gpu?: { requestAdapter(): Promise<unknown> } };
+
+function nativeML(): ML | undefined {
+  const ml = (globalThis.navigator as NavigatorWithWebNN | undefined)?.ml;
+  return ml && !ml[POLYFILL_ML] ? ml : undefined;
+}
+
+async function hasGpuAdapter(): Promise<boolean> {
+  try {
+    const gpu = (navigator as NavigatorWithWebNN).gpu;
+    return Boolean(gpu && (await gpu.requestAdapter()));
+  } catch {
+    return false;
+  }
+}
+
+/** The polyfill engines to try, in order, for the spec's context options. */
+async function enginesFor(options: MLContextOptions): Promise<readonly PolyfillEngine[]> {
+  // powerPreference wins over accelerated when they disagree (see MLContextOptions in types.ts).
+  if (options.powerPreference === 'high-performance') return (await hasGpuAdapter()) ? FALLBACK : FALLBACK.slice(1);
+  // Everything else, default included, runs on wasm: for a small ~100-op per-frame graph like BlazeFace,
+  // XNNPACK with SIMD and threads beats GPU engines whose per-op dispatch and readback stalls dominate,
+  // and it neither competes with the page's rendering nor drains a laptop battery through the GPU.
+  return FALLBACK.slice(2);
+}
+
+async function firstWorkingEngine(engines: readonly PolyfillEngine[]): Promise<PolyfillContext> {
+  const failures: string[] = [];
+  for (const engine of engines) {
+    try {
+      return await createPolyfillContext(engine);
+    } catch (error) {
+      failures.push(`${engine}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  throw new DOMException(`No WebNN polyfill engine could start (${failures.join('; ')})`, 'NotSupportedError');
+}
+
+/** A polyfill context for spec options, choosing and falling back through engines. */
+async function polyfillContextFor(options: CreateContextOptions): Promise<PolyfillContext> {
+  const { engine } = options;
+  const engines = engine && engine !== 'native' ? FALLBACK.slice(FALLBACK.indexOf(engine)) : await enginesFor(options);
+  return firstWorkingEngine(engines);
+}
+
+/**
+ * A WebNN context: native (`navigator.ml`) unless a polyfill engine is named or native WebNN is missing or
+ * refuses (e.g. "not supported on this platform"); then the polyfill. `engine: 'native'` never falls back.
+ */
+export async function createContext(options: CreateContextOptions = {}): Promise<CreatedContext> {
+  const { engine, ...specOptions } = options;
+  if (engine === undefined || engine === 'native') {
+    const ml = nativeML();
+    if (ml) {
+      try {
+        return { context: await ml.createContext(specOptions), implementation: 'native', engine: 'webnn' };
+      } catch (error) {
+        if (engine === 'native') throw error;
+      }
+    } else if (engine === 'native') {
+      throw new DOMException('This browser has no navigator.ml', 'NotSupportedError');
+    }
+  }
+  const context = await polyfillContextFor(options);
+  return { context, implementation: 'polyfill', engine: context.engine };
+}
+
+/** Which implementation and engine run `context` (for contexts the caller created some other way). */
+export function describeContext(context: MLContext): Backend {
+  return isPolyfillContext(context) ? { implementation: 'polyfill', engine: context.engine } : { implementation: 'native', engine: 'webnn' };
+}
+
+/** A graph builder for `context`, native or polyfill to match it. */
+export function createGraphBuilder(context: MLContext): MLGraphBuilder {
+  if (isPolyfillContext(context)) return new PolyfillGraphBuilder(context);
+  const Native = (globalThis as GlobalWithWebNN).MLGraphBuilder;
+  if (!Native) throw new TypeError('createGraphBuilder: this native context has no MLGraphBuilder constructor');
+  return new Native(context);
+}
+
+/**
+ * Installs the polyfill as navigator.ml and globalThis.MLGraphBuilder, but only when the browser has no
+ * working WebNN (missing, or createContext() rejects). Resolves with whether it installed.
+ */
+export async function installPolyfill(): Promise<boolean> {
+  const ml = nativeML();
+  if (ml) {
+    try {
+      (await ml.createContext()).destroy();
+      return false;
+    } catch {
+      // Present but unusable here: replace it.
+    }
+  } else if ((navigator as NavigatorWithWebNN).ml?.[POLYFILL_ML]) {
+    return false; // already installed
+  }
+  const polyfill: ML & { [POLYFILL_ML]: true } = {
+    [POLYFILL_ML]: true,
+    createContext: (options: MLContextOptions = {}) => polyfillContextFor(options),
+  };
+  Object.defineProperty(navigator, 'ml', { value: polyfill, configurable: true, enumerable: true });
+  Object.defineProperty(globalThis, 'MLGraphBuilder', { value: PolyfillGraphBuilder, configurable: true, writable: true });
+  return true;
+}

@@ -1,0 +1,84 @@
+// Turns the recorded nodes reachable from the outputs into a flat step list over numbered slots. Everything
+// that depends only on constants (filter re-layouts, float16 casts, ...) is evaluated here once, so the engine
+// holds each weight exactly once, in the form the kernels consume, and dispatch does no constant work.
+import type { MLOperandDescriptor } from '../types.ts';
+import type { PolyfillContext } from './context.ts';
+import { PolyfillGraph, type Step } from './graph.ts';
+import type { PolyfillOperand } from './operand.ts';
+import type { Tensor } from './tf.ts';
+
+export async function compileGraph(context: PolyfillContext, outputs: ReadonlyMap<string, PolyfillOperand>): Promise<PolyfillGraph> {
+  // Topological order by iterative DFS (graphs can be deep; no recursion).
+  const order: PolyfillOperand[] = [];
+  const seen = new Set<PolyfillOperand>();
+  for (const root of outputs.values()) {
+    const stack: Array<[PolyfillOperand, boolean]> = [[root, false]];
+    while (stack.length) {
+      const [operand, expanded] = stack.pop()!;
+      if (expanded) { order.push(operand); continue; }
+      if (seen.has(operand)) continue;
+      seen.add(operand);
+      stack.push([operand, true]);
+      if (operand.node.kind === 'op') for (const input of operand.node.inputs) if (!seen.has(input)) stack.push([input, false]);
+    }
+  }
+
+  const tf = context.tf;
+  context.activate();
+  const slotOf = new Map<PolyfillOperand, number>();
+  const constantTensors: Tensor[] = [];
+  const constantSlots: number[] = [];
+  const inputs = new Map<string, { slot: number; descriptor: MLOperandDescriptor }>();
+  const steps: Step[] = [];
+  const folded = new Map<PolyfillOperand, Tensor>(); // constant-only values, by operand
+
+  for (const operand of order) {
+    const node = operand.node;
+    if (node.kind === 'constant') {
+      folded.set(operand, tf.tensor(node.values, [...operand.shape], node.values instanceof Int32Array ? 'int32' : 'float32'));
+      continue;
+    }
+    if (node.kind === 'op' && node.inputs.every((x) => folded.has(x))) {
+      const args = node.inputs.map((x) => folded.get(x)!);
+      folded.set(operand, tf.tidy(() => node.kernel(tf, args)));
+      continue;
+    }
+    const slot = slotOf.size;
+    slotOf.set(operand, slot);
+    if (node.kind === 'input') {
+      inputs.set(node.name, { slot, descriptor: { dataType: operand.dataType, shape: operand.shape } });
+      continue;
+    }
+    const args = node.inputs.map((x) => {
+      let s = slotOf.get(x);
+      if (s === undefined) {
+        // A folded value used by a runtime op: give it a permanent slot.
+        s = slotOf.size;
+        slotOf.set(x, s);
+        constantSlots.push(s);
+        constantTensors.push(folded.get(x)!);
+      }
+      return s;
+    });
+    steps.push({ kernel: node.kernel, args, out: slot, scratch: new Array<Tensor>(args.length) });
+  }
+
+  // An output computed from constants alone becomes a constant slot (graph.ts clones it per dispatch).
+  for (const operand of outputs.values()) {
+    if (slotOf.has(operand)) continue;
+    const s = slotOf.size;
+    slotOf.set(operand, s);
+    constantSlots.push(s);
+    constantTensors.push(folded.get(operand)!);
+  }
+
+  // Release folded values no runtime step needs (e.g. a float16 constant after its float32 cast was folded).
+  const kept = new Set(constantTensors);
+  for (const t of folded.values()) if (!kept.has(t)) t.dispose();
+
+  const outputSlots = new Map<string, { slot: number; descriptor: MLOperandDescriptor }>();
+  for (const [name, operand] of outputs) {
+    outputSlots.set(name, { slot: slotOf.get(operand)!, descriptor: { dataType: operand.dataType, shape: operand.shape } });
+  }
+  return new PolyfillGraph(context, { slotCount: slotOf.size, steps, inputs, outputs: outputSlots, constantSlots, constantTensors });
+}

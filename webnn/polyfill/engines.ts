@@ -1,0 +1,79 @@
+// Loads TensorFlow.js core and exactly one backend per engine, on demand, with import(). tfjs-core keeps a
+// single global registry, so each backend is initialised once per page and shared by all contexts on it.
+import type { PolyfillEngine } from '../types.ts';
+import type { Tf } from './tf.ts';
+
+export interface PolyfillConfig {
+  /** Folder (URL ending in '/') serving tfjs-backend-wasm*.wasm. Default: `wasm/` beside the page. */
+  wasmPath?: string;
+  /** Threads for the wasm engine when the page is cross-origin isolated. Default: navigator.hardwareConcurrency. */
+  wasmThreads?: number;
+}
+
+const config: PolyfillConfig = {};
+
+/** Sets where and how the polyfill loads its engines; call before the first wasm context is created. */
+export function configurePolyfill(options: PolyfillConfig): void {
+  Object.assign(config, options);
+}
+
+function defaultWasmPath(): string {
+  // document.baseURI in a page; self.location in a Worker, which has no document.
+  const base = typeof document !== 'undefined' ? document.baseURI : self.location.href;
+  return new URL('wasm/', base).href;
+}
+
+const loading = new Map<PolyfillEngine, Promise<Tf>>();
+/**
+ * Engines initialise one at a time: tf.setBackend() on an async backend (wasm, webgpu) leaves tfjs-core in a
+ * "pending init" state in which every op throws, and two overlapping inits would race on the global backend.
+ * For the same reason, don't dispatch on one engine while a context on another engine is still being created.
+ */
+let queue: Promise<unknown> = Promise.resolve();
+
+async function initialise(engine: PolyfillEngine): Promise<Tf> {
+  const tf = await import('@tensorflow/tfjs-core');
+  switch (engine) {
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      break;
+    case 'webgl':
+      await import('@tensorflow/tfjs-backend-webgl');
+      break;
+    case 'webgpu': {
+      // Checked first so a missing adapter fails fast instead of inside tfjs's backend factory.
+      const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
+      if (!gpu || !(await gpu.requestAdapter())) throw new Error('webgpu: no GPU adapter');
+      await import('@tensorflow/tfjs-backend-webgpu');
+      break;
+    }
+    case 'wasm': {
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      // Serve the binaries from our own origin. tfjs picks tfjs-backend-wasm-threaded-simd.wasm by itself when
+      // WebAssembly SIMD and threads (SharedArrayBuffer, i.e. crossOriginIsolated) are available, else -simd,
+      // else the plain binary; it sizes its XNNPACK thread pool from setThreadsCount.
+      wasm.setWasmPaths(config.wasmPath ?? defaultWasmPath());
+      if (globalThis.crossOriginIsolated) {
+        wasm.setThreadsCount(Math.max(1, config.wasmThreads ?? navigator.hardwareConcurrency ?? 1));
+      }
+      break;
+    }
+  }
+  // Every context switches the global backend to its own before it runs anything (see context.ts).
+  const ok = await tf.setBackend(engine);
+  if (!ok) throw new Error(`${engine}: TensorFlow.js backend failed to initialise`);
+  return tf;
+}
+
+/** Resolves with tfjs once `engine` is initialised; rejects if it cannot run here. */
+export function loadEngine(engine: PolyfillEngine): Promise<Tf> {
+  let promise = loading.get(engine);
+  if (!promise) {
+    promise = queue.then(() => initialise(engine));
+    queue = promise.catch(() => undefined);
+    // A failure is not cached, so a later attempt (e.g. after a GPU reset) can retry.
+    promise.catch(() => loading.delete(engine));
+    loading.set(engine, promise);
+  }
+  return promise;
+}

@@ -1,0 +1,22 @@
+// The polyfill's MLOperand: a node of the graph being built. The builder tag lets every op reject operands
+// that another builder made, as the spec requires.
+import type { MLOperand, MLOperandDataType } from '../types.ts';
+import type { Kernel } from './tf.ts';
+
+export type OperandNode =
+  | { kind: 'input'; name: string }
+  | { kind: 'constant'; values: Float32Array | Int32Array }
+  | { kind: 'op'; op: string; inputs: readonly PolyfillOperand[]; kernel: Kernel };
+
+export class PolyfillOperand implements MLOperand {
+  readonly shape: readonly number[];
+
+  constructor(
+    readonly builder: object,
+    readonly dataType: MLOperandDataType,
+    shape: readonly number[],
+    readonly node: OperandNode,
+  ) {
+    this.shape = Object.freeze([...shape]);
+  }
+}

@@ -1,0 +1,122 @@
+// conv2d: validated per spec, computed as tfjs NHWC (depthwise) convolution with an HWIO filter.
+import type { MLConv2dFilterOperandLayout, MLConv2dOptions } from '../../types.ts';
+import { opError } from '../errors.ts';
+import { checkLimits } from '../limits.ts';
+import type { PolyfillOperand } from '../operand.ts';
+import { checkList, windowOutputSize } from '../shape.ts';
+import type { Tensor, Tf } from '../tf.ts';
+import { NCHW_TO_NHWC, NHWC_TO_NCHW, type OpContext, type OpResult } from './op-context.ts';
+
+/** Filter layout -> [indexOf O, I, H, W] and the permutation to HWIO. */
+const FILTER_LAYOUTS: Record<MLConv2dFilterOperandLayout, { o: number; i: number; h: number; w: number; toHwio: number[] | null }> = {
+  oihw: { o: 0, i: 1, h: 2, w: 3, toHwio: [2, 3, 1, 0] },
+  hwio: { o: 3, i: 2, h: 0, w: 1, toHwio: null },
+  ohwi: { o: 0, i: 3, h: 1, w: 2, toHwio: [1, 2, 3, 0] },
+  ihwo: { o: 3, i: 0, h: 1, w: 2, toHwio: [1, 2, 0, 3] },
+};
+
+type Padding = [[0, 0], [number, number], [number, number], [0, 0]];
+
+export function conv2d(ctx: OpContext, input: PolyfillOperand, filter: PolyfillOperand, options: MLConv2dOptions): OpResult {
+  const op = 'conv2d';
+  checkLimits(op, 'input', input);
+  checkLimits(op, 'filter', filter);
+  if (filter.dataType !== input.dataType) throw opError(op, `filter dataType ${filter.dataType} must match input dataType ${input.dataType}`);
+  const padding = options.padding ?? [0, 0, 0, 0];
+  const strides = options.strides ?? [1, 1];
+  const dilations = options.dilations ?? [1, 1];
+  const groups = options.groups ?? 1;
+  const inputLayout = options.inputLayout ?? 'nchw';
+  const filterLayout = options.filterLayout ?? 'oihw';
+  checkList(op, 'padding', padding, 4, 0);
+  checkList(op, 'strides', strides, 2, 1);
+  checkList(op, 'dilations', dilations, 2, 1);
+  if (!Number.isInteger(groups) || groups < 1) throw opError(op, `groups must be a positive integer, got ${groups}`);
+  const layout = FILTER_LAYOUTS[filterLayout];
+  if (!layout) throw opError(op, `unknown filterLayout ${String(filterLayout)}`);
+  if (inputLayout !== 'nchw' && inputLayout !== 'nhwc') throw opError(op, `unknown inputLayout ${String(inputLayout)}`);
+
+  const nhwc = inputLayout === 'nhwc';
+  const [n, c, h, w] = nhwc
+    ? [input.shape[0]!, input.shape[3]!, input.shape[1]!, input.shape[2]!]
+    : [input.shape[0]!, input.shape[1]!, input.shape[2]!, input.shape[3]!];
+  const outChannels = filter.shape[layout.o]!;
+  const filterIn = filter.shape[layout.i]!;
+  const kh = filter.shape[layout.h]!;
+  const kw = filter.shape[layout.w]!;
+  if (c % groups !== 0 || c / groups !== filterIn) {
+    throw opError(op, `input channels (${c}) must equal filter input channels (${filterIn}) * groups (${groups})`);
+  }
+  if (outChannels % groups !== 0) throw opError(op, `output channels (${outChannels}) must be divisible by groups (${groups})`);
+  const bias = options.bias as PolyfillOperand | undefined;
+  if (bias) {
+    checkLimits(op, 'bias', bias);
+    if (bias.dataType !== input.dataType) throw opError(op, `bias dataType ${bias.dataType} must match input dataType ${input.dataType}`);
+    if (bias.shape.length !== 1 || bias.shape[0] !== outChannels) {
+      throw opError(op, `bias shape [${bias.shape.join(',')}] must be [${outChannels}]`);
+    }
+  }
+  const [pt, pb, pl, pr] = padding as [number, number, number, number];
+  const [sh, sw] = strides as [number, number];
+  const [dh, dw] = dilations as [number, number];
+  const oh = windowOutputSize(h, kh, dh, pt, pb, sh, 'floor');
+  const ow = windowOutputSize(w, kw, dw, pl, pr, sw, 'floor');
+  if (oh < 1 || ow < 1) throw opError(op, `output size ${oh}x${ow} is empty: the (dilated) filter is larger than the padded input`);
+
+  // The filter in tfjs's HWIO layout, as its own operand so a constant filter is re-laid out once at build.
+  const hwioShape = [kh, kw, filterIn, outChannels];
+  const depthwise = groups > 1 && groups === c && filterIn === 1;
+  const tfFilterShape = depthwise ? [kh, kw, c, outChannels / c] : hwioShape;
+  const perm = layout.toHwio;
+  const tfFilter =
+    perm === null && !depthwise
+      ? filter
+      : ctx.derive(op, [filter], filter.dataType, tfFilterShape, (tf, [f]) => {
+          const hwio = perm ? tf.transpose(f!, perm) : f!;
+          // Depthwise: [kh,kw,1,C*m] -> [kh,kw,C,m]; output channel c*m+j is group c's j-th, as in WebNN.
+          return depthwise ? tf.reshape(hwio, tfFilterShape) : hwio;
+        });
+
+  const pad: Padding = [[0, 0], [pt, pb], [pl, pr], [0, 0]];
+  const uniformPad = pt === pb && pt === pl && pt === pr ? pt : null;
+  // tfjs refuses strides > 1 together with dilations > 1; run stride 1 and subsample the result instead.
+  const subsample = (sh > 1 || sw > 1) && (dh > 1 || dw > 1);
+  const tfStrides: [number, number] = subsample ? [1, 1] : [sh, sw];
+  const tfDilations: [number, number] = [dh, dw];
+
+  const convolve = (tf: Tf, x: Tensor, f: Tensor, b: Tensor | undefined): Tensor => {
+    const x4 = x as Parameters<Tf['conv2d']>[0];
+    const f4 = f as Parameters<Tf['conv2d']>[1];
+    const b1 = b as Parameters<Tf['fused']['conv2d']>[0]['bias'];
+    if (depthwise) {
+      // tfjs's fused depthwise op takes only uniform padding; explicit per-side padding needs the plain op.
+      if (uniformPad !== null) {
+        return tf.fused.depthwiseConv2d({ x: x4, filter: f4, strides: tfStrides, pad: uniformPad, dilations: tfDilations, bias: b1 });
+      }
+      const y = tf.depthwiseConv2d(x4, f4, tfStrides, pad, 'NHWC', tfDilations);
+      return b ? tf.add(y, b) : y;
+    }
+    if (groups === 1) {
+      return tf.fused.conv2d({ x: x4, filter: f4, strides: tfStrides, pad, dilations: tfDilations, bias: b1 });
+    }
+    // General grouped convolution: one convolution per group, concatenated along channels.
+    const xs = tf.split(x4, groups, 3);
+    const fs = tf.split(f4, groups, 3);
+    const ys = xs.map((xg, g) => tf.conv2d(xg as typeof x4, fs[g]! as typeof f4, tfStrides, pad, 'NHWC', tfDilations));
+    const y = tf.concat(ys, 3);
+    return b ? tf.add(y, b) : y;
+  };
+
+  const inputs = bias ? [input, tfFilter, bias] : [input, tfFilter];
+  const outShape = nhwc ? [n, oh, ow, outChannels] : [n, outChannels, oh, ow];
+  return {
+    dataType: input.dataType,
+    shape: outShape,
+    inputs,
+    kernel: (tf, [x, f, b]) => {
+      let y = convolve(tf, nhwc ? x! : tf.transpose(x!, NCHW_TO_NHWC), f!, b);
+      if (subsample) y = tf.stridedSlice(y, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, outChannels], [1, sh, sw, 1]);
+      return nhwc ? y : tf.transpose(y, NHWC_TO_NCHW);
+    },
+  };
+}
