@@ -41,6 +41,23 @@ const detectorSettings = ['model', 'modelUrl', 'powerPreference', 'accelerated']
 /** Settings that need a new source (camera, URL or stream) when they change. */
 const sourceSettings = ['src', 'srcObject', 'facingMode'] as const;
 
+/**
+ * Face detection on a live camera, a video, an image or any MediaStream, drawn over the picture.
+ *
+ * @tagname blaze-face
+ * @fires ready - The model has loaded; `detail.backend` says what runs it.
+ * @fires faces - Once per processed frame: `detail.faces`, `detail.timestamp`, `detail.latencyMs`.
+ * @fires error - `detail.type` (camera-denied, camera-unavailable, model-load, unsupported-source, context-lost, invalid-attribute) and `detail.message`.
+ * @csspart video - The video being analysed.
+ * @csspart image - The image being analysed (when `src` is an image).
+ * @csspart overlay - The canvas the boxes and keypoints are drawn on.
+ * @csspart status - The status line (loading, errors).
+ * @csspart retry-button - The "Try again" button shown after an error.
+ * @cssprop [--blaze-face-box-color=#00e676] - Colour of the face boxes.
+ * @cssprop [--blaze-face-keypoint-color=#ff1744] - Colour of the keypoints.
+ * @cssprop [--blaze-face-line-width=3] - Box line width in CSS pixels (keypoint radius follows it).
+ * @cssstate idle | loading | running | paused | error - The element's state, as `:state(running)` etc.
+ */
 export class BlazeFaceElement extends LitElement {
   static override styles = blazeFaceStyles;
 
@@ -83,7 +100,9 @@ export class BlazeFaceElement extends LitElement {
   declare accelerated: boolean;
   /** A self-hosted model file to load instead of the built-in one. */
   declare modelUrl: string | undefined;
+  /** @internal */
   declare _state: BlazeFaceState;
+  /** @internal */
   declare _message: string;
 
   /** Resolves with the backend once the first model has loaded. */
