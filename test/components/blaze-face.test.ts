@@ -122,6 +122,9 @@ describe('<blaze-face>', function () {
         element.keypoints = false;
         element.srcObject = source.stream;
       });
+      await element.updateComplete;
+      expect(element.state).to.equal('loading');
+      expect(element.shadowRoot!.querySelector('[part=status]')!.textContent).to.contain('Loading');
       const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
       expect(element.state).to.equal('running');
       expect(element.matches(':state(running)')).to.equal(true);
@@ -146,6 +149,54 @@ describe('<blaze-face>', function () {
       }
       expect(boxColoredNear(pixels, 5, 5), 'far corner').to.equal(false);
       expect(boxColoredNear(pixels, pixels.width - 5, pixels.height - 5), 'far corner').to.equal(false);
+
+      // Nothing but our own origin was asked for anything (model, engine files, scripts).
+      const foreign = performance
+        .getEntriesByType('resource')
+        .map((entry) => entry.name)
+        .filter((url) => new URL(url).origin !== location.origin);
+      expect(foreign).to.deep.equal([]);
+    });
+
+    it('snapshot() returns the frame with the overlay at the video size', async () => {
+      const source = paintedStream(image);
+      cleanup.push(source.stop);
+      const element = createElement((element) => {
+        element.keypoints = false;
+        element.srcObject = source.stream;
+      });
+      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
+      const bitmap = await createImageBitmap(await element.snapshot());
+      expect([bitmap.width, bitmap.height]).to.deep.equal([640, 480]);
+      const canvas = new OffscreenCanvas(640, 480);
+      const context = canvas.getContext('2d')!;
+      context.drawImage(bitmap, 0, 0);
+      const pixels = context.getImageData(0, 0, 640, 480);
+      const face = detail.faces[0];
+      expect(boxColoredNear(pixels, ((face.box.xMin + face.box.xMax) / 2) * 640, face.box.yMin * 480)).to.equal(true);
+    });
+
+    it('paused stops processing frames and resumes when cleared', async () => {
+      const source = paintedStream(image);
+      cleanup.push(source.stop);
+      const element = createElement((element) => {
+        element.srcObject = source.stream;
+      });
+      await nextEvent(element, 'faces');
+      element.paused = true;
+      await element.updateComplete;
+      expect(element.state).to.equal('paused');
+      let framesWhilePaused = 0;
+      const count = () => framesWhilePaused++;
+      // A frame already in flight may still finish right after pausing.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      element.addEventListener('faces', count);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      element.removeEventListener('faces', count);
+      expect(framesWhilePaused).to.equal(0);
+      element.paused = false;
+      await nextEvent(element, 'faces');
+      expect(element.state).to.equal('running');
     });
 
     it('mirrors the faces and the drawing when mirrored', async () => {
