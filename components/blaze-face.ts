@@ -5,6 +5,7 @@
 
 import { LitElement, html, type PropertyValues } from 'lit';
 import { FaceDetector } from '../model/face-detector.ts';
+import { WorkerFaceDetector } from '../model/worker-face-detector.ts';
 import type { Face } from '../model/face.ts';
 import type { ImageSource } from '../model/image-to-tensor.ts';
 import type { ModelName } from '../model/model-specs.ts';
@@ -24,6 +25,10 @@ import { containRect, drawFaces, overlayStyle } from './overlay.ts';
 import { blazeFaceStyles } from './styles.ts';
 
 export type BlazeFaceState = 'idle' | 'loading' | 'running' | 'paused' | 'error';
+
+/** Detection runs in a Worker where the browser can (keeping the page's main thread free), else in the page. */
+type Detector = FaceDetector | WorkerFaceDetector;
+const Detector = typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined' ? WorkerFaceDetector : FaceDetector;
 
 const defaultSettings: ElementSettings = {
   model: 'short',
@@ -110,9 +115,9 @@ export class BlazeFaceElement extends LitElement {
 
   #resolveReady!: (backend: Backend) => void;
   #internals = this.attachInternals();
-  #detector: FaceDetector | null = null;
-  #detectorLoad: Promise<FaceDetector> | null = null;
-  #retiredDetectors = new WeakSet<FaceDetector>();
+  #detector: Detector | null = null;
+  #detectorLoad: Promise<Detector> | null = null;
+  #retiredDetectors = new WeakSet<Detector>();
   #contextLostReported = false;
   #cameraStream: MediaStream | null = null;
   #image: HTMLImageElement | null = null;
@@ -223,6 +228,12 @@ export class BlazeFaceElement extends LitElement {
     return detector.detect(source);
   }
 
+  /** Diagnostics: the polyfill engine's live tensor count and bytes (undefined on native WebNN or before loading). */
+  async engineMemory(): Promise<{ tensors: number; bytes: number } | undefined> {
+    const detector = this.#detector;
+    return detector ? detector.engineMemory() : undefined;
+  }
+
   /** The current frame with the overlay drawn on it, as a PNG Blob. */
   async snapshot(): Promise<Blob> {
     const media = this.#image ?? this.#video;
@@ -305,10 +316,10 @@ export class BlazeFaceElement extends LitElement {
     };
   }
 
-  #ensureDetector(): Promise<FaceDetector> {
+  #ensureDetector(): Promise<Detector> {
     if (this.#detector) return Promise.resolve(this.#detector);
     if (this.#detectorLoad) return this.#detectorLoad;
-    const load = FaceDetector.create({
+    const load: Promise<Detector> = Detector.create({
       model: this.model,
       ...this.#thresholds(),
       context: { powerPreference: this.powerPreference, accelerated: this.accelerated },
@@ -335,13 +346,13 @@ export class BlazeFaceElement extends LitElement {
     return load;
   }
 
-  #retire(detector: FaceDetector | null): void {
+  #retire(detector: Detector | null): void {
     if (!detector) return;
     this.#retiredDetectors.add(detector);
     detector.dispose();
   }
 
-  #onContextLost(detector: FaceDetector): void {
+  #onContextLost(detector: Detector): void {
     if (this.#retiredDetectors.has(detector) || this.#detector !== detector) return;
     this.#retiredDetectors.add(detector);
     this.#detector = null;
@@ -405,7 +416,7 @@ export class BlazeFaceElement extends LitElement {
     });
   }
 
-  async #detectImage(detector: FaceDetector, image: HTMLImageElement): Promise<void> {
+  async #detectImage(detector: Detector, image: HTMLImageElement): Promise<void> {
     const started = performance.now();
     const faces = await detector.detect(image, { mirrored: this.isMirrored });
     this.#publish(faces, started, started);

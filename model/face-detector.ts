@@ -7,7 +7,7 @@
 // because they only touch the few anchors that pass the threshold there, and exp() over all of them
 // in the graph would be wasted work.
 
-import { createContext, createGraphBuilder, describeContext } from '../webnn/index.ts';
+import { createContext, createGraphBuilder, describeContext, engineMemory } from '../webnn/index.ts';
 import type {
   Backend,
   MLContext,
@@ -55,6 +55,13 @@ function isContext(choice: ContextChoice | undefined): choice is MLContext {
   return typeof (choice as MLContext | undefined)?.dispatch === 'function';
 }
 
+/** Checks a model name, so a typo fails at once with the list of valid names. */
+export function checkModelName(model: string): asserts model is ModelName {
+  if (!Object.hasOwn(modelSpecs, model)) {
+    throw new InvalidOptionError('model', `model must be one of ${Object.keys(modelSpecs).join(', ')}, got ${model}`);
+  }
+}
+
 /** Checks thresholds, so a bad value fails at the call that sets it, with the option's name. */
 export function validateSettings(settings: Partial<DetectionSettings>): void {
   const { minScore, suppressionThreshold, maxFaces, scoreMerge } = settings;
@@ -98,10 +105,8 @@ export class FaceDetector {
 
   static async create(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
     const model = options.model ?? 'short';
+    checkModelName(model);
     const spec = modelSpecs[model];
-    if (!spec) {
-      throw new InvalidOptionError('model', `model must be one of ${Object.keys(modelSpecs).join(', ')}, got ${String(model)}`);
-    }
     const settings: DetectionSettings = {
       minScore: options.minScore ?? spec.defaultMinScore,
       suppressionThreshold: options.suppressionThreshold ?? spec.defaultSuppressionThreshold,
@@ -181,6 +186,11 @@ export class FaceDetector {
   /** Detects faces in several images, one result list per image, in order. */
   detectBatch(sources: readonly ImageSource[], options: DetectOptions = {}): Promise<Face[][]> {
     return Promise.all(sources.map((source) => this.detect(source, options)));
+  }
+
+  /** The polyfill engine's tensor count and bytes (for leak checks); undefined on native WebNN, which has no such counter. */
+  engineMemory(): { tensors: number; bytes: number } | undefined {
+    return this.backend.implementation === 'polyfill' ? engineMemory(this.#context) : undefined;
   }
 
   /** Releases the graph, the tensors and (if this detector created it) the WebNN context. */

@@ -54,6 +54,18 @@ export function createFace(detection: Detection): Face {
   return makeFace(detection.xMin, detection.yMin, detection.xMax, detection.yMax, points, detection.score);
 }
 
+/** A Face without its method: what crosses a worker boundary (structured clone drops functions). */
+export interface FaceData {
+  box: Pick<FaceBox, 'xMin' | 'yMin' | 'xMax' | 'yMax'>;
+  keypoints: readonly Keypoint[];
+  score: number;
+}
+
+/** Rebuilds a Face from its data, e.g. after a worker posted it. */
+export function restoreFace({ box, keypoints, score }: FaceData): Face {
+  return makeFace(box.xMin, box.yMin, box.xMax, box.yMax, [...keypoints], score);
+}
+
 const mirroredName: Record<KeypointName, KeypointName> = {
   rightEye: 'leftEye',
   leftEye: 'rightEye',

@@ -104,6 +104,11 @@ function drawableSize(source: Exclude<ImageSource, ImageData>): { width: number;
   throw new InvalidImageError('unsupported', unsupportedMessage(source));
 }
 
+/** The pixel size of any source, or the typed error readPixels would throw for it (checked before work). */
+export function imageSourceSize(source: ImageSource): { width: number; height: number } {
+  return isImageData(source) ? requireSize(source.width, source.height, 'ImageData') : drawableSize(source);
+}
+
 function unsupportedMessage(source: unknown): string {
   const kind = source === null ? 'null' : typeof source === 'object' ? source.constructor?.name ?? 'object' : typeof source;
   return `Cannot read pixels from ${kind}: pass an HTMLImageElement, HTMLVideoElement, HTMLCanvasElement, OffscreenCanvas, ImageBitmap, ImageData or VideoFrame.`;

@@ -1,0 +1,64 @@
+// The worker side of WorkerFaceDetector: owns a FaceDetector and answers the page's requests in order.
+// Running here keeps pixel reading, inference and post-processing off the page's main thread.
+
+/// <reference lib="webworker" />
+import { configurePolyfill } from '../../webnn/index.ts';
+import { FaceDetector } from '../face-detector.ts';
+import type { FaceData } from '../face.ts';
+import { serializeError } from './errors.ts';
+import type { Reply, Request } from './protocol.ts';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+let detector: FaceDetector | undefined;
+
+function reply(message: Reply): void {
+  scope.postMessage(message);
+}
+
+function plain(face: FaceData): FaceData {
+  return { box: { ...face.box }, keypoints: face.keypoints.map((point) => ({ ...point })), score: face.score };
+}
+
+async function handle(request: Request): Promise<Reply> {
+  switch (request.type) {
+    case 'create': {
+      const { wasmPath, ...options } = request.options;
+      configurePolyfill({ wasmPath });
+      detector = await FaceDetector.create(options);
+      const created = detector;
+      void created.lost.then(({ message }) => {
+        if (detector === created) reply({ id: -1, type: 'lost', message });
+      });
+      return { id: request.id, type: 'created', backend: created.backend, inputSize: created.inputSize, settings: created.settings };
+    }
+    case 'detect': {
+      try {
+        const faces = await requireDetector().detect(request.image, { mirrored: request.mirrored });
+        return { id: request.id, type: 'faces', faces: faces.map(plain) };
+      } finally {
+        if (!(request.image instanceof ImageData)) request.image.close();
+      }
+    }
+    case 'configure':
+      requireDetector().configure(request.settings);
+      return { id: request.id, type: 'done' };
+    case 'memory':
+      return { id: request.id, type: 'memory', memory: requireDetector().engineMemory() ?? null };
+    case 'dispose': {
+      const disposed = detector;
+      detector = undefined;
+      disposed?.dispose();
+      return { id: request.id, type: 'done' };
+    }
+  }
+}
+
+function requireDetector(): FaceDetector {
+  if (!detector) throw new DOMException('The face detector is not ready or was disposed', 'InvalidStateError');
+  return detector;
+}
+
+scope.addEventListener('message', (event: MessageEvent<Request>) => {
+  const request = event.data;
+  handle(request).then(reply, (error: unknown) => reply({ id: request.id, type: 'error', error: serializeError(error) }));
+});

@@ -1,0 +1,40 @@
+// Messages between WorkerFaceDetector (page) and detector-worker.ts (worker). Requests carry an id; the
+// worker answers each with a reply of the same id. Errors travel as data and are rebuilt as the same classes.
+
+import type { DetectionSettings, FaceDetectorOptions } from '../face-detector.ts';
+import type { FaceData } from '../face.ts';
+import type { Backend } from '../../webnn/types.ts';
+
+/** What the worker can read pixels from: all transferable or cloneable. */
+export type WorkerImage = ImageBitmap | VideoFrame | ImageData;
+
+export type WorkerOptions = Omit<FaceDetectorOptions, 'context' | 'modelUrl'> & {
+  context?: Exclude<FaceDetectorOptions['context'], MLContextLike>;
+  /** Resolved against the page, since the worker's own URL is elsewhere (e.g. /assets/ in a build). */
+  modelUrl: string;
+  wasmPath: string;
+};
+
+type MLContextLike = { dispatch: unknown };
+
+export type Request =
+  | { id: number; type: 'create'; options: WorkerOptions }
+  | { id: number; type: 'detect'; image: WorkerImage; mirrored: boolean }
+  | { id: number; type: 'configure'; settings: Partial<DetectionSettings> }
+  | { id: number; type: 'memory' }
+  | { id: number; type: 'dispose' };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  /** The typed errors' extra field: reason, option, url, or source + op. */
+  fields: Record<string, string | undefined>;
+}
+
+export type Reply =
+  | { id: number; type: 'created'; backend: Backend; inputSize: number; settings: DetectionSettings }
+  | { id: number; type: 'faces'; faces: FaceData[] }
+  | { id: number; type: 'memory'; memory: { tensors: number; bytes: number } | null }
+  | { id: number; type: 'done' }
+  | { id: number; type: 'error'; error: SerializedError }
+  | { id: -1; type: 'lost'; message: string };

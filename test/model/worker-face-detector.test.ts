@@ -1,0 +1,80 @@
+// WorkerFaceDetector gives exactly FaceDetector's results, with detection in a Worker, and the same typed errors.
+
+import { expect } from 'chai';
+import { FaceDetector } from '../../model/face-detector.ts';
+import { WorkerFaceDetector } from '../../model/worker-face-detector.ts';
+import { InvalidImageError, InvalidOptionError, ModelLoadError } from '../../model/errors.ts';
+import { ModelFormatError } from '../../model/readers/imported-model.ts';
+import { fetchOk, loadImageData } from '../helpers/fixtures.ts';
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+describe('WorkerFaceDetector', () => {
+  let worker: WorkerFaceDetector;
+  let local: FaceDetector;
+  let photo: ImageData;
+
+  before(async () => {
+    [worker, local] = await Promise.all([
+      WorkerFaceDetector.create({ context: { engine: 'wasm' } }),
+      FaceDetector.create({ context: { engine: 'wasm' } }),
+    ]);
+    photo = await loadImageData('/node_modules/@vladmandic/face-api/demo/sample3.jpg');
+  });
+  after(() => {
+    worker.dispose();
+    local.dispose();
+  });
+
+  it('finds the same faces as FaceDetector, for ImageData, bitmaps, canvases and video frames', async () => {
+    expect(worker.backend).to.deep.equal({ implementation: 'polyfill', engine: 'wasm' });
+    const expected = (await local.detect(photo, { mirrored: true })).map((face) => face.toArray());
+    expect(expected.length).to.be.greaterThan(0);
+    const bitmap = await createImageBitmap(photo);
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [photo.width, photo.height];
+    canvas.getContext('2d')!.putImageData(photo, 0, 0);
+    const frame = new VideoFrame(bitmap, { timestamp: 0 });
+    for (const source of [photo, bitmap, canvas, frame]) {
+      const faces = (await worker.detect(source, { mirrored: true })).map((face) => face.toArray());
+      expect(faces).to.deep.equal(expected);
+    }
+    // The caller's objects are left intact: the worker got copies.
+    expect(bitmap.width).to.equal(photo.width);
+    expect(frame.displayWidth).to.equal(photo.width);
+    frame.close();
+    bitmap.close();
+  });
+
+  it('applies configure() and reports engine memory from the worker', async () => {
+    worker.configure({ maxFaces: 1 });
+    expect(await worker.detect(photo)).to.have.length(1);
+    worker.configure({ maxFaces: Infinity });
+    expect(() => worker.configure({ suppressionThreshold: 3 })).to.throw(InvalidOptionError);
+    const before = await worker.engineMemory();
+    for (let i = 0; i < 20; i++) await worker.detect(photo);
+    expect(await worker.engineMemory()).to.deep.equal(before);
+  });
+
+  it('rebuilds typed errors from the worker', async () => {
+    const empty = document.createElement('canvas');
+    empty.width = 0;
+    expect(await rejection(worker.detect(empty))).to.be.instanceOf(InvalidImageError);
+    expect(await rejection(WorkerFaceDetector.create({ model: 'nope' as 'short' }))).to.be.instanceOf(InvalidOptionError);
+    const missing = await rejection(WorkerFaceDetector.create({ modelUrl: '/models/none.tflite', context: { engine: 'wasm' } }));
+    expect(missing).to.be.instanceOf(ModelLoadError);
+    expect(missing.message).to.equal(`The model at ${location.origin}/models/none.tflite could not be fetched: HTTP 404`);
+    const bytes = new Uint8Array(await (await fetchOk('/models/face_detection_front_128x128_barracuda.onnx')).arrayBuffer());
+    const truncated = URL.createObjectURL(new Blob([bytes.subarray(0, 3000)]));
+    const corrupt = await rejection(WorkerFaceDetector.create({ model: 'front', modelUrl: truncated, context: { engine: 'wasm' } }));
+    expect(corrupt).to.be.instanceOf(ModelFormatError);
+    expect((await worker.detect(photo)).length).to.be.greaterThan(0);
+  });
+});
