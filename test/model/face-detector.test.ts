@@ -10,17 +10,9 @@ import { tfliteTranslator } from '../../model/graph/tflite-ops.ts';
 import { ModelFormatError, type ImportedModel } from '../../model/readers/imported-model.ts';
 import { createContext, createGraphBuilder } from '../../webnn/index.ts';
 import { fetchOk, loadImageData } from '../helpers/fixtures.ts';
+import { rejection } from '../helpers/rejection.ts';
 
 const photoUrl = '/node_modules/@vladmandic/face-api/demo/sample2.jpg';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 function expectSameFaces(actual: readonly Face[], expected: readonly Face[], tolerance = 1e-6): void {
   expect(actual.map((face) => face.toArray().length)).to.deep.equal(expected.map(() => 17));

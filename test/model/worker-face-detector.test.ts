@@ -6,15 +6,7 @@ import { WorkerFaceDetector } from '../../model/worker-face-detector.ts';
 import { InvalidImageError, InvalidOptionError, ModelLoadError } from '../../model/errors.ts';
 import { ModelFormatError } from '../../model/readers/imported-model.ts';
 import { fetchOk, loadImageData } from '../helpers/fixtures.ts';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
+import { rejection } from '../helpers/rejection.ts';
 
 describe('WorkerFaceDetector', () => {
   let worker: WorkerFaceDetector;
