@@ -265,14 +265,18 @@ export class BlazeFaceElement extends LitElement {
     if (!this.hasUpdated || !this.isConnected) return;
     const settingsChanged = changed.has('minScore') || changed.has('suppressionThreshold') || changed.has('maxFaces');
     if (settingsChanged) this.#detector?.configure(this.#thresholds());
-    const needsDetector = detectorSettings.some((name) => changed.has(name) && changed.get(name) !== undefined);
-    const needsSource = sourceSettings.some((name) => changed.has(name) && changed.get(name) !== undefined);
+    // Only a real change after the first start counts (a rejected value was put back by willUpdate).
+    const changedNow = (name: (typeof detectorSettings)[number] | (typeof sourceSettings)[number]) =>
+     changed.has(name) && changed.get(name) !== undefined && changed.get(name) !== this[name];
+    const needsDetector = detectorSettings.some(changedNow);
+    const needsSource = sourceSettings.some(changedNow);
     if (needsDetector) {
       this.#retire(this.#detector);
       this.#detector = null;
       this.#detectorLoad = null;
     }
-    if ((needsDetector || needsSource) && !this.#userStopped) void this.start();
+    // Restart after this update has finished, so the state change it makes is an update of its own.
+    if ((needsDetector || needsSource) && !this.#userStopped) queueMicrotask(() => void this.start());
     if (changed.has('mirrored') || changed.has('keypoints')) this.#redraw();
   }
 
