@@ -1,0 +1,29 @@
+// A lost engine (here: the WebGL context, lost on purpose through WEBGL_lose_context) resolves the detector's
+// `lost` promise with a reason, and later calls fail clearly instead of hanging. Own file: the lost WebGL
+// engine stays lost for the rest of the page.
+
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs-core';
+import { FaceDetector } from '../../model/face-detector.ts';
+import { loadImageData } from '../helpers/fixtures.ts';
+import { rejection } from '../helpers/rejection.ts';
+
+interface WebGLBackendShape {
+  gpgpu: { gl: WebGL2RenderingContext };
+}
+
+describe('context loss', () => {
+  it('resolves lost and rejects further detection when the WebGL context is lost', async () => {
+    const detector = await FaceDetector.create({ context: { engine: 'webgl' } });
+    const image = await loadImageData('/shared/fixtures/seed/1face.png');
+    expect((await detector.detect(image)).length).to.equal(1);
+
+    const backend = tf.findBackend('webgl') as unknown as WebGLBackendShape;
+    backend.gpgpu.gl.getExtension('WEBGL_lose_context')!.loseContext();
+    const { message } = await detector.lost;
+    expect(message).to.contain('WebGL context was lost');
+    const error = await rejection(detector.detect(image));
+    expect(error.name).to.equal('InvalidStateError');
+    detector.dispose();
+  });
+});
