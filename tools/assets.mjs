@@ -18,6 +18,8 @@ export function assetFiles() {
     'models/face_detection_front_128x128_barracuda.onnx': join(keijiro, 'ONNX/face_detection_front_128x128_barracuda.onnx'),
     'models/face_detection_back_256x256_barracuda.onnx': join(keijiro, 'ONNX/face_detection_back_256x256_barracuda.onnx'),
   };
+  // The demo app's built-in sample photo (several faces), so it shows something useful without a camera.
+  files['samples/sample.jpg'] = join(packageDir('@vladmandic/face-api'), 'demo/sample2.jpg');
   for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
     files[`wasm/${name}`] = join(tfjsWasm, name);
   }

@@ -1,3 +1,5 @@
+import { pwaCommands } from '../test/pwa/node/pwa-commands.mjs';
+
 // Server-side commands for browser tests (called with executeServerCommand from
 // @web/test-runner-commands): things a page cannot do to itself, done through puppeteer.
 
@@ -9,6 +11,8 @@ const commands = {
     await page.browserContext().setPermission(origin, { permission: { name: 'camera' }, state });
     return true;
   },
+  // The PWA tests' commands (pwa-open, pwa-offline, pwa-build, ...): test/pwa/node/pwa-commands.mjs.
+  ...pwaCommands,
 };
 
 export function testCommands() {

@@ -1,0 +1,6 @@
+// Typed look-ups of the elements index.html provides; a missing one is a bug in the page, so it throws.
+export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
+  const element = document.getElementById(id);
+  if (!(element instanceof type)) throw new Error(`index.html lacks #${id} (${type.name})`);
+  return element;
+}

@@ -1,0 +1,65 @@
+// The PWA tests' view of the app page that test/pwa/node/pwa-commands.mjs drives in its own browser context.
+import { executeServerCommand } from '@web/test-runner-commands';
+
+export interface OpenedApp {
+  origin: string;
+  status: number;
+  headers: Record<string, string>;
+}
+
+export interface DetectionSummary {
+  state: string;
+  faces: number;
+  backend: string;
+  crossOriginIsolated: boolean;
+  controlled: boolean;
+  version: string;
+}
+
+export async function command<T>(name: string, payload: object = {}): Promise<T> {
+  return (await executeServerCommand(name, payload)) as T;
+}
+
+export interface OpenOptions {
+  dir?: string;
+  colorScheme?: 'light' | 'dark';
+  width?: number;
+  height?: number;
+  /** False opens the app in the browser's default context (installability needs that). */
+  incognito?: boolean;
+}
+
+export const openApp = (options: OpenOptions = {}) =>
+  command<OpenedApp>('pwa-open', options);
+
+export async function evaluate<T>(body: string): Promise<T> {
+  return (await command<{ value: T }>('pwa-eval', { body })).value;
+}
+
+/** Until `expression` is truthy in the app page, in steps shorter than the runner's 20 s command limit. */
+export async function waitFor(expression: string, timeout = 120000): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await command<boolean>('pwa-wait', { expression, timeout: 15000 }))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+  }
+}
+
+/** Until the service worker controls the page (it claims it on first install, once all is precached). */
+export const waitForControl = () => waitFor('navigator.serviceWorker.controller !== null');
+
+/** Until <blaze-face> has analysed its photo; then what it found and what the page runs on. */
+export async function detectionDone(): Promise<DetectionSummary> {
+  await waitFor("document.querySelector('blaze-face')?.state === 'running'");
+  return evaluate<DetectionSummary>(`
+    const element = document.querySelector('blaze-face');
+    return {
+      state: element.state,
+      faces: element.faces.length,
+      backend: element.backend ? element.backend.implementation + '/' + element.backend.engine : '',
+      crossOriginIsolated: self.crossOriginIsolated,
+      controlled: navigator.serviceWorker.controller !== null,
+      version: document.getElementById('version').textContent,
+    };`);
+}
+
+export const closeApp = () => command<boolean>('pwa-close');

@@ -1,0 +1,34 @@
+// The app's controls drive the element: camera on (Chromium's fake camera) with a frame rate shown, model
+// choice, keypoints, minimum score, and "analyse a photo" through the file picker.
+import { expect } from 'chai';
+import { closeApp, command, detectionDone, evaluate, openApp, waitFor } from './app-driver.ts';
+
+const element = "document.querySelector('blaze-face')";
+
+describe('PWA controls', function () {
+  this.timeout(240000);
+  after(closeApp);
+
+  it('switches between camera, models and photos', async () => {
+    await openApp();
+    await detectionDone();
+    expect(await evaluate<string>("return document.getElementById('runtime').textContent")).to.match(/WebNN (polyfill on \w+|\()/);
+
+    await command('pwa-grant-camera');
+    await command('pwa-click', { selector: '#camera-toggle' });
+    await waitFor(`${element}.state === 'running' && !${element}.src && /fps/.test(document.getElementById('stats').textContent)`);
+    expect(await evaluate<string | null>("return document.getElementById('camera-toggle').getAttribute('aria-pressed')")).to.equal('true');
+
+    await command('pwa-click', { selector: '#camera-toggle' });
+    await waitFor(`${element}.src === 'samples/sample.jpg' && ${element}.state === 'running'`);
+
+    await command('pwa-select', { selector: '#model', value: 'full' });
+    await waitFor(`${element}.model === 'full' && ${element}.state === 'running'`);
+    await command('pwa-click', { selector: '#keypoints' });
+    expect(await evaluate<boolean>(`return ${element}.keypoints`)).to.equal(false);
+
+    await command('pwa-upload', { selector: '#photo', file: 'node_modules/@vladmandic/face-api/demo/sample1.jpg' });
+    await waitFor(`${element}.src?.startsWith('blob:') && ${element}.state === 'running'`);
+    expect(await evaluate<number>(`return ${element}.faces.length`)).to.be.greaterThan(0);
+  });
+});

@@ -1,0 +1,137 @@
+// Server commands for test/pwa/: the PWA tests drive the production build in a page of their own (a fresh
+// browser context, so no service worker or cache survives from one test to the next), which the test page
+// itself cannot do. Each command does one small thing; the tests hold the logic.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { buildVersion, distDir } from './build.mjs';
+import { startStaticServer } from './static-server.mjs';
+
+const screenshotDir = resolve(import.meta.dirname, '../../../test-results/screenshots');
+/** session id -> { server, context, page, document } */
+const apps = new Map();
+
+function app(session) {
+  const found = apps.get(session.id);
+  if (!found) throw new Error('pwa-open first');
+  return found;
+}
+
+async function close(session) {
+  const found = apps.get(session.id);
+  if (!found) return;
+  apps.delete(session.id);
+  await (found.context ?? found.page).close().catch(() => undefined);
+  await found.server.stop().catch(() => undefined);
+}
+
+export const pwaCommands = {
+  /** Builds a version of the app into its own folder; returns the folder. */
+  async 'pwa-build'(_session, { version }) {
+    return buildVersion(version);
+  },
+
+  /** Serves `dir` (default dist/) and opens it in a new browser context; returns the document's headers. */
+  // `incognito: false` uses the browser's default context, because Chromium never offers to install from an
+  // incognito one; each server gets a new port, hence a new origin without any earlier service worker.
+  async 'pwa-open'(session, { dir = distDir, colorScheme = 'light', width = 1000, height = 760, incognito = true }) {
+    await close(session);
+    const server = await startStaticServer(dir);
+    const browser = session.browser.getPage(session.id).browser();
+    const context = incognito ? await browser.createBrowserContext() : undefined;
+    const page = await (context ?? browser).newPage();
+    await page.setViewport({ width, height });
+    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: colorScheme }]);
+    apps.set(session.id, { server, context, page });
+    const response = await page.goto(`${server.origin}/`, { waitUntil: 'load' });
+    return { origin: server.origin, status: response?.status(), headers: response?.headers() ?? {} };
+  },
+
+  /** Evaluates a function body (an expression or statements with return) in the app page. */
+  async 'pwa-eval'(session, { body }) {
+    // Wrapped, because a command that returns undefined counts as unknown to the test runner.
+    return { value: await app(session).page.evaluate(`(async () => { ${body} })()`) };
+  },
+
+  /**
+   * Waits up to `timeout` ms until `expression` is truthy in the app page; resolves false when it is not yet.
+   * Kept short because the test runner gives up on a command after 20 s: longer waits are loops of these.
+   */
+  async 'pwa-wait'(session, { expression, timeout = 15000 }) {
+    try {
+      await app(session).page.waitForFunction(expression, { timeout, polling: 100 });
+      return true;
+    } catch (error) {
+      if (error instanceof Error && error.name === 'TimeoutError') return false;
+      throw error;
+    }
+  },
+
+  async 'pwa-click'(session, { selector, navigation = false }) {
+    const { page } = app(session);
+    const navigated = navigation ? page.waitForNavigation({ waitUntil: 'load', timeout: 60000 }) : Promise.resolve();
+    await page.click(selector);
+    await navigated;
+    return true;
+  },
+
+  /** Grants the (fake) camera to the app's origin. */
+  async 'pwa-grant-camera'(session) {
+    const { page, server } = app(session);
+    await page.browserContext().overridePermissions(server.origin, ['camera']);
+    return true;
+  },
+
+  async 'pwa-select'(session, { selector, value }) {
+    await app(session).page.select(selector, value);
+    return true;
+  },
+
+  /** Picks a file in a file input, as a person would in the file dialog. */
+  async 'pwa-upload'(session, { selector, file }) {
+    const input = await app(session).page.$(selector);
+    if (!input) throw new Error(`no ${selector}`);
+    await input.uploadFile(resolve(import.meta.dirname, '../../..', file));
+    return true;
+  },
+
+  async 'pwa-reload'(session) {
+    await app(session).page.reload({ waitUntil: 'load' });
+    return true;
+  },
+
+  /** Really offline: the server stops and the page's network is switched off too. */
+  async 'pwa-offline'(session) {
+    const { page, server } = app(session);
+    await server.stop();
+    await page.setOfflineMode(true);
+    return true;
+  },
+
+  /** Deploys another build on the same origin. */
+  async 'pwa-serve'(session, { dir }) {
+    app(session).server.serve(dir);
+    return true;
+  },
+
+  /** Chromium's own verdict on installability. */
+  async 'pwa-installability'(session) {
+    const { page } = app(session);
+    const cdp = await page.createCDPSession();
+    const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
+    const manifest = await cdp.send('Page.getAppManifest');
+    await cdp.detach();
+    return { installabilityErrors, manifestErrors: manifest.errors, manifestUrl: manifest.url };
+  },
+
+  async 'pwa-screenshot'(session, { name }) {
+    mkdirSync(screenshotDir, { recursive: true });
+    const path = resolve(screenshotDir, `${name}.png`);
+    await app(session).page.screenshot({ path });
+    return path;
+  },
+
+  async 'pwa-close'(session) {
+    await close(session);
+    return true;
+  },
+};
