@@ -1,0 +1,331 @@
+// The bench page: runs our FaceDetector and MediaPipe Tasks' FaceDetector on the same decoded ImageData in
+// one page and exposes the measurements to bench/run.mjs as window.bench. Both libraries are imported
+// lazily so that a fresh page can measure one library's cold start and download bytes alone.
+
+import type { FaceDetector as OurDetector } from '../model/index.ts';
+import type { MediaPipeDetector, MediaPipeModel } from '../test/helpers/mediapipe.ts';
+import type { PolyfillEngine } from '../webnn/types.ts';
+
+type Model = MediaPipeModel;
+type InputName = 'seed128' | 'img192' | 'img512' | 'photos';
+
+// Unbundled dev serving loads hundreds of modules; keep every one in resource timing for the byte counts.
+performance.setResourceTimingBufferSize(100000);
+
+const SEED = ['1face.png', '3faces.png', '4faces.png'].map((f) => `/shared/fixtures/seed/${f}`);
+const PHOTOS = [1, 2, 3, 4, 5, 6].map((i) => `/node_modules/@vladmandic/face-api/demo/sample${i}.jpg`);
+
+async function decode(url: string): Promise<ImageBitmap> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return createImageBitmap(await response.blob(), { colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
+}
+
+/** Draws (a region of) a bitmap into a w×h canvas and returns its pixels. */
+function pixels(bitmap: ImageBitmap, w: number, h: number, sx = 0, sy = 0, sw = bitmap.width, sh = bitmap.height): ImageData {
+  const canvas = new OffscreenCanvas(w, h);
+  const context = canvas.getContext('2d', { willReadFrequently: true })!;
+  context.drawImage(bitmap, sx, sy, sw, sh, 0, 0, w, h);
+  return context.getImageData(0, 0, w, h);
+}
+
+const inputs = new Map<InputName, ImageData[]>();
+let videoSource: ImageBitmap | undefined;
+
+async function loadInputs(): Promise<void> {
+  if (inputs.size) return;
+  const seed = await Promise.all(SEED.map(decode));
+  inputs.set('seed128', seed.map((b) => pixels(b, b.width, b.height)));
+  const photos = await Promise.all(PHOTOS.map(decode));
+  inputs.set('photos', photos.map((b) => pixels(b, b.width, b.height)));
+  // A square centre crop of the first photo (its faces sit in the middle), resized.
+  const p = photos[0]!;
+  const side = Math.min(p.width, p.height);
+  const crop = (size: number) => pixels(p, size, size, (p.width - side) / 2, (p.height - side) / 2, side, side);
+  inputs.set('img512', [crop(512)]);
+  inputs.set('img192', [crop(192)]);
+  videoSource = photos[1];
+}
+
+/** Frame i of the 640×480 "video": a window panning left to right and back across one photo at 1:1. */
+function videoFrame(i: number, frames: number): ImageData {
+  const b = videoSource!;
+  const t = (i / (frames - 1)) * 2;
+  const f = t <= 1 ? t : 2 - t;
+  return pixels(b, 640, 480, Math.round(f * (b.width - 640)), Math.round(((b.height - 480) * i) / frames), 640, 480);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Detectors
+
+const ours = new Map<Model, OurDetector>();
+const theirs = new Map<string, MediaPipeDetector>();
+let engineName = '';
+
+async function setup(options: { engine: PolyfillEngine; threads?: number; models: Model[] }): Promise<Record<string, unknown>> {
+  await loadInputs();
+  const webnn = await import('../webnn/index.ts');
+  if (options.threads !== undefined) webnn.configurePolyfill({ wasmThreads: options.threads });
+  const { FaceDetector } = await import('../model/index.ts');
+  const mp = await import('../test/helpers/mediapipe.ts');
+  for (const model of options.models) {
+    ours.set(model, await FaceDetector.create({ model, context: { engine: options.engine } }));
+    theirs.set(`${model}/IMAGE`, await mp.createMediaPipeDetector(model));
+    theirs.set(`${model}/VIDEO`, await mp.createMediaPipeDetector(model, { runningMode: 'VIDEO' }));
+  }
+  engineName = options.engine;
+  const detector = ours.values().next().value!;
+  let threads: number | null = null;
+  if (detector.backend.engine === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    threads = wasm.getThreadsCount();
+  }
+  // What tfjs itself decided about this page: it only loads the threaded binary when both checks pass.
+  const tf = await import('@tensorflow/tfjs-core');
+  const support = detector.backend.engine === 'wasm'
+    ? { simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') }
+    : undefined;
+  return { backend: detector.backend, wasmThreadsUsed: threads, tfjsWasmSupport: support, crossOriginIsolated };
+}
+
+async function info(): Promise<Record<string, unknown>> {
+  let nativeWebNN = 'navigator.ml missing';
+  const ml = (navigator as Navigator & { ml?: { createContext(): Promise<{ destroy?(): void }> } }).ml;
+  if (ml) {
+    try {
+      (await ml.createContext()).destroy?.();
+      nativeWebNN = 'available';
+    } catch (error) {
+      nativeWebNN = `navigator.ml present, createContext rejects: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  }
+  return { userAgent: navigator.userAgent, hardwareConcurrency: navigator.hardwareConcurrency, crossOriginIsolated, nativeWebNN };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Interleaved timing
+
+interface Series {
+  ours: number[];
+  theirs: number[];
+  /** ours/theirs per pair. */
+  ratios: number[];
+  facesOurs: number[];
+  facesTheirs: number[];
+}
+
+async function timeOurs(model: Model, image: ImageData): Promise<[number, number]> {
+  const t0 = performance.now();
+  const faces = await ours.get(model)!.detect(image);
+  return [performance.now() - t0, faces.length];
+}
+
+function timeTheirs(detector: MediaPipeDetector, image: ImageData, timestamp?: number): [number, number] {
+  const t0 = performance.now();
+  const faces = timestamp === undefined ? detector.detect(image) : detector.detectForVideo(image, timestamp);
+  return [performance.now() - t0, faces.length];
+}
+
+async function pairs(options: { model: Model; input: InputName; warmup: number; count: number }): Promise<Series> {
+  const images = inputs.get(options.input)!;
+  const mp = theirs.get(`${options.model}/IMAGE`)!;
+  const series: Series = { ours: [], theirs: [], ratios: [], facesOurs: [], facesTheirs: [] };
+  for (let i = 0; i < options.warmup + options.count; i++) {
+    const image = images[i % images.length]!;
+    // Alternate which library goes first, so neither always runs on caches the other just warmed.
+    let a: [number, number];
+    let b: [number, number];
+    if (i % 2 === 0) {
+      a = await timeOurs(options.model, image);
+      b = timeTheirs(mp, image);
+    } else {
+      b = timeTheirs(mp, image);
+      a = await timeOurs(options.model, image);
+    }
+    if (i < options.warmup) continue;
+    series.ours.push(a[0]);
+    series.theirs.push(b[0]);
+    series.ratios.push(a[0] / b[0]);
+    series.facesOurs.push(a[1]);
+    series.facesTheirs.push(b[1]);
+  }
+  return series;
+}
+
+async function video(options: { model: Model; frames: number; warmup: number }): Promise<Series> {
+  const mp = theirs.get(`${options.model}/VIDEO`)!;
+  const series: Series = { ours: [], theirs: [], ratios: [], facesOurs: [], facesTheirs: [] };
+  let timestamp = 0;
+  for (let i = -options.warmup; i < options.frames; i++) {
+    const frame = videoFrame(Math.max(0, i), options.frames); // frame extraction is outside the timing
+    timestamp += 33;
+    const a = await timeOurs(options.model, frame);
+    const b = timeTheirs(mp, frame, timestamp);
+    if (i < 0) continue;
+    series.ours.push(a[0]);
+    series.theirs.push(b[0]);
+    series.ratios.push(a[0] / b[0]);
+    series.facesOurs.push(a[1]);
+    series.facesTheirs.push(b[1]);
+  }
+  return series;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Per-stage breakdown: the units FaceDetector runs, called here in the same order, each timed.
+
+async function stages(options: { model: Model; input: InputName; warmup: number; count: number }): Promise<Record<string, unknown>> {
+  const webnn = await import('../webnn/index.ts');
+  const { imageToTensor } = await import('../model/image-to-tensor.ts');
+  const { loadNetwork } = await import('../model/graph/load-network.ts');
+  const { modelSpecs, defaultModelUrl } = await import('../model/model-specs.ts');
+  const { generateAnchors } = await import('../model/anchors.ts');
+  const { tensorsToDetections } = await import('../model/tensors-to-detections.ts');
+  const { nonMaxSuppression } = await import('../model/non-max-suppression.ts');
+  const { removeLetterbox } = await import('../model/letterbox.ts');
+  const { createFace } = await import('../model/face.ts');
+  const spec = modelSpecs[options.model];
+  const { context } = await webnn.createContext({ engine: engineName as PolyfillEngine });
+  const network = await loadNetwork(spec, defaultModelUrl(options.model), webnn.createGraphBuilder(context));
+  const input = await context.createTensor({ dataType: 'float32', shape: network.inputShape, writable: true });
+  const regressors = await context.createTensor({ dataType: 'float32', shape: network.regressorsShape, readable: true });
+  const scores = await context.createTensor({ dataType: 'float32', shape: network.scoresShape, readable: true });
+  const anchors = generateAnchors(spec.anchors);
+  const scratch = new Float32Array(spec.inputSize * spec.inputSize * 3);
+  const images = inputs.get(options.input)!;
+  const names = ['imageToTensor', 'writeTensor', 'dispatch', 'readTensor', 'decode', 'nms+letterbox'] as const;
+  const times: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let i = 0; i < options.warmup + options.count; i++) {
+    const t: number[] = [performance.now()];
+    const prepared = imageToTensor(images[i % images.length]!, spec.inputSize, scratch);
+    t.push(performance.now());
+    context.writeTensor(input, prepared.tensor);
+    t.push(performance.now());
+    context.dispatch(network.graph, { input }, { regressors, scores });
+    t.push(performance.now());
+    const [r, s] = await Promise.all([context.readTensor(regressors), context.readTensor(scores)]);
+    t.push(performance.now());
+    const decoded = tensorsToDetections(new Float32Array(r), new Float32Array(s), anchors, { ...spec.decode, minScore: spec.defaultMinScore });
+    t.push(performance.now());
+    const merged = nonMaxSuppression(decoded, { threshold: spec.defaultSuppressionThreshold, scoreMerge: 'max', maxResults: Infinity });
+    removeLetterbox(merged, prepared.letterbox).map(createFace);
+    t.push(performance.now());
+    if (i < options.warmup) continue;
+    names.forEach((n, k) => times[n]!.push(t[k + 1]! - t[k]!));
+  }
+
+  // Where dispatch time goes inside tfjs: per-kernel times from tf.profile (wasm kernels are synchronous,
+  // so kernelMs is wall time of each kernel call including its JS wrapper).
+  let profile: Record<string, unknown> | undefined;
+  let calibration: Record<string, unknown> | undefined;
+  if (engineName === 'wasm' || engineName === 'cpu') {
+    const tf = await import('@tensorflow/tfjs-core');
+    const byKernel = new Map<string, { count: number; ms: number }>();
+    let kernels = 0;
+    let kernelMs = 0;
+    const runs = 10;
+    const t0 = performance.now();
+    for (let i = 0; i < runs; i++) {
+      const info = await tf.profile(() => context.dispatch(network.graph, { input }, { regressors, scores }));
+      for (const k of info.kernels) {
+        // tfjs records each op wrapper ("fusedConv2d__op") as well as the kernel it runs: count kernels only.
+        if (k.name.endsWith('__op')) continue;
+        const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+        kernels++;
+        kernelMs += ms;
+        const entry = byKernel.get(k.name) ?? { count: 0, ms: 0 };
+        entry.count++;
+        entry.ms += ms;
+        byKernel.set(k.name, entry);
+      }
+    }
+    const wall = (performance.now() - t0) / runs;
+    profile = {
+      kernelsPerDispatch: kernels / runs,
+      kernelMsPerDispatch: kernelMs / runs,
+      profiledWallMsPerDispatch: wall,
+      byKernel: Object.fromEntries([...byKernel].sort((a, b) => b[1].ms - a[1].ms).map(([name, e]) => [name, { perDispatch: e.count / runs, ms: e.ms / runs }])),
+    };
+
+    // Calibration: the fixed cost of one tiny op, and the arithmetic rate of one big convolution on this engine.
+    const tiny = tf.tensor1d([1]);
+    for (let i = 0; i < 200; i++) tf.tidy(() => tf.add(tiny, tiny));
+    const n = 2000;
+    let t1 = performance.now();
+    for (let i = 0; i < n; i++) tf.tidy(() => tf.add(tiny, tiny));
+    const tinyOpUs = ((performance.now() - t1) * 1000) / n;
+    const x = tf.fill([1, 64, 64, 32], 0.5);
+    const w = tf.fill([3, 3, 32, 32], 0.01);
+    for (let i = 0; i < 5; i++) tf.tidy(() => tf.conv2d(x as never, w as never, 1, 'same'));
+    t1 = performance.now();
+    for (let i = 0; i < 20; i++) tf.tidy(() => tf.conv2d(x as never, w as never, 1, 'same'));
+    const convMs = (performance.now() - t1) / 20;
+    const macs = 64 * 64 * 32 * 32 * 9;
+    tiny.dispose();
+    x.dispose();
+    w.dispose();
+    calibration = { tinyOpUs, bigConvMs: convMs, bigConvGMacPerS: macs / convMs / 1e6 };
+  }
+  input.destroy();
+  regressors.destroy();
+  scores.destroy();
+  network.graph.destroy();
+  context.destroy();
+  return { times, profile, calibration };
+}
+
+async function memory(options: { model: Model; calls: number }): Promise<Record<string, unknown>> {
+  const webnn = await import('../webnn/index.ts');
+  const detector = ours.get(options.model)!;
+  // FaceDetector keeps its context private; a polyfill context on the same engine reads the same page-wide tfjs counters.
+  const { context } = await webnn.createContext({ engine: engineName as PolyfillEngine });
+  const images = inputs.get('seed128')!;
+  await detector.detect(images[0]!);
+  const before = webnn.engineMemory(context);
+  for (let i = 0; i < options.calls; i++) await detector.detect(images[i % images.length]!);
+  const after = webnn.engineMemory(context);
+  context.destroy();
+  return { before, after, calls: options.calls };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Cold start: a fresh page runs exactly one of these, from before the library's first import to its first result.
+
+async function cold(options: { lib: 'ours' | 'theirs'; model: Model; engine?: PolyfillEngine }): Promise<Record<string, unknown>> {
+  const seed = await decode(SEED[0]!);
+  const image = pixels(seed, seed.width, seed.height);
+  performance.clearResourceTimings();
+  const t0 = performance.now();
+  let faces: number;
+  if (options.lib === 'ours') {
+    const { FaceDetector } = await import('../model/index.ts');
+    const detector = await FaceDetector.create({ model: options.model, context: { engine: options.engine ?? 'wasm' } });
+    faces = (await detector.detect(image)).length;
+  } else {
+    const mp = await import('../test/helpers/mediapipe.ts');
+    const detector = await mp.createMediaPipeDetector(options.model);
+    faces = detector.detect(image).length;
+  }
+  const ms = performance.now() - t0;
+  const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+  const bytes = { js: 0, wasm: 0, model: 0, other: 0 };
+  const decodedBytes = { js: 0, wasm: 0, model: 0, other: 0 };
+  for (const e of entries) {
+    if (e.startTime < t0) continue;
+    const path = new URL(e.name).pathname;
+    const kind = path.endsWith('.wasm') ? 'wasm' : /\.(tflite|onnx)$/.test(path) ? 'model' : /\.(m?js|ts)$/.test(path) ? 'js' : 'other';
+    bytes[kind] += e.encodedBodySize;
+    decodedBytes[kind] += e.decodedBodySize;
+  }
+  return { ms, faces, bytes, decodedBytes, requests: entries.filter((e) => e.startTime >= t0).length };
+}
+
+declare global {
+  interface Window {
+    bench: unknown;
+    benchReady: boolean;
+  }
+}
+
+window.bench = { info, setup, pairs, video, stages, memory, cold };
+window.benchReady = true;
