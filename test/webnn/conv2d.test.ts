@@ -34,7 +34,8 @@ const CASES: Case[] = [
   { name: '1x1 conv, NCHW, nchw bias', input: [1, 4, 4, 5], filter: [1, 1, 5, 7], params: {}, layout: 'nchw', filterLayout: 'oihw', bias: true },
 ];
 
-async function check(engine: (typeof ENGINES)[number], context: MLContext, c: Case): Promise<void> {
+/** Checks one case; with `relu`, conv2d feeds a relu, which the compiler fuses into the convolution kernel. */
+async function check(engine: (typeof ENGINES)[number], context: MLContext, c: Case, relu: boolean): Promise<void> {
   const params: ConvParams = { padding: [0, 0, 0, 0], strides: [1, 1], dilations: [1, 1], groups: 1, ...c.params };
   const x = randomData(size(c.input), 7);
   const w = randomData(size(c.filter), 11);
@@ -44,15 +45,17 @@ async function check(engine: (typeof ENGINES)[number], context: MLContext, c: Ca
   const filterLayout = c.filterLayout ?? 'oihw';
   const feed = layout === 'nhwc' ? { data: x, shape: c.input } : transposeRef(x, c.input, [0, 3, 1, 2]);
   const filter = transposeRef(w, c.filter, FROM_HWIO[filterLayout]);
-  const { y } = await runGraph(context, { x: feed }, (b, { x: input }) => ({
-    y: b.conv2d(input!, f32(b, filter.shape, filter.data), {
+  const { y } = await runGraph(context, { x: feed }, (b, { x: input }) => {
+    const convolved = b.conv2d(input!, f32(b, filter.shape, filter.data), {
       ...params,
       inputLayout: layout,
       filterLayout,
       ...(bias ? { bias: f32(b, [bias.length], bias) } : {}),
-    }),
-  }));
-  const want = layout === 'nhwc' ? expected.data : transposeRef(expected.data, expected.shape, [0, 3, 1, 2]).data;
+    });
+    return { y: relu ? b.relu(convolved) : convolved };
+  });
+  const linear = layout === 'nhwc' ? expected.data : transposeRef(expected.data, expected.shape, [0, 3, 1, 2]).data;
+  const want = relu ? Float32Array.from(linear, (value) => Math.max(0, value)) : linear;
   expectClose(engine, y!, want, c.name);
 }
 
@@ -63,7 +66,8 @@ for (const engine of ENGINES) {
       context = await contextFor(engine);
     });
     for (const c of CASES) {
-      it(c.name, async () => check(engine, context, c));
+      it(c.name, async () => check(engine, context, c, false));
+      it(`${c.name}, then relu (fused)`, async () => check(engine, context, c, true));
     }
   });
 }

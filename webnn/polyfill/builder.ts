@@ -168,6 +168,7 @@ export class PolyfillGraphBuilder implements MLGraphBuilder {
   }
 
   #add(op: string, result: OpResult): MLOperand {
-    return new PolyfillOperand(this, result.dataType, result.shape, { kind: 'op', op, inputs: result.inputs, kernel: result.kernel });
+    const { inputs, kernel, reluKernel } = result;
+    return new PolyfillOperand(this, result.dataType, result.shape, { kind: 'op', op, inputs, kernel, ...(reluKernel ? { reluKernel } : {}) });
   }
 }

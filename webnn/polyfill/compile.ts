@@ -4,7 +4,7 @@
 import type { MLOperandDescriptor } from '../types.ts';
 import type { PolyfillContext } from './context.ts';
 import { PolyfillGraph, type Step } from './graph.ts';
-import type { PolyfillOperand } from './operand.ts';
+import type { OperandNode, PolyfillOperand } from './operand.ts';
 import type { Tensor } from './tf.ts';
 
 export async function compileGraph(context: PolyfillContext, outputs: ReadonlyMap<string, PolyfillOperand>): Promise<PolyfillGraph> {
@@ -23,6 +23,25 @@ export async function compileGraph(context: PolyfillContext, outputs: ReadonlyMa
     }
   }
 
+  // relu fusion: a relu whose input is an op offering a fused variant (conv2d), used by nothing else and not a
+  // graph output, runs as that one fused kernel; the producer gets no step or slot of its own.
+  const uses = new Map<PolyfillOperand, number>();
+  for (const operand of order) {
+    if (operand.node.kind === 'op') for (const input of operand.node.inputs) uses.set(input, (uses.get(input) ?? 0) + 1);
+  }
+  const outputOperands = new Set(outputs.values());
+  const fusedProducer = new Map<PolyfillOperand, PolyfillOperand>(); // relu -> its absorbed producer
+  for (const operand of order) {
+    const node = operand.node;
+    if (node.kind !== 'op' || node.op !== 'relu') continue;
+    const producer = node.inputs[0]!;
+    const inner = producer.node;
+    if (inner.kind === 'op' && inner.reluKernel && uses.get(producer) === 1 && !outputOperands.has(producer)) {
+      fusedProducer.set(operand, producer);
+    }
+  }
+  const absorbed = new Set(fusedProducer.values());
+
   const tf = context.tf;
   context.activate();
   const slotOf = new Map<PolyfillOperand, number>();
@@ -33,7 +52,12 @@ export async function compileGraph(context: PolyfillContext, outputs: ReadonlyMa
   const folded = new Map<PolyfillOperand, Tensor>(); // constant-only values, by operand
 
   for (const operand of order) {
-    const node = operand.node;
+    const producer = fusedProducer.get(operand);
+    const producerNode = producer?.node.kind === 'op' ? producer.node : undefined;
+    const node: OperandNode = producerNode
+      ? { kind: 'op', op: `${producerNode.op}+relu`, inputs: producerNode.inputs, kernel: producerNode.reluKernel! }
+      : operand.node;
+    if (absorbed.has(operand)) continue; // computed inside its relu's fused kernel
     if (node.kind === 'constant') {
       folded.set(operand, tf.tensor(node.values, [...operand.shape], node.values instanceof Int32Array ? 'int32' : 'float32'));
       continue;

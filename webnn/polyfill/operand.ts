@@ -6,7 +6,7 @@ import type { Kernel } from './tf.ts';
 export type OperandNode =
   | { kind: 'input'; name: string }
   | { kind: 'constant'; values: Float32Array | Int32Array }
-  | { kind: 'op'; op: string; inputs: readonly PolyfillOperand[]; kernel: Kernel };
+  | { kind: 'op'; op: string; inputs: readonly PolyfillOperand[]; kernel: Kernel; reluKernel?: Kernel };
 
 export class PolyfillOperand implements MLOperand {
   readonly shape: readonly number[];

@@ -84,20 +84,27 @@ export function conv2d(ctx: OpContext, input: PolyfillOperand, filter: PolyfillO
   const tfStrides: [number, number] = subsample ? [1, 1] : [sh, sw];
   const tfDilations: [number, number] = [dh, dw];
 
-  const convolve = (tf: Tf, x: Tensor, f: Tensor, b: Tensor | undefined): Tensor => {
+  const convolve = (tf: Tf, x: Tensor, f: Tensor, b: Tensor | undefined, relu: boolean): Tensor => {
+    const y = tfConvolution(tf, x, f, b, relu);
+    return relu && !fusesActivation ? tf.relu(y) : y;
+  };
+  // Only tfjs's fused ops take an activation; the other paths apply relu as a separate kernel.
+  const fusesActivation = depthwise ? uniformPad !== null : groups === 1;
+  const tfConvolution = (tf: Tf, x: Tensor, f: Tensor, b: Tensor | undefined, relu: boolean): Tensor => {
+    const activation = relu ? ('relu' as const) : ('linear' as const);
     const x4 = x as Parameters<Tf['conv2d']>[0];
     const f4 = f as Parameters<Tf['conv2d']>[1];
     const b1 = b as Parameters<Tf['fused']['conv2d']>[0]['bias'];
     if (depthwise) {
       // tfjs's fused depthwise op takes only uniform padding; explicit per-side padding needs the plain op.
       if (uniformPad !== null) {
-        return tf.fused.depthwiseConv2d({ x: x4, filter: f4, strides: tfStrides, pad: uniformPad, dilations: tfDilations, bias: b1 });
+        return tf.fused.depthwiseConv2d({ x: x4, filter: f4, strides: tfStrides, pad: uniformPad, dilations: tfDilations, bias: b1, activation });
       }
       const y = tf.depthwiseConv2d(x4, f4, tfStrides, pad, 'NHWC', tfDilations);
       return b ? tf.add(y, b) : y;
     }
     if (groups === 1) {
-      return tf.fused.conv2d({ x: x4, filter: f4, strides: tfStrides, pad, dilations: tfDilations, bias: b1 });
+      return tf.fused.conv2d({ x: x4, filter: f4, strides: tfStrides, pad, dilations: tfDilations, bias: b1, activation });
     }
     // General grouped convolution: one convolution per group, concatenated along channels.
     const xs = tf.split(x4, groups, 3);
@@ -107,16 +114,19 @@ export function conv2d(ctx: OpContext, input: PolyfillOperand, filter: PolyfillO
     return b ? tf.add(y, b) : y;
   };
 
+  const run = (tf: Tf, x: Tensor, f: Tensor, b: Tensor | undefined, relu: boolean): Tensor => {
+    let y = convolve(tf, nhwc ? x : tf.transpose(x, NCHW_TO_NHWC), f, b, relu);
+    if (subsample) y = tf.stridedSlice(y, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, outChannels], [1, sh, sw, 1]);
+    return nhwc ? y : tf.transpose(y, NHWC_TO_NCHW);
+  };
+
   const inputs = bias ? [input, tfFilter, bias] : [input, tfFilter];
   const outShape = nhwc ? [n, oh, ow, outChannels] : [n, outChannels, oh, ow];
   return {
     dataType: input.dataType,
     shape: outShape,
     inputs,
-    kernel: (tf, [x, f, b]) => {
-      let y = convolve(tf, nhwc ? x! : tf.transpose(x!, NCHW_TO_NHWC), f!, b);
-      if (subsample) y = tf.stridedSlice(y, [0, 0, 0, 0], [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, outChannels], [1, sh, sw, 1]);
-      return nhwc ? y : tf.transpose(y, NHWC_TO_NCHW);
-    },
+    kernel: (tf, [x, f, b]) => run(tf, x!, f!, b, false),
+    reluKernel: (tf, [x, f, b]) => run(tf, x!, f!, b, true),
   };
 }

@@ -17,6 +17,8 @@ export interface OpResult {
   shape: number[];
   inputs: PolyfillOperand[];
   kernel: Kernel;
+  /** The same computation followed by relu in one kernel, where the engine can fuse it (see compile.ts). */
+  reluKernel?: Kernel;
 }
 
 export const NCHW_TO_NHWC = [0, 2, 3, 1];
