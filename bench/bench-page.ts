@@ -143,13 +143,18 @@ async function pairs(options: { model: Model; input: InputName; warmup: number; 
       a = await timeOurs(options.model, image);
     }
     if (i < options.warmup) continue;
-    series.ours.push(a[0]);
-    series.theirs.push(b[0]);
-    series.ratios.push(a[0] / b[0]);
-    series.facesOurs.push(a[1]);
-    series.facesTheirs.push(b[1]);
+    record(series, a, b);
   }
   return series;
+}
+
+/** Adds one interleaved pair (time, face count of each library) to a series. */
+function record(series: Series, ours: readonly [number, number], theirs: readonly [number, number]): void {
+  series.ours.push(ours[0]);
+  series.theirs.push(theirs[0]);
+  series.ratios.push(ours[0] / theirs[0]);
+  series.facesOurs.push(ours[1]);
+  series.facesTheirs.push(theirs[1]);
 }
 
 async function video(options: { model: Model; frames: number; warmup: number }): Promise<Series> {
@@ -162,11 +167,7 @@ async function video(options: { model: Model; frames: number; warmup: number }):
     const a = await timeOurs(options.model, frame);
     const b = timeTheirs(mp, frame, timestamp);
     if (i < 0) continue;
-    series.ours.push(a[0]);
-    series.theirs.push(b[0]);
-    series.ratios.push(a[0] / b[0]);
-    series.facesOurs.push(a[1]);
-    series.facesTheirs.push(b[1]);
+    record(series, a, b);
   }
   return series;
 }

@@ -100,6 +100,9 @@ export class FaceDetector {
   #anchors: Anchors;
   #spec: ModelSpec;
   #pixels: Float32Array;
+  /** Read-back buffers, reused every call (no per-frame allocation for the network's outputs). */
+  #regressorValues: Float32Array;
+  #scoreValues: Float32Array;
   #queue: Promise<unknown> = Promise.resolve();
   #disposed = false;
 
@@ -162,6 +165,8 @@ export class FaceDetector {
     this.#scores = tensors.scores;
     this.#anchors = generateAnchors(spec.anchors);
     this.#pixels = new Float32Array(spec.inputSize * spec.inputSize * 3);
+    this.#regressorValues = new Float32Array(tensors.regressors.shape.reduce((a, b) => a * b, 1));
+    this.#scoreValues = new Float32Array(tensors.scores.shape.reduce((a, b) => a * b, 1));
   }
 
   /** The current thresholds. */
@@ -213,12 +218,12 @@ export class FaceDetector {
       { input: this.#input },
       { regressors: this.#regressors, scores: this.#scores },
     );
-    const [regressors, scores] = await Promise.all([
-      this.#context.readTensor(this.#regressors),
-      this.#context.readTensor(this.#scores),
+    await Promise.all([
+      this.#context.readTensor(this.#regressors, this.#regressorValues),
+      this.#context.readTensor(this.#scores, this.#scoreValues),
     ]);
     const settings = this.#settings;
-    const decoded = tensorsToDetections(new Float32Array(regressors), new Float32Array(scores), this.#anchors, {
+    const decoded = tensorsToDetections(this.#regressorValues, this.#scoreValues, this.#anchors, {
       ...this.#spec.decode,
       minScore: settings.minScore,
     });
