@@ -33,6 +33,7 @@ let queue: Promise<unknown> = Promise.resolve();
 
 async function initialise(engine: PolyfillEngine): Promise<Tf> {
   const tf = await import('@tensorflow/tfjs-core');
+  let setBackend = () => tf.setBackend(engine);
   switch (engine) {
     case 'cpu':
       await import('@tensorflow/tfjs-backend-cpu');
@@ -54,15 +55,29 @@ async function initialise(engine: PolyfillEngine): Promise<Tf> {
       // else the plain binary; it sizes its XNNPACK thread pool from setThreadsCount.
       wasm.setWasmPaths(config.wasmPath ?? defaultWasmPath());
       if (globalThis.crossOriginIsolated) {
-        wasm.setThreadsCount(Math.max(1, config.wasmThreads ?? navigator.hardwareConcurrency ?? 1));
+        const threads = Math.max(1, config.wasmThreads ?? navigator.hardwareConcurrency ?? 1);
+        wasm.setThreadsCount(threads);
+        // tfjs caps its pool at half of navigator.hardwareConcurrency (it assumes two hyper-threads per core),
+        // so a 2-core machine would get 1 thread. Its wasm reads that number once, while the module initialises.
+        setBackend = () => withLogicalCores(2 * threads, () => tf.setBackend(engine));
       }
       break;
     }
   }
   // Every context switches the global backend to its own before it runs anything (see context.ts).
-  const ok = await tf.setBackend(engine);
+  const ok = await setBackend();
   if (!ok) throw new Error(`${engine}: TensorFlow.js backend failed to initialise`);
   return tf;
+}
+
+/** Runs `init` while navigator.hardwareConcurrency reads `cores` (an own property shadowing the getter). */
+async function withLogicalCores<T>(cores: number, init: () => Promise<T>): Promise<T> {
+  Object.defineProperty(navigator, 'hardwareConcurrency', { value: cores, configurable: true });
+  try {
+    return await init();
+  } finally {
+    delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
+  }
 }
 
 /** Resolves with tfjs once `engine` is initialised; rejects if it cannot run here. */
