@@ -4,6 +4,7 @@ import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import { assetFiles } from './tools/assets.mjs';
 import { isolationHeaders } from './tools/dev-middleware.mjs';
+import { minifyKeepingTypeofGuards } from './tools/minify.mjs';
 
 const contentTypes: Record<string, string> = {
   '.wasm': 'application/wasm',
@@ -69,9 +70,6 @@ export default defineConfig({
   define: { __APP_VERSION__: JSON.stringify(appVersion) },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  // Not minified: tfjs-backend-wasm starts its threads from the source text of one of its functions (a blob
-  // worker), and minification renames what that text refers to, so the threaded engine failed with
-  // "e is not defined" in the production build.
-  build: { target: 'es2022', minify: false },
-  worker: { format: 'es' },
+  build: { target: 'es2022', rolldownOptions: { output: { minify: minifyKeepingTypeofGuards } } },
+  worker: { format: 'es', rolldownOptions: { output: { minify: minifyKeepingTypeofGuards } } },
 });

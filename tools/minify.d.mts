@@ -1,0 +1,1 @@
+export const minifyKeepingTypeofGuards: { compress: false; mangle: true; codegen: true };
