@@ -5,6 +5,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { buildBenchBundles } from './build-bundles.mjs';
 import { startBenchServer } from './server.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -35,6 +36,7 @@ const targets = { 'short/seed128': 0.7, 'full/img192': 0.7, 'short/photos': 0.3 
 
 async function main() {
   const started = Date.now();
+  await buildBenchBundles();
   const server = await startBenchServer();
   const browser = await puppeteer.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', headless: true, args });
   const results = { date: new Date().toISOString(), quick, machine: { cpu: cpus()[0]?.model, cores: cpus().length }, rows: [], stages: {}, cold: [], memory: {}, notes: [] };
@@ -159,7 +161,7 @@ function render(r) {
     coldRows.push([`bytes before 1st result ${model}`, kb(o.bytes), kb(t.bytes), round(total(o.bytes) / total(t.bytes), 3), 0.33, total(o.bytes) / total(t.bytes) <= 0.33 ? 'yes' : 'NO']);
   }
   out.push(table(['measure', 'ours', 'MediaPipe', 'ratio', 'target', 'met?'], coldRows));
-  out.push('(cold: fresh page and empty cache, from the library\'s first import to its first result on 1face.png, median of tries; bytes: encodedBodySize, as served unbundled by the dev server)');
+  out.push('(cold: fresh page and empty cache, from the library\'s first import to its first result on 1face.png, median of tries; bytes: encodedBodySize, uncompressed; each library from its minified production bundle, bench/dist/)');
   out.push('');
   const stageRows = [];
   for (const [key, s] of Object.entries(r.stages)) {

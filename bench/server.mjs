@@ -3,9 +3,21 @@
 // headers (tfjs wasm threads need crossOriginIsolated).
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
-import { resolve } from 'node:path';
+import { createReadStream, statSync } from 'node:fs';
+import { join, normalize, resolve } from 'node:path';
 import { commonjsPlugin } from '../tools/commonjs-plugin.mjs';
 import { devMiddleware } from '../tools/dev-middleware.mjs';
+
+/** Serves bench/dist/ byte for byte: the dev server's transforms would rewrite the bundles (and inline source maps). */
+function bundles(distDir) {
+  return async (context, next) => {
+    if (!context.path.startsWith('/bench/dist/')) return next();
+    const file = join(distDir, normalize(context.path.slice('/bench/dist/'.length)));
+    if (!file.startsWith(distDir) || !statSync(file, { throwIfNoEntry: false })?.isFile()) return next();
+    context.type = 'text/javascript';
+    context.body = createReadStream(file);
+  };
+}
 
 export async function startBenchServer() {
   const rootDir = resolve(import.meta.dirname, '..');
@@ -15,7 +27,7 @@ export async function startBenchServer() {
       port: 0,
       hostname: '127.0.0.1',
       nodeResolve: true,
-      middleware: [devMiddleware],
+      middleware: [devMiddleware, bundles(resolve(rootDir, 'bench/dist'))],
       plugins: [commonjsPlugin({ rootDir }), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: resolve(rootDir, 'tsconfig.json') })],
     },
     readCliArgs: false,

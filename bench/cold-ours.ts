@@ -1,0 +1,3 @@
+// Entry of the bench's production bundle of our library (cold start and bytes): what an app that uses
+// FaceDetector would ship.
+export { FaceDetector } from '../model/face-detector.ts';
