@@ -168,7 +168,9 @@ export class PolyfillGraphBuilder implements MLGraphBuilder {
   }
 
   #add(op: string, result: OpResult): MLOperand {
-    const { inputs, kernel, reluKernel } = result;
-    return new PolyfillOperand(this, result.dataType, result.shape, { kind: 'op', op, inputs, kernel, ...(reluKernel ? { reluKernel } : {}) });
+    const { inputs, kernel, reluKernel, lastAxisZeroPad } = result;
+    return new PolyfillOperand(this, result.dataType, result.shape, {
+      kind: 'op', op, inputs, kernel, ...(reluKernel ? { reluKernel } : {}), ...(lastAxisZeroPad ? { lastAxisZeroPad } : {}),
+    });
   }
 }

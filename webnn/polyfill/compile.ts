@@ -31,16 +31,27 @@ export async function compileGraph(context: PolyfillContext, outputs: ReadonlyMa
   }
   const outputOperands = new Set(outputs.values());
   const fusedProducer = new Map<PolyfillOperand, PolyfillOperand>(); // relu -> its absorbed producer
+  const fusedInputs = new Map<PolyfillOperand, readonly PolyfillOperand[]>(); // relu -> inputs of its fused kernel
+  const absorbed = new Set<PolyfillOperand>();
+  const singleUse = (x: PolyfillOperand) => uses.get(x) === 1 && !outputOperands.has(x);
   for (const operand of order) {
     const node = operand.node;
     if (node.kind !== 'op' || node.op !== 'relu') continue;
     const producer = node.inputs[0]!;
     const inner = producer.node;
-    if (inner.kind === 'op' && inner.reluKernel && uses.get(producer) === 1 && !outputOperands.has(producer)) {
-      fusedProducer.set(operand, producer);
-    }
+    if (inner.kind !== 'op' || !inner.reluKernel || !singleUse(producer)) continue;
+    fusedProducer.set(operand, producer);
+    absorbed.add(producer);
+    // add+relu also absorbs a zero pad of the last axis on one side (a residual join: add(y, pad(x)) -> relu):
+    // its kernel takes the unpadded operand second and treats the missing channels as zeros.
+    if (inner.op !== 'add') continue;
+    const padIndex = inner.inputs.findIndex((x) => x.node.kind === 'op' && x.node.lastAxisZeroPad === true && singleUse(x));
+    if (padIndex < 0) continue;
+    const padded = inner.inputs[padIndex]!;
+    if (padded.node.kind !== 'op') continue;
+    fusedInputs.set(operand, [inner.inputs[1 - padIndex]!, padded.node.inputs[0]!]);
+    absorbed.add(padded);
   }
-  const absorbed = new Set(fusedProducer.values());
 
   const tf = context.tf;
   context.activate();
@@ -55,9 +66,9 @@ export async function compileGraph(context: PolyfillContext, outputs: ReadonlyMa
     const producer = fusedProducer.get(operand);
     const producerNode = producer?.node.kind === 'op' ? producer.node : undefined;
     const node: OperandNode = producerNode
-      ? { kind: 'op', op: `${producerNode.op}+relu`, inputs: producerNode.inputs, kernel: producerNode.reluKernel! }
+      ? { kind: 'op', op: `${producerNode.op}+relu`, inputs: fusedInputs.get(operand) ?? producerNode.inputs, kernel: producerNode.reluKernel! }
       : operand.node;
-    if (absorbed.has(operand)) continue; // computed inside its relu's fused kernel
+    if (absorbed.has(operand)) continue; // computed inside a relu's fused kernel
     if (node.kind === 'constant') {
       folded.set(operand, tf.tensor(node.values, [...operand.shape], node.values instanceof Int32Array ? 'int32' : 'float32'));
       continue;

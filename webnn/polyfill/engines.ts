@@ -2,6 +2,7 @@
 // single global registry, so each backend is initialised once per page and shared by all contexts on it.
 import type { PolyfillEngine } from '../types.ts';
 import type { Tf } from './tf.ts';
+import { registerWasmAddRelu } from './wasm-add-relu.ts';
 
 export interface PolyfillConfig {
   /** Folder (URL ending in '/') serving tfjs-backend-wasm*.wasm. Default: `wasm/` beside the page. */
@@ -67,6 +68,7 @@ async function initialise(engine: PolyfillEngine): Promise<Tf> {
   // Every context switches the global backend to its own before it runs anything (see context.ts).
   const ok = await setBackend();
   if (!ok) throw new Error(`${engine}: TensorFlow.js backend failed to initialise`);
+  if (engine === 'wasm') registerWasmAddRelu(tf);
   return tf;
 }
 

@@ -6,7 +6,15 @@ import type { Kernel } from './tf.ts';
 export type OperandNode =
   | { kind: 'input'; name: string }
   | { kind: 'constant'; values: Float32Array | Int32Array }
-  | { kind: 'op'; op: string; inputs: readonly PolyfillOperand[]; kernel: Kernel; reluKernel?: Kernel };
+  | {
+      kind: 'op';
+      op: string;
+      inputs: readonly PolyfillOperand[];
+      kernel: Kernel;
+      reluKernel?: Kernel;
+      /** A constant-zero pad of the last axis's end only, which a fused add+relu can absorb (see compile.ts). */
+      lastAxisZeroPad?: boolean;
+    };
 
 export class PolyfillOperand implements MLOperand {
   readonly shape: readonly number[];

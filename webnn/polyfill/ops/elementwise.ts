@@ -5,6 +5,7 @@ import { checkLimits } from '../limits.ts';
 import type { PolyfillOperand } from '../operand.ts';
 import { broadcastShapes } from '../shape.ts';
 import type { Kernel, Tensor, Tf } from '../tf.ts';
+import { addRelu } from '../wasm-add-relu.ts';
 import type { OpResult } from './op-context.ts';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min';
@@ -24,7 +25,10 @@ export function binary(op: BinaryOp, a: PolyfillOperand, b: PolyfillOperand): Op
   if (a.dataType !== b.dataType) throw opError(op, `a (${a.dataType}) and b (${b.dataType}) must have the same dataType`);
   const shape = broadcastShapes(op, a.shape, b.shape);
   const fn = BINARY[op];
-  return { dataType: a.dataType, shape, inputs: [a, b], kernel: (tf, [x, y]) => fn(tf, x!, y!) };
+  const kernel: Kernel = (tf, [x, y]) => fn(tf, x!, y!);
+  // add followed by relu, without broadcasting: one kernel on the wasm engine (see wasm-add-relu.ts).
+  const fusable = op === 'add' && a.dataType === 'float32' && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+  return { dataType: a.dataType, shape, inputs: [a, b], kernel, ...(fusable ? { reluKernel: (tf, [x, y]) => addRelu(tf, x!, y!) } : {}) };
 }
 
 export function unary(op: 'relu' | 'sigmoid', input: PolyfillOperand): OpResult {

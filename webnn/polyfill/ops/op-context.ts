@@ -19,6 +19,8 @@ export interface OpResult {
   kernel: Kernel;
   /** The same computation followed by relu in one kernel, where the engine can fuse it (see compile.ts). */
   reluKernel?: Kernel;
+  /** Marks a constant-zero pad of the last axis's end only (see compile.ts). */
+  lastAxisZeroPad?: boolean;
 }
 
 export const NCHW_TO_NHWC = [0, 2, 3, 1];

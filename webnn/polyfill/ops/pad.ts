@@ -28,7 +28,9 @@ export function pad(
   if (mode === 'constant') {
     const value = options.value ?? 0;
     const paddings = input.shape.map((_, i): [number, number] => [beginning[i]!, ending[i]!]);
-    return { dataType: input.dataType, shape, inputs: [input], kernel: (tf, [x]) => tf.pad(x!, paddings, value) };
+    const last = rank - 1;
+    const lastAxisZeroPad = value === 0 && rank > 0 && paddings.every(([b, e], i) => b === 0 && (e === 0 || i === last));
+    return { dataType: input.dataType, shape, inputs: [input], kernel: (tf, [x]) => tf.pad(x!, paddings, value), lastAxisZeroPad };
   }
 
   const axes: number[] = [];
