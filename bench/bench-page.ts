@@ -2,7 +2,7 @@
 // one page and exposes the measurements to bench/run.mjs as window.bench. Both libraries are imported
 // lazily so that a fresh page can measure one library's cold start and download bytes alone.
 
-import type { FaceDetector as OurDetector } from '../model/index.ts';
+import type { FaceDetector as OurDetector, WorkerFaceDetector } from '../model/index.ts';
 import type { MediaPipeDetector, MediaPipeModel } from '../test/helpers/mediapipe.ts';
 import type { PolyfillEngine } from '../webnn/types.ts';
 
@@ -59,6 +59,8 @@ function videoFrame(i: number, frames: number): ImageData {
 // Detectors
 
 const ours = new Map<Model, OurDetector>();
+/** What <blaze-face> runs by default: the detector in a Worker (wasm engine, default threads). */
+const oursInWorker = new Map<Model, WorkerFaceDetector>();
 const theirs = new Map<string, MediaPipeDetector>();
 let engineName = '';
 
@@ -66,10 +68,13 @@ async function setup(options: { engine: PolyfillEngine; threads?: number; models
   await loadInputs();
   const webnn = await import('../webnn/index.ts');
   if (options.threads !== undefined) webnn.configurePolyfill({ wasmThreads: options.threads });
-  const { FaceDetector } = await import('../model/index.ts');
+  const { FaceDetector, WorkerFaceDetector } = await import('../model/index.ts');
   const mp = await import('../test/helpers/mediapipe.ts');
   for (const model of options.models) {
     ours.set(model, await FaceDetector.create({ model, context: { engine: options.engine } }));
+    if (options.engine === 'wasm' && options.threads === undefined) {
+      oursInWorker.set(model, await WorkerFaceDetector.create({ model, context: { engine: 'wasm' } }));
+    }
     theirs.set(`${model}/IMAGE`, await mp.createMediaPipeDetector(model));
     theirs.set(`${model}/VIDEO`, await mp.createMediaPipeDetector(model, { runningMode: 'VIDEO' }));
   }
@@ -114,9 +119,10 @@ interface Series {
   facesTheirs: number[];
 }
 
-async function timeOurs(model: Model, image: ImageData): Promise<[number, number]> {
+async function timeOurs(model: Model, image: ImageData, inWorker = false): Promise<[number, number]> {
+  const detector = inWorker ? oursInWorker.get(model)! : ours.get(model)!;
   const t0 = performance.now();
-  const faces = await ours.get(model)!.detect(image);
+  const faces = await detector.detect(image);
   return [performance.now() - t0, faces.length];
 }
 
@@ -157,14 +163,15 @@ function record(series: Series, ours: readonly [number, number], theirs: readonl
   series.facesTheirs.push(theirs[1]);
 }
 
-async function video(options: { model: Model; frames: number; warmup: number }): Promise<Series> {
+/** The panning video, frame by frame in video mode; `worker`: ours through the Worker, as the element runs it. */
+async function video(options: { model: Model; frames: number; warmup: number; worker?: boolean }): Promise<Series> {
   const mp = theirs.get(`${options.model}/VIDEO`)!;
   const series: Series = { ours: [], theirs: [], ratios: [], facesOurs: [], facesTheirs: [] };
   let timestamp = 0;
   for (let i = -options.warmup; i < options.frames; i++) {
     const frame = videoFrame(Math.max(0, i), options.frames); // frame extraction is outside the timing
     timestamp += 33;
-    const a = await timeOurs(options.model, frame);
+    const a = await timeOurs(options.model, frame, options.worker);
     const b = timeTheirs(mp, frame, timestamp);
     if (i < 0) continue;
     record(series, a, b);

@@ -1,4 +1,4 @@
-// Public API of the model layer: FaceDetector and the types its results and options use.
+// Public API of the model layer: FaceDetector, its Worker-based twin, and the types their results and options use.
 
 export {
   FaceDetector,
@@ -7,6 +7,7 @@ export {
   type DetectOptions,
   type FaceDetectorOptions,
 } from './face-detector.ts';
+export { WorkerFaceDetector, type WorkerFaceDetectorOptions } from './worker-face-detector.ts';
 export { keypointNames, mirrorFace, type Face, type FaceBox, type Keypoint, type KeypointName } from './face.ts';
 export type { ImageSource } from './image-to-tensor.ts';
 export { modelNames, modelSpecs, type ModelName } from './model-specs.ts';
