@@ -134,9 +134,13 @@ export function registerWasmAddRelu(tf: Tf): void {
       const a = inputs.a as TensorInfo;
       const b = inputs.b as TensorInfo;
       const out = backend.makeOutput(a.shape, 'float32');
+      const size = a.shape.reduce((x, y) => x * y, 1);
       const channels = a.shape[a.shape.length - 1] ?? 1;
+      const bChannels = b.shape[b.shape.length - 1] ?? 1;
       const offset = (t: TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-      addRelu(offset(a), offset(b), offset(out), a.shape.reduce((x, y) => x * y, 1) / channels, channels, b.shape[b.shape.length - 1] ?? 1);
+      // Without a pad the rows are contiguous: one long row keeps the loop in its four-lane part.
+      if (bChannels === channels) addRelu(offset(a), offset(b), offset(out), 1, size, size);
+      else addRelu(offset(a), offset(b), offset(out), size / channels, channels, bChannels);
       return out;
     },
   });
