@@ -163,16 +163,18 @@ function record(series: Series, ours: readonly [number, number], theirs: readonl
   series.facesTheirs.push(theirs[1]);
 }
 
+/** MediaPipe's video mode wants increasing timestamps for the life of the detector, across video() calls. */
+let videoTimestamp = 0;
+
 /** The panning video, frame by frame in video mode; `worker`: ours through the Worker, as the element runs it. */
 async function video(options: { model: Model; frames: number; warmup: number; worker?: boolean }): Promise<Series> {
   const mp = theirs.get(`${options.model}/VIDEO`)!;
   const series: Series = { ours: [], theirs: [], ratios: [], facesOurs: [], facesTheirs: [] };
-  let timestamp = 0;
   for (let i = -options.warmup; i < options.frames; i++) {
     const frame = videoFrame(Math.max(0, i), options.frames); // frame extraction is outside the timing
-    timestamp += 33;
+    videoTimestamp += 33;
     const a = await timeOurs(options.model, frame, options.worker);
-    const b = timeTheirs(mp, frame, timestamp);
+    const b = timeTheirs(mp, frame, videoTimestamp);
     if (i < 0) continue;
     record(series, a, b);
   }
