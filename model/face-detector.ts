@@ -20,7 +20,7 @@ import { generateAnchors, type Anchors } from './anchors.ts';
 import { InvalidOptionError } from './errors.ts';
 import { createFace, mirrorFace, type Face } from './face.ts';
 import { loadNetwork } from './graph/load-network.ts';
-import { imageToTensor, type ImageSource } from './image-to-tensor.ts';
+import { copyFramePixels, isCopyableFrame, pixelsToTensor, readPixels, type ImageSource, type RgbaPixels } from './image-to-tensor.ts';
 import { removeLetterbox } from './letterbox.ts';
 import { defaultModelUrl, modelSpecs, type ModelName, type ModelSpec } from './model-specs.ts';
 import { nonMaxSuppression, type ScoreMerge } from './non-max-suppression.ts';
@@ -100,6 +100,9 @@ export class FaceDetector {
   #anchors: Anchors;
   #spec: ModelSpec;
   #pixels: Float32Array;
+  /** Reused RGBA bytes of video frames read with copyTo, and whether this browser can do that. */
+  #frameBytes: Uint8Array | undefined;
+  #frameCopies = true;
   /** Read-back buffers, reused every call (no per-frame allocation for the network's outputs). */
   #regressorValues: Float32Array;
   #scoreValues: Float32Array;
@@ -209,9 +212,25 @@ export class FaceDetector {
     if (this.#ownsContext) this.#context.destroy();
   }
 
+  /** The source's RGBA pixels: video frames copied straight from the frame where they can be, else drawn. */
+  async #read(source: ImageSource): Promise<RgbaPixels> {
+    if (isCopyableFrame(source) && this.#frameCopies) {
+      try {
+        const pixels = await copyFramePixels(source, this.#frameBytes);
+        this.#frameBytes = pixels.data as Uint8Array;
+        return pixels;
+      } catch (error) {
+        // A browser without copyTo's RGBA conversion says NotSupportedError: draw instead, from now on.
+        if (!(error instanceof DOMException && error.name === 'NotSupportedError')) throw error;
+        this.#frameCopies = false;
+      }
+    }
+    return readPixels(source);
+  }
+
   async #detectNow(source: ImageSource, options: DetectOptions): Promise<Face[]> {
     if (this.#disposed) throw new DOMException('This FaceDetector has been disposed', 'InvalidStateError');
-    const prepared = imageToTensor(source, this.inputSize, this.#pixels);
+    const prepared = pixelsToTensor(await this.#read(source), this.inputSize, this.#pixels);
     this.#context.writeTensor(this.#input, prepared.tensor);
     this.#context.dispatch(
       this.#graph,

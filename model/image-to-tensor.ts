@@ -153,6 +153,28 @@ export function readPixels(source: ImageSource): RgbaPixels {
   return { data: image.data, width, height };
 }
 
+/**
+ * Whether copyFramePixels can read this source: a VideoFrame whose visible pixels map 1:1 onto its display
+ * size, unrotated and unflipped (anything else needs drawing, which scales and turns it).
+ */
+export function isCopyableFrame(source: ImageSource): source is VideoFrame {
+  if (!isVideoFrame(source)) return false;
+  const frame = source as VideoFrame & { rotation?: number; flip?: boolean };
+  const rect = frame.visibleRect;
+  return !frame.rotation && !frame.flip && rect !== null && rect.width === frame.displayWidth && rect.height === frame.displayHeight;
+}
+
+/**
+ * A VideoFrame's pixels as RGBA through VideoFrame.copyTo: no canvas and no GPU read-back (for a frame that is
+ * already RGBA in memory it is a plain copy). Writes into `reuse` when that has the right size.
+ */
+export async function copyFramePixels(frame: VideoFrame, reuse?: Uint8Array): Promise<RgbaPixels> {
+  const { width, height } = drawableSize(frame);
+  const data = reuse?.length === width * height * 4 ? reuse : new Uint8Array(width * height * 4);
+  await frame.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' });
+  return { data, width, height };
+}
+
 // ---- Sampling positions.
 
 /**
@@ -388,7 +410,16 @@ export function imageToTensor(
   out?: Float32Array,
   options: ImageToTensorOptions = {},
 ): ImageTensor {
-  const pixels = readPixels(source);
+  return pixelsToTensor(readPixels(source), size, out, options);
+}
+
+/** imageToTensor for pixels already read. */
+export function pixelsToTensor(
+  pixels: RgbaPixels,
+  size: number,
+  out?: Float32Array,
+  options: ImageToTensorOptions = {},
+): ImageTensor {
   const tensor = sampleLetterboxed(pixels, size, out, options.sampling ?? 'opencv');
   return {
     tensor,

@@ -56,7 +56,9 @@ describe('FaceDetector', () => {
     image.src = URL.createObjectURL(await (await fetchOk(photoUrl)).blob());
     await image.decode();
     const frame = new VideoFrame(bitmap, { timestamp: 0 });
-    const sources = { canvas, offscreen, bitmap, image, frame };
+    // A frame whose pixels are RGBA bytes in memory: read with VideoFrame.copyTo, no canvas.
+    const rgbaFrame = new VideoFrame(photo.data, { format: 'RGBA', codedWidth: photo.width, codedHeight: photo.height, timestamp: 0 });
+    const sources = { canvas, offscreen, bitmap, image, frame, rgbaFrame };
     for (const [name, source] of Object.entries(sources)) {
       const faces = await detector.detect(source);
       expect(faces.length, name).to.equal(expected.length);
@@ -64,6 +66,7 @@ describe('FaceDetector', () => {
       expectSameFaces(faces, expected, name === 'image' ? 5e-3 : 1e-6);
     }
     frame.close();
+    rgbaFrame.close();
     bitmap.close();
   });
 

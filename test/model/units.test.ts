@@ -5,7 +5,8 @@ import { expect } from 'chai';
 import { generateAnchors, type Anchors } from '../../model/anchors.ts';
 import { InvalidImageError, type InvalidImageReason } from '../../model/errors.ts';
 import { createFace, mirrorFace } from '../../model/face.ts';
-import { imageToTensor, sampleLetterboxed, type ImageSource } from '../../model/image-to-tensor.ts';
+import { copyFramePixels, imageToTensor, isCopyableFrame, sampleLetterboxed, type ImageSource } from '../../model/image-to-tensor.ts';
+import { rejection } from '../helpers/rejection.ts';
 import { computeLetterbox, removeLetterbox } from '../../model/letterbox.ts';
 import { modelSpecs } from '../../model/model-specs.ts';
 import { intersectionOverUnion, nonMaxSuppression } from '../../model/non-max-suppression.ts';
@@ -380,6 +381,26 @@ describe('imageToTensor', () => {
     }
     frame.close();
     bitmap.close();
+  });
+
+  it('copyFramePixels reads a VideoFrame byte for byte, into the buffer it is given', async () => {
+    const image = patternImage(37, 23);
+    const rgba = new VideoFrame(image.data, { format: 'RGBA', codedWidth: 37, codedHeight: 23, timestamp: 0 });
+    const bitmap = await createImageBitmap(image);
+    const drawn = new VideoFrame(bitmap, { timestamp: 0 });
+    const reuse = new Uint8Array(37 * 23 * 4);
+    for (const frame of [rgba, drawn]) {
+      expect(isCopyableFrame(frame)).to.equal(true);
+      const pixels = await copyFramePixels(frame, reuse);
+      expect([pixels.width, pixels.height]).to.deep.equal([37, 23]);
+      expect(pixels.data).to.equal(reuse);
+      expect([...pixels.data]).to.deep.equal([...image.data]);
+    }
+    const cropped = new VideoFrame(rgba, { visibleRect: { x: 2, y: 2, width: 10, height: 10 }, displayWidth: 20, displayHeight: 10 });
+    expect(isCopyableFrame(cropped), 'a frame that display scaling stretches must be drawn').to.equal(false);
+    for (const frame of [rgba, drawn, cropped]) frame.close();
+    bitmap.close();
+    expect(await rejection(copyFramePixels(rgba))).to.be.instanceOf(InvalidImageError);
   });
 
   it('reuses the output array it is given', () => {
