@@ -154,7 +154,7 @@ function render(r) {
     r.rows.map((x) => [x.engine, x.model, x.input, x.n, x.oursMedian, x.oursP95, x.mpMedian, x.mpP95, x.ratio, x.faces, x.target ?? '', x.target === undefined ? '' : x.met ? 'yes' : 'NO']),
   ));
   out.push('(ms per detect() call; ours/MP = median of per-pair ratios; MP = MediaPipe Tasks CPU delegate; GPU engines run on SwiftShader;');
-  out.push(' wasm-worker = WorkerFaceDetector, what <blaze-face> runs by default: each frame posted to its Worker and the faces posted back)');
+  out.push(' wasm-worker = WorkerFaceDetector, what <blaze-face> runs by default: each frame a VideoFrame transferred to its Worker, the faces posted back)');
   out.push('');
   const coldRows = [];
   for (const model of ['short', 'full']) {
