@@ -147,6 +147,9 @@ export class WorkerFaceDetector {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
+    // Calls still in flight will get no answer from a worker that is going away: settle them now.
+    for (const { reject } of this.#pending.values()) reject(new DOMException('This FaceDetector has been disposed', 'InvalidStateError'));
+    this.#pending.clear();
     // Let the worker release its engine resources, then end it.
     void this.#send({ type: 'dispose' })
       .catch(() => undefined)
@@ -160,6 +163,12 @@ export class WorkerFaceDetector {
   #send(body: RequestBody, transfer: Transferable[] = []): Promise<Reply> {
     const request = { ...body, id: this.#nextId() } as Request;
     return new Promise((resolve, reject) => {
+      // disposed while the caller was preparing its frame: the worker would never answer
+      if (this.#disposed && body.type !== 'dispose') {
+        for (const owned of transfer) (owned as { close?(): void }).close?.(); // our copies of the frame
+        reject(new DOMException('This FaceDetector has been disposed', 'InvalidStateError'));
+        return;
+      }
       this.#pending.set(request.id, { resolve, reject });
       this.#worker.postMessage(request, transfer);
     });

@@ -69,4 +69,14 @@ describe('WorkerFaceDetector', () => {
     expect(corrupt).to.be.instanceOf(ModelFormatError);
     expect((await worker.detect(photo)).length).to.be.greaterThan(0);
   });
+
+  it('dispose() settles the detections still in flight, and later calls reject', async () => {
+    const doomed = await WorkerFaceDetector.create({ context: { engine: 'wasm' } });
+    const inFlight = doomed.detect(photo);
+    doomed.dispose();
+    const error = await rejection(inFlight);
+    expect(error).to.be.instanceOf(DOMException);
+    expect(error.name).to.equal('InvalidStateError');
+    expect((await rejection(doomed.detect(photo))).name).to.equal('InvalidStateError');
+  });
 });
