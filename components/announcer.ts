@@ -3,7 +3,7 @@
 
 export class FaceCountAnnouncer {
   #lastCount = -1;
-  #lastAnnounced = 0;
+  #lastAnnounced = -Infinity; // the first count is spoken at once
 
   constructor(
     private readonly region: () => HTMLElement | null,
@@ -21,6 +21,6 @@ export class FaceCountAnnouncer {
 
   reset(): void {
     this.#lastCount = -1;
-    this.#lastAnnounced = 0;
+    this.#lastAnnounced = -Infinity;
   }
 }

@@ -118,7 +118,8 @@ export class BlazeFaceElement extends LitElement {
   #detector: Detector | null = null;
   #detectorLoad: Promise<Detector> | null = null;
   #retiredDetectors = new WeakSet<Detector>();
-  #contextLostReported = false;
+  /** Set when a lost context's detector is recreated, cleared by its first result. */
+  #unprovenAfterLoss = false;
   #cameraStream: MediaStream | null = null;
   #image: HTMLImageElement | null = null;
   #faces: Face[] = [];
@@ -358,14 +359,40 @@ export class BlazeFaceElement extends LitElement {
 
   #onContextLost(detector: Detector): void {
     if (this.#retiredDetectors.has(detector) || this.#detector !== detector) return;
-    this.#retiredDetectors.add(detector);
+    this.#retire(detector); // a lost detector's worker and engine are of no more use
     this.#detector = null;
     this.#detectorLoad = null;
-    if (!this.#contextLostReported) {
-      this.#contextLostReported = true;
-      this.#emitError('context-lost', 'The WebNN context was lost; the face detector is being recreated.');
+    if (this.#unprovenAfterLoss) {
+      // Lost again before its replacement produced a single result: recreating it could loop for ever.
+      this.#fail(new BlazeFaceError('context-lost', 'The WebNN context was lost again right after it was recreated; call start() to try once more.'));
+      return;
     }
-    if (!this.#userStopped && this.isConnected) void this.start();
+    this.#emitError('context-lost', 'The WebNN context was lost; the face detector is being recreated.');
+    if (this.#userStopped || !this.isConnected) return;
+    this.#unprovenAfterLoss = true;
+    void this.#recreateDetector();
+  }
+
+  /** After a lost context: a new detector for the same source, which stays attached (the camera stays open). */
+  async #recreateDetector(): Promise<void> {
+    const generation = this.#startGeneration;
+    this.#loop?.stop();
+    this.#faces = [];
+    this.#announcer.reset();
+    if (this.hasUpdated) this.#redraw();
+    this.#setState('loading', 'Recreating the face detector after a lost context…');
+    try {
+      const detector = await this.#ensureDetector();
+      if (generation !== this.#startGeneration) return;
+      if (this.#image) {
+        await this.#detectImage(detector, this.#image);
+        this.#setState('running', '');
+      } else {
+        this.#resume();
+      }
+    } catch (error) {
+      if (generation === this.#startGeneration) this.#fail(error);
+    }
   }
 
   async #attachSource(generation: number): Promise<void> {
@@ -435,11 +462,16 @@ export class BlazeFaceElement extends LitElement {
       if (this.#detector === detector && this._state === 'running') this.#publish(faces, timestamp, started);
     } catch (error) {
       // A retired detector (model switch, context loss) may reject an in-flight frame: nothing to report.
-      if (this.#detector === detector) this.#fail(error);
+      if (this.#detector !== detector) return;
+      // A lost context fails the frame in flight too, sometimes just before `lost` settles: then the loss
+      // handling speaks for it, and this error is not a second, misleading report.
+      const lost = await Promise.race([detector.lost.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, 250, false))]);
+      if (!lost && this.#detector === detector) this.#fail(error);
     }
   };
 
   #publish(faces: Face[], timestamp: number, started: number): void {
+    this.#unprovenAfterLoss = false;
     this.#faces = faces;
     this.#redraw();
     this.#announcer.update(faces.length);
@@ -454,10 +486,15 @@ export class BlazeFaceElement extends LitElement {
     }
     const video = this.#video;
     this.#loop ??= new FrameLoop(video, this.#onFrame);
+    this.#setState('running', '');
+    // On a hidden page the camera stays open but disabled, and nothing is detected until visibilitychange.
+    if (document.hidden) {
+      setStreamEnabled(this.#cameraStream, false);
+      return;
+    }
     setStreamEnabled(this.#cameraStream, true);
     void video.play().catch(() => undefined);
     this.#loop.start();
-    this.#setState('running', '');
   }
 
   #applyPaused(): void {

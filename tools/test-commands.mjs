@@ -1,3 +1,4 @@
+import { elementCommands } from '../test/components/node/element-commands.mjs';
 import { pwaCommands } from '../test/pwa/node/pwa-commands.mjs';
 
 // Server-side commands for browser tests (called with executeServerCommand from
@@ -11,6 +12,8 @@ const commands = {
     await page.browserContext().setPermission(origin, { permission: { name: 'camera' }, state });
     return true;
   },
+  // <blaze-face>'s tests' commands (worker-eval, page-visibility): test/components/node/element-commands.mjs.
+  ...elementCommands,
   // The PWA tests' commands (pwa-open, pwa-offline, pwa-build, ...): test/pwa/node/pwa-commands.mjs.
   ...pwaCommands,
 };

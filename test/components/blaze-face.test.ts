@@ -13,8 +13,16 @@ import { loadImageData } from '../helpers/fixtures.ts';
 const boxColor = [255, 0, 255] as const;
 const photo = '/node_modules/@vladmandic/face-api/demo/sample2.jpg';
 
-/** A 640x480 canvas showing `image` letterboxed, repainted every 30 ms so its stream keeps producing frames. */
-function paintedStream(image: ImageData): { stream: MediaStream; canvas: HTMLCanvasElement; stop(): void } {
+/**
+ * A 640x480 canvas showing `image` letterboxed, repainted every 30 ms so its stream keeps producing frames;
+ * `showImage(false)` paints it black instead (a scene without faces) until `showImage(true)`.
+ */
+function paintedStream(image: ImageData): {
+  stream: MediaStream;
+  canvas: HTMLCanvasElement;
+  showImage(visible: boolean): void;
+  stop(): void;
+} {
   const canvas = document.createElement('canvas');
   canvas.width = 640;
   canvas.height = 480;
@@ -22,9 +30,11 @@ function paintedStream(image: ImageData): { stream: MediaStream; canvas: HTMLCan
   const bitmapCanvas = new OffscreenCanvas(image.width, image.height);
   bitmapCanvas.getContext('2d')!.putImageData(image, 0, 0);
   const scale = Math.min(640 / image.width, 480 / image.height);
+  let visible = true;
   const paint = () => {
     context.fillStyle = '#000';
     context.fillRect(0, 0, 640, 480);
+    if (!visible) return;
     const width = image.width * scale;
     const height = image.height * scale;
     context.drawImage(bitmapCanvas, (640 - width) / 2, (480 - height) / 2, width, height);
@@ -32,7 +42,27 @@ function paintedStream(image: ImageData): { stream: MediaStream; canvas: HTMLCan
   paint();
   const timer = setInterval(paint, 30);
   const stream = canvas.captureStream(30);
-  return { stream, canvas, stop: () => (clearInterval(timer), stream.getTracks().forEach((track) => track.stop())) };
+  return {
+    stream,
+    canvas,
+    showImage: (show) => {
+      visible = show;
+      paint();
+    },
+    stop: () => (clearInterval(timer), stream.getTracks().forEach((track) => track.stop())),
+  };
+}
+
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How many faces events `element` fires during `ms` milliseconds. */
+async function facesEventsDuring(element: HTMLElement, ms: number): Promise<number> {
+  let count = 0;
+  const listener = () => count++;
+  element.addEventListener('faces', listener);
+  await delay(ms);
+  element.removeEventListener('faces', listener);
+  return count;
 }
 
 function nextEvent<T>(element: HTMLElement, type: string, accept: (detail: T) => boolean = () => true, timeoutMs = 60000): Promise<T> {
@@ -48,6 +78,38 @@ function nextEvent<T>(element: HTMLElement, type: string, accept: (detail: T) =>
     element.addEventListener(type, listener);
   });
 }
+
+/** Until `condition()` holds, checked every 50 ms. */
+async function until(condition: () => boolean, what: string, timeoutMs = 60000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(50);
+  }
+}
+
+/**
+ * Loses the GPU context under the detector that `<blaze-face>` runs, as a GPU reset or driver crash would.
+ * The element detects in a dedicated Worker, out of this page's reach, so the loss is caused from the
+ * DevTools side of that worker (the worker-eval command), where TensorFlow.js keeps its engine on the
+ * global as `_tfengine`. Only GPU engines can be lost, hence power-preference="high-performance" in these
+ * tests: WebGPU where there is an adapter (SwiftShader here), else WebGL. A WebGPU device is lost by
+ * destroy(), which resolves device.lost as a real loss does; a WebGL context through WEBGL_lose_context, as
+ * in test/model/context-loss.test.ts. Each detector has a worker, hence an engine, of its own, so a new
+ * detector starts on a working GPU context (in the page, a lost WebGL engine would stay lost).
+ */
+async function loseDetectorContext(engine: string): Promise<void> {
+  const lose =
+    engine === 'webgpu'
+      ? "self._tfengine.findBackend('webgpu').device.destroy()"
+      : "self._tfengine.findBackend('webgl').gpgpu.gl.getExtension('WEBGL_lose_context').loseContext()";
+  const { values } = (await executeServerCommand('worker-eval', { urlIncludes: 'detector-worker', expression: `${lose}, true` })) as {
+    values: boolean[];
+  };
+  expect(values, 'one detector worker, whose context was lost').to.deep.equal([true]);
+}
+
+const announcement = (count: number) => (count === 0 ? 'No faces in view' : count === 1 ? '1 face in view' : `${count} faces in view`);
 
 function createElement(setup: (element: BlazeFaceElement) => void): BlazeFaceElement {
   const element = document.createElement('blaze-face');
@@ -185,14 +247,9 @@ describe('<blaze-face>', function () {
       element.paused = true;
       await element.updateComplete;
       expect(element.state).to.equal('paused');
-      let framesWhilePaused = 0;
-      const count = () => framesWhilePaused++;
       // A frame already in flight may still finish right after pausing.
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      element.addEventListener('faces', count);
-      await new Promise((resolve) => setTimeout(resolve, 600));
-      element.removeEventListener('faces', count);
-      expect(framesWhilePaused).to.equal(0);
+      await delay(200);
+      expect(await facesEventsDuring(element, 600)).to.equal(0);
       element.paused = false;
       await nextEvent(element, 'faces');
       expect(element.state).to.equal('running');
@@ -290,6 +347,179 @@ describe('<blaze-face>', function () {
     });
   });
 
+  describe('context loss', () => {
+    // GPU engines on SwiftShader are slow: a new detector takes seconds to compile its shaders.
+    function startOnGpu(source: ReturnType<typeof paintedStream>): BlazeFaceElement {
+      return createElement((element) => {
+        element.powerPreference = 'high-performance';
+        element.srcObject = source.stream;
+      });
+    }
+
+    it('reports each lost context, recreates the detector and detects again', async function () {
+      this.timeout(300000);
+      const source = paintedStream(image);
+      cleanup.push(source.stop);
+      const expected = await reference.detect(source.canvas);
+      const element = startOnGpu(source);
+      await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length === expected.length, 120000);
+      const engine = element.backend!.engine;
+      expect(engine, 'a GPU engine, the kind that can be lost').to.be.oneOf(['webgpu', 'webgl']);
+      const errors: BlazeFaceErrorDetail[] = [];
+      element.addEventListener('error', (event) => errors.push(event.detail));
+
+      for (const round of [1, 2]) {
+        const lost = nextEvent<BlazeFaceErrorDetail>(element, 'error');
+        const ready = nextEvent(element, 'ready', () => true, 120000);
+        await loseDetectorContext(engine);
+        const report = await lost;
+        expect(report.type, `loss ${round}`).to.equal('context-lost');
+        expect(report.message).to.contain('lost');
+        expect(element.state).to.equal('loading');
+        await element.updateComplete;
+        expect(element.shadowRoot!.querySelector('[part=status]')!.textContent).to.contain('Recreating the face detector');
+        expect(element.faces, 'faces of the lost detector are cleared').to.deep.equal([]);
+
+        await ready;
+        const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', () => true, 120000);
+        expectSameFaces(detail.faces, expected, 0.02);
+        expect(element.state).to.equal('running');
+        expect(element.backend?.engine).to.equal(engine);
+      }
+      // Only the losses were reported: not the frame that was being computed when the context went away.
+      expect(errors.map((error) => error.type)).to.deep.equal(['context-lost', 'context-lost']);
+    });
+
+    it('stops with an error and a retry button when the new detector is lost before detecting anything', async function () {
+      this.timeout(300000);
+      const source = paintedStream(image);
+      cleanup.push(source.stop);
+      const element = startOnGpu(source);
+      await nextEvent(element, 'faces', () => true, 120000);
+      const engine = element.backend!.engine;
+      // Paused, the recreated detector gets no frame, so a second loss finds it unproven: recreating it
+      // again could go on forever, so the element gives up and says so.
+      element.paused = true;
+      await element.updateComplete;
+      const ready = nextEvent(element, 'ready', () => true, 120000);
+      const firstLoss = nextEvent<BlazeFaceErrorDetail>(element, 'error');
+      await loseDetectorContext(engine);
+      expect((await firstLoss).type).to.equal('context-lost');
+      await ready;
+      await until(() => element.state === 'paused', 'the recreated detector, paused');
+
+      const secondLoss = nextEvent<BlazeFaceErrorDetail>(element, 'error');
+      await loseDetectorContext(engine);
+      const failure = await secondLoss;
+      expect(failure.type).to.equal('context-lost');
+      expect(failure.message).to.contain('again');
+      expect(element.state).to.equal('error');
+      await element.updateComplete;
+      const status = element.shadowRoot!.querySelector('[part=status]') as HTMLElement;
+      expect(status.textContent).to.contain('again');
+      const retry = status.querySelector<HTMLButtonElement>('[part=retry-button]');
+      expect(retry, 'retry button').to.not.equal(null);
+      element.paused = false;
+      const faces = nextEvent(element, 'faces', () => true, 120000);
+      retry!.click();
+      await faces;
+      expect(element.state).to.equal('running');
+    });
+  });
+
+  describe('page visibility', () => {
+    afterEach(() => executeServerCommand('page-visibility', { hidden: false }));
+
+    it('stops detecting and disables the camera while the page is hidden, and resumes when it is shown', async () => {
+      await executeServerCommand('camera-permission', { state: 'granted' });
+      const element = createElement(() => undefined);
+      await nextEvent(element, 'faces');
+      const video = element.shadowRoot!.querySelector('video')!;
+      const track = (video.srcObject as MediaStream).getVideoTracks()[0];
+
+      const hidden = new Promise((resolve) => document.addEventListener('visibilitychange', resolve, { once: true }));
+      await executeServerCommand('page-visibility', { hidden: true });
+      await hidden;
+      expect(document.visibilityState).to.equal('hidden');
+      expect(video.paused, 'video paused').to.equal(true);
+      expect(track.enabled, 'camera track disabled').to.equal(false);
+      expect(track.readyState, 'but not released').to.equal('live');
+      // A frame already in flight may still finish right after hiding.
+      await delay(200);
+      expect(await facesEventsDuring(element, 1000)).to.equal(0);
+
+      const resumed = nextEvent(element, 'faces');
+      await executeServerCommand('page-visibility', { hidden: false });
+      await resumed;
+      expect(document.visibilityState).to.equal('visible');
+      expect(video.paused).to.equal(false);
+      expect(track.enabled).to.equal(true);
+      expect(element.state).to.equal('running');
+    });
+
+    it('does not start detecting when it starts on a hidden page, until the page is shown', async () => {
+      await executeServerCommand('camera-permission', { state: 'granted' });
+      await executeServerCommand('page-visibility', { hidden: true });
+      expect(document.visibilityState).to.equal('hidden');
+      const element = createElement(() => undefined);
+      await until(() => element.state === 'running', 'running');
+      const track = (element.shadowRoot!.querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0];
+      expect(track.enabled, 'camera track disabled').to.equal(false);
+      expect(await facesEventsDuring(element, 1000)).to.equal(0);
+
+      const started = nextEvent(element, 'faces');
+      await executeServerCommand('page-visibility', { hidden: false });
+      await started;
+      expect(track.enabled).to.equal(true);
+    });
+  });
+
+  describe('aria-live summary', () => {
+    it('says how many faces are in view, changing its text only when the count changes, at most every 1.5 s', async function () {
+      this.timeout(180000);
+      const source = paintedStream(image);
+      cleanup.push(source.stop);
+      const expected = (await reference.detect(source.canvas)).length;
+      expect(expected, 'the photo has faces').to.be.at.least(1);
+      const element = createElement((element) => {
+        element.srcObject = source.stream;
+      });
+      await element.updateComplete;
+      const region = element.shadowRoot!.querySelector('.announcer') as HTMLElement;
+      expect(region.getAttribute('aria-live')).to.equal('polite');
+
+      // Every text change, with the faces event of the frame that caused it (the text is set just before it).
+      const log: { time: number; count: number; text: string }[] = [];
+      element.addEventListener('faces', (event) => {
+        log.push({ time: performance.now(), count: event.detail.faces.length, text: region.textContent ?? '' });
+      });
+      let mutations = 0;
+      const observer = new MutationObserver((records) => (mutations += records.length));
+      observer.observe(region, { childList: true, characterData: true, subtree: true });
+      cleanup.push(() => observer.disconnect());
+      await until(() => region.textContent === announcement(expected), `"${announcement(expected)}"`);
+
+      // Faces come and go every 250 ms: far more often than the summary may change.
+      for (let i = 0; i < 24; i++) {
+        source.showImage(i % 2 === 1);
+        await delay(250);
+      }
+      source.showImage(false);
+      await until(() => region.textContent === 'No faces in view', '"No faces in view"', 10000);
+      observer.disconnect();
+
+      const changes = log.filter((entry, index) => entry.text !== (index > 0 ? log[index - 1].text : ''));
+      const countChanges = log.filter((entry, index) => index > 0 && entry.count !== log[index - 1].count).length;
+      expect(changes.length, 'the summary kept up with the scene').to.be.greaterThan(2);
+      expect(countChanges, 'and skipped changes faster than its interval').to.be.greaterThan(changes.length);
+      for (const change of changes) expect(change.text, 'the text says that frame\'s count').to.equal(announcement(change.count));
+      for (let i = 1; i < changes.length; i++) {
+        expect(changes[i].time - changes[i - 1].time, `gap before "${changes[i].text}"`).to.be.at.least(1490);
+      }
+      expect(mutations, 'the text is never rewritten with the same count').to.equal(changes.length);
+    });
+  });
+
   describe('attributes', () => {
     it('min-score="0.99" removes weaker faces and max-faces="1" keeps the best', async () => {
       const source = paintedStream(image);
@@ -361,6 +591,25 @@ describe('<blaze-face>', function () {
       const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces');
       expectSameFaces(detail.faces, expected, 1e-6);
       expect(countOpaque(overlayPixels(element))).to.be.greaterThan(0);
+    });
+
+    it('switches model while a stream is being analysed', async () => {
+      const source = paintedStream(image);
+      cleanup.push(source.stop);
+      const full = await FaceDetector.create({ model: 'full', context: { engine: 'wasm' } });
+      const expected = await full.detect(source.canvas);
+      full.dispose();
+      const element = createElement((element) => {
+        element.srcObject = source.stream;
+      });
+      await nextEvent(element, 'faces');
+      // Frames follow each other without a gap here, so the switch catches one in flight on the old model.
+      const ready = nextEvent(element, 'ready');
+      element.model = 'full';
+      await ready;
+      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces');
+      expectSameFaces(detail.faces, expected, 0.02);
+      expect(element.state).to.equal('running');
     });
   });
 });

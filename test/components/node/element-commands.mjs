@@ -1,0 +1,46 @@
+// Server commands for test/components/: what the test page cannot do to itself, done through the DevTools
+// protocol on the page puppeteer drives for it.
+
+/** The test page's dedicated workers whose script URL contains `urlIncludes`. */
+function workersOf(session, urlIncludes) {
+  return session.browser
+    .getPage(session.id)
+    .workers()
+    .filter((worker) => worker.url().includes(urlIncludes));
+}
+
+/** session id -> the tab covering the test page */
+const covers = new Map();
+
+export const elementCommands = {
+  /**
+   * Evaluates `expression` in every dedicated worker of the test page whose URL contains `urlIncludes` and
+   * returns their results, so a test can reach state that only exists inside a worker (its GPU device).
+   */
+  async 'worker-eval'(session, { urlIncludes, expression }) {
+    const workers = workersOf(session, urlIncludes);
+    // Wrapped, because a command that returns undefined counts as unknown to the test runner.
+    return { values: await Promise.all(workers.map((worker) => worker.evaluate(expression))) };
+  },
+
+  /**
+   * Hides or shows the test page the way a person does: `hidden` opens another tab in front of it, `hidden:
+   * false` closes that tab and brings the test page back. The browser itself then changes
+   * document.visibilityState and fires visibilitychange. (Page.setWebLifecycleState 'frozen' hides the page
+   * too, but freezing the test runner's own page makes the runner lose the browser.)
+   */
+  async 'page-visibility'(session, { hidden }) {
+    const page = session.browser.getPage(session.id);
+    const cover = covers.get(session.id);
+    if (hidden && !cover) {
+      const tab = await page.browserContext().newPage();
+      covers.set(session.id, tab);
+      await tab.bringToFront();
+    } else if (!hidden && cover) {
+      covers.delete(session.id);
+      await cover.close();
+      await page.bringToFront();
+    }
+    return true;
+  },
+};
