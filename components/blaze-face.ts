@@ -1,9 +1,11 @@
 // <blaze-face>: webcam (or any image, video or MediaStream) in, faces drawn over it out.
 // The element wires separate units together: camera.ts opens and releases the camera, frame-loop.ts paces
 // detection to video frames, overlay.ts draws, announcer.ts speaks the face count, attributes.ts checks
-// settings; the model itself is FaceDetector from model/. All public API is documented in README.md.
+// settings, context-loss.ts decides whether a lost detector is rebuilt; the model itself is FaceDetector from
+// model/. All public API is documented in README.md.
 
 import { LitElement, html, type PropertyValues } from 'lit';
+import { InvalidImageError } from '../model/errors.ts';
 import { FaceDetector } from '../model/face-detector.ts';
 import { WorkerFaceDetector } from '../model/worker-face-detector.ts';
 import type { Face } from '../model/face.ts';
@@ -13,6 +15,7 @@ import type { Backend, MLPowerPreference } from '../webnn/types.ts';
 import { FaceCountAnnouncer } from './announcer.ts';
 import { booleanAttribute, settingProblem, validatedSettings, type ElementSettings } from './attributes.ts';
 import { openCamera, setStreamEnabled, stopStream, type FacingMode } from './camera.ts';
+import { ContextLossRecovery } from './context-loss.ts';
 import {
   BlazeFaceError,
   type BlazeFaceErrorDetail,
@@ -118,8 +121,7 @@ export class BlazeFaceElement extends LitElement {
   #detector: Detector | null = null;
   #detectorLoad: Promise<Detector> | null = null;
   #retiredDetectors = new WeakSet<Detector>();
-  /** Set when a lost context's detector is recreated, cleared by its first result. */
-  #unprovenAfterLoss = false;
+  #recovery = new ContextLossRecovery();
   #cameraStream: MediaStream | null = null;
   #image: HTMLImageElement | null = null;
   #faces: Face[] = [];
@@ -193,7 +195,12 @@ export class BlazeFaceElement extends LitElement {
   }
 
   /** Loads the model if needed and starts analysing the source (camera, src or srcObject). */
-  async start(): Promise<void> {
+  start(): Promise<void> {
+    this.#recovery.reset();
+    return this.#run();
+  }
+
+  async #run(): Promise<void> {
     this.#userStopped = false;
     const generation = ++this.#startGeneration;
     this.#release();
@@ -336,7 +343,7 @@ export class BlazeFaceElement extends LitElement {
           return this.#ensureDetector();
         }
         this.#detector = detector;
-        void detector.lost.then(() => this.#onContextLost(detector));
+        void detector.lost.then(({ message }) => this.#onContextLost(detector, message));
         this.#resolveReady(detector.backend);
         this.dispatchEvent(new CustomEvent('ready', { detail: { backend: detector.backend } }));
         return detector;
@@ -357,26 +364,31 @@ export class BlazeFaceElement extends LitElement {
     detector.dispose();
   }
 
-  #onContextLost(detector: Detector): void {
+  #onContextLost(detector: Detector, reason: string): void {
     if (this.#retiredDetectors.has(detector) || this.#detector !== detector) return;
     this.#retire(detector); // a lost detector's worker and engine are of no more use
     this.#detector = null;
     this.#detectorLoad = null;
-    if (this.#unprovenAfterLoss) {
-      // Lost again before its replacement produced a single result: recreating it could loop for ever.
-      this.#fail(new BlazeFaceError('context-lost', 'The WebNN context was lost again right after it was recreated; call start() to try once more.'));
+    if (!this.#recovery.shouldRecreate()) {
+      this.#fail(
+        new BlazeFaceError(
+          'context-lost',
+          `The WebNN context was lost again (${reason}) before the recreated face detector detected anything.`,
+        ),
+      );
       return;
     }
-    this.#emitError('context-lost', 'The WebNN context was lost; the face detector is being recreated.');
-    if (this.#userStopped || !this.isConnected) return;
-    this.#unprovenAfterLoss = true;
-    void this.#recreateDetector();
+    // Only a working element carries on by itself; after stop() or an error, start() is the way back. While
+    // loading, the source may be half attached, so that start begins again from the top.
+    if (this.isConnected && this._state === 'loading') void this.#run();
+    else if (this.isConnected && (this._state === 'running' || this._state === 'paused')) void this.#recreateDetector();
+    this.#emitError('context-lost', `The WebNN context was lost (${reason}); the face detector is being recreated.`);
   }
 
   /** After a lost context: a new detector for the same source, which stays attached (the camera stays open). */
   async #recreateDetector(): Promise<void> {
-    const generation = this.#startGeneration;
-    this.#loop?.stop();
+    const generation = ++this.#startGeneration;
+    this.#dropLoop();
     this.#faces = [];
     this.#announcer.reset();
     if (this.hasUpdated) this.#redraw();
@@ -463,15 +475,15 @@ export class BlazeFaceElement extends LitElement {
     } catch (error) {
       // A retired detector (model switch, context loss) may reject an in-flight frame: nothing to report.
       if (this.#detector !== detector) return;
-      // A lost context fails the frame in flight too, sometimes just before `lost` settles: then the loss
-      // handling speaks for it, and this error is not a second, misleading report.
-      const lost = await Promise.race([detector.lost.then(() => true), new Promise<false>((resolve) => setTimeout(resolve, 250, false))]);
-      if (!lost && this.#detector === detector) this.#fail(error);
+      // A frame the detector cannot read is the source's fault. Any other failure is the engine's: a lost
+      // context fails the frame in flight, usually before its `lost` promise settles, so it counts as the loss.
+      if (error instanceof InvalidImageError) this.#fail(error);
+      else this.#onContextLost(detector, error instanceof Error ? error.message : String(error));
     }
   };
 
   #publish(faces: Face[], timestamp: number, started: number): void {
-    this.#unprovenAfterLoss = false;
+    this.#recovery.succeeded();
     this.#faces = faces;
     this.#redraw();
     this.#announcer.update(faces.length);
@@ -521,9 +533,18 @@ export class BlazeFaceElement extends LitElement {
     }
   };
 
+  /**
+   * Stops the frame loop for good; the next #resume() makes a new one, so a frame still finishing on a
+   * retired detector cannot hold back the first frames of its replacement.
+   */
+  #dropLoop(): void {
+    this.#loop?.stop();
+    this.#loop = null;
+  }
+
   /** Stops the loop and releases what this element opened (the camera); a page's own stream is left alone. */
   #release(): void {
-    this.#loop?.stop();
+    this.#dropLoop();
     stopStream(this.#cameraStream);
     this.#cameraStream = null;
     const video = this.renderRoot?.querySelector('video');

@@ -1,7 +1,7 @@
 // The app's controls, each mapped onto one of <blaze-face>'s properties: the element does the work.
 import type { BlazeFaceElement } from '../components/blaze-face.ts';
 import type { ModelName } from '../model/model-specs.ts';
-import { hasFrontAndBackCameras } from './cameras.ts';
+import { cameraShowing, hasFrontAndBackCameras } from './cameras.ts';
 import { byId } from './dom.ts';
 import { PhotoSource } from './photo.ts';
 
@@ -19,6 +19,8 @@ export function wireControls(element: BlazeFaceElement): void {
   const setCamera = (on: boolean) => {
     cameraToggle.setAttribute('aria-pressed', String(on));
     cameraToggle.textContent = on ? 'Camera off' : 'Camera on';
+    // Switching between front and back only means something while a camera is showing.
+    if (!on) facingToggle.hidden = true;
   };
   const photos = new PhotoSource(element, () => setCamera(false));
   photos.wire(byId('photo', HTMLInputElement), byId('drop-zone', HTMLElement));
@@ -30,9 +32,12 @@ export function wireControls(element: BlazeFaceElement): void {
     // No src means the camera; turning it off goes back to the sample photo rather than a black view.
     element.src = on ? undefined : samplePhoto;
     if (!on) return;
-    await element.ready;
-    // Device labels, and so whether there is a front and a back camera, are known once access is granted.
-    facingToggle.hidden = !(await hasFrontAndBackCameras().catch(() => false));
+    // Device labels, and so whether there is a front and a back camera, are known once access is granted:
+    // once the camera shows in the element, not before (the permission prompt may still be open).
+    if (!(await cameraShowing(element))) return;
+    const both = await hasFrontAndBackCameras().catch(() => false);
+    // The camera may have been turned off again meanwhile.
+    if (cameraToggle.getAttribute('aria-pressed') === 'true') facingToggle.hidden = !both;
   });
 
   facingToggle.addEventListener('click', () => {
