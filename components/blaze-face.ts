@@ -211,12 +211,7 @@ export class BlazeFaceElement extends LitElement {
       this.#setState('loading', 'Opening the video source…');
       await this.#attachSource(generation);
       if (generation !== this.#startGeneration) return;
-      if (this.#image) {
-        await this.#detectImage(detector, this.#image);
-        this.#setState('running', '');
-      } else {
-        this.#resume();
-      }
+      await this.#analyse(detector);
     } catch (error) {
       if (generation === this.#startGeneration) this.#fail(error);
     }
@@ -396,14 +391,19 @@ export class BlazeFaceElement extends LitElement {
     try {
       const detector = await this.#ensureDetector();
       if (generation !== this.#startGeneration) return;
-      if (this.#image) {
-        await this.#detectImage(detector, this.#image);
-        this.#setState('running', '');
-      } else {
-        this.#resume();
-      }
+      await this.#analyse(detector);
     } catch (error) {
       if (generation === this.#startGeneration) this.#fail(error);
+    }
+  }
+
+  /** Runs the attached source through `detector`: an image once, a video frame by frame. */
+  async #analyse(detector: Detector): Promise<void> {
+    if (this.#image) {
+      await this.#detectImage(detector, this.#image);
+      this.#setState('running', '');
+    } else {
+      this.#resume();
     }
   }
 
