@@ -168,6 +168,21 @@ describe('<blaze-face>', function () {
     reference = await FaceDetector.create({ context: { engine: 'wasm' } });
   });
   after(() => reference.dispose());
+  /** A painted stream of `picture`, stopped after the test. */
+  function streamOf(picture: ImageData): ReturnType<typeof paintedStream> {
+    const source = paintedStream(picture);
+    cleanup.push(source.stop);
+    return source;
+  }
+
+  /** An element analysing `source`, configured first by `setup`. */
+  function elementOn(source: ReturnType<typeof paintedStream>, setup: (element: BlazeFaceElement) => void = () => undefined): BlazeFaceElement {
+    return createElement((element) => {
+      setup(element);
+      element.srcObject = source.stream;
+    });
+  }
+
   afterEach(() => {
     for (const step of cleanup.splice(0)) step();
     document.querySelectorAll('blaze-face').forEach((element) => element.remove());
@@ -175,14 +190,12 @@ describe('<blaze-face>', function () {
 
   describe('detection and drawing from a MediaStream', () => {
     it('emits the faces the model finds and draws their boxes where they are', async () => {
-      const source = paintedStream(image);
-      cleanup.push(source.stop);
+      const source = streamOf(image);
       const expected = await reference.detect(source.canvas);
       expect(expected.length, 'the test photo has faces').to.be.greaterThan(0);
 
-      const element = createElement((element) => {
+      const element = elementOn(source, (element) => {
         element.keypoints = false;
-        element.srcObject = source.stream;
       });
       await element.updateComplete;
       expect(element.state).to.equal('loading');
@@ -221,11 +234,9 @@ describe('<blaze-face>', function () {
     });
 
     it('snapshot() returns the frame with the overlay at the video size', async () => {
-      const source = paintedStream(image);
-      cleanup.push(source.stop);
-      const element = createElement((element) => {
+      const source = streamOf(image);
+      const element = elementOn(source, (element) => {
         element.keypoints = false;
-        element.srcObject = source.stream;
       });
       const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
       const bitmap = await createImageBitmap(await element.snapshot());
@@ -239,11 +250,8 @@ describe('<blaze-face>', function () {
     });
 
     it('paused stops processing frames and resumes when cleared', async () => {
-      const source = paintedStream(image);
-      cleanup.push(source.stop);
-      const element = createElement((element) => {
-        element.srcObject = source.stream;
-      });
+      const source = streamOf(image);
+      const element = elementOn(source);
       await nextEvent(element, 'faces');
       element.paused = true;
       await element.updateComplete;
@@ -257,13 +265,11 @@ describe('<blaze-face>', function () {
     });
 
     it('mirrors the faces and the drawing when mirrored', async () => {
-      const source = paintedStream(image);
-      cleanup.push(source.stop);
+      const source = streamOf(image);
       const expected = await reference.detect(source.canvas, { mirrored: true });
-      const element = createElement((element) => {
+      const element = elementOn(source, (element) => {
         element.keypoints = false;
         element.mirrored = true;
-        element.srcObject = source.stream;
       });
       const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
       expectSameFaces(detail.faces, expected, 0.02);
@@ -328,11 +334,8 @@ describe('<blaze-face>', function () {
 
     it('keeps engine memory flat over 500 frames', async function () {
       this.timeout(240000);
-      const source = paintedStream(image);
-      cleanup.push(source.stop);
-      const element = createElement((element) => {
-        element.srcObject = source.stream;
-      });
+      const source = streamOf(image);
+      const element = elementOn(source);
       await nextEvent(element, 'faces');
       expect(element.backend?.engine).to.equal('wasm');
       const before = await element.engineMemory();
@@ -351,16 +354,14 @@ describe('<blaze-face>', function () {
   describe('context loss', () => {
     // GPU engines on SwiftShader are slow: a new detector takes seconds to compile its shaders.
     function startOnGpu(source: ReturnType<typeof paintedStream>): BlazeFaceElement {
-      return createElement((element) => {
+      return elementOn(source, (element) => {
         element.powerPreference = 'high-performance';
-        element.srcObject = source.stream;
       });
     }
 
     it('reports each lost context, recreates the detector and detects again', async function () {
       this.timeout(300000);
-      const source = paintedStream(image);
-      cleanup.push(source.stop);
+      const source = streamOf(image);
       const expected = await reference.detect(source.canvas);
       const element = startOnGpu(source);
       await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length === expected.length, 120000);
@@ -393,8 +394,7 @@ describe('<blaze-face>', function () {
 
     it('stops with an error and a retry button when the new detector is lost before detecting anything', async function () {
       this.timeout(300000);
-      const source = paintedStream(image);
-      cleanup.push(source.stop);
+      const source = streamOf(image);
       const element = startOnGpu(source);
       await nextEvent(element, 'faces', () => true, 120000);
       const engine = element.backend!.engine;
@@ -479,13 +479,10 @@ describe('<blaze-face>', function () {
     it('says how many faces are in view, changing its text only when the count changes, at most every 1.5 s', async function () {
       this.timeout(180000);
       // Two clear faces (scores 0.9 and 0.8), so the count is steady from frame to frame.
-      const source = paintedStream(await loadImageData(twoFaces));
-      cleanup.push(source.stop);
+      const source = streamOf(await loadImageData(twoFaces));
       const expected = (await reference.detect(source.canvas)).length;
       expect(expected, 'the photo has two faces').to.equal(2);
-      const element = createElement((element) => {
-        element.srcObject = source.stream;
-      });
+      const element = elementOn(source);
       await element.updateComplete;
       const region = element.shadowRoot!.querySelector('.announcer') as HTMLElement;
       expect(region.getAttribute('aria-live')).to.equal('polite');
@@ -524,12 +521,9 @@ describe('<blaze-face>', function () {
 
   describe('attributes', () => {
     it('min-score="0.99" removes weaker faces and max-faces="1" keeps the best', async () => {
-      const source = paintedStream(image);
-      cleanup.push(source.stop);
+      const source = streamOf(image);
       const all = await reference.detect(source.canvas);
-      const element = createElement((element) => {
-        element.srcObject = source.stream;
-      });
+      const element = elementOn(source);
       await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length === all.length);
 
       element.setAttribute('max-faces', '1');
@@ -544,11 +538,8 @@ describe('<blaze-face>', function () {
     });
 
     it('rejects bad values with an error event and keeps the last good setting', async () => {
-      const source = paintedStream(image);
-      cleanup.push(source.stop);
-      const element = createElement((element) => {
-        element.srcObject = source.stream;
-      });
+      const source = streamOf(image);
+      const element = elementOn(source);
       await nextEvent(element, 'faces');
 
       const modelError = nextEvent<BlazeFaceErrorDetail>(element, 'error');
@@ -596,14 +587,11 @@ describe('<blaze-face>', function () {
     });
 
     it('switches model while a stream is being analysed', async () => {
-      const source = paintedStream(image);
-      cleanup.push(source.stop);
+      const source = streamOf(image);
       const full = await FaceDetector.create({ model: 'full', context: { engine: 'wasm' } });
       const expected = await full.detect(source.canvas);
       full.dispose();
-      const element = createElement((element) => {
-        element.srcObject = source.stream;
-      });
+      const element = elementOn(source);
       await nextEvent(element, 'faces');
       // Frames follow each other without a gap here, so the switch catches one in flight on the old model.
       const ready = nextEvent(element, 'ready');
