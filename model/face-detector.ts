@@ -217,7 +217,7 @@ export class FaceDetector {
     if (isCopyableFrame(source) && this.#frameCopies) {
       try {
         const pixels = await copyFramePixels(source, this.#frameBytes);
-        this.#frameBytes = pixels.data as Uint8Array;
+        this.#frameBytes = pixels.data;
         return pixels;
       } catch (error) {
         // A browser without copyTo's RGBA conversion says NotSupportedError: draw instead, from now on.

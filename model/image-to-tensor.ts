@@ -168,7 +168,7 @@ export function isCopyableFrame(source: ImageSource): source is VideoFrame {
  * A VideoFrame's pixels as RGBA through VideoFrame.copyTo: no canvas and no GPU read-back (for a frame that is
  * already RGBA in memory it is a plain copy). Writes into `reuse` when that has the right size.
  */
-export async function copyFramePixels(frame: VideoFrame, reuse?: Uint8Array): Promise<RgbaPixels> {
+export async function copyFramePixels(frame: VideoFrame, reuse?: Uint8Array): Promise<RgbaPixels & { data: Uint8Array }> {
   const { width, height } = drawableSize(frame);
   const data = reuse?.length === width * height * 4 ? reuse : new Uint8Array(width * height * 4);
   await frame.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' });
@@ -347,13 +347,14 @@ function tapTable(width: number, height: number, size: number, sampling: Samplin
     const y = grid.baseY[at]!;
     const fx = grid.fractionX[at]!;
     const fy = grid.fractionY[at]!;
-    const columns = [x, x + 1, x, x + 1];
-    const rows = [y, y, y + 1, y + 1];
-    const tapWeights = [(1 - fx) * (1 - fy), fx * (1 - fy), (1 - fx) * fy, fx * fy];
     for (let t = 0; t < 4; t++) {
-      const inside = columns[t]! >= 0 && columns[t]! < width && rows[t]! >= 0 && rows[t]! < height;
-      table.offsets[at * 4 + t] = inside ? (rows[t]! * width + columns[t]!) * 4 : 0;
-      table.weights[at * 4 + t] = inside ? tapWeights[t]! : 0;
+      const right = t & 1;
+      const below = t >> 1;
+      const column = x + right;
+      const row = y + below;
+      const inside = column >= 0 && column < width && row >= 0 && row < height;
+      table.offsets[at * 4 + t] = inside ? (row * width + column) * 4 : 0;
+      table.weights[at * 4 + t] = inside ? (right ? fx : 1 - fx) * (below ? fy : 1 - fy) : 0;
     }
   }
   tapCache = table;

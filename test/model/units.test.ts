@@ -394,7 +394,7 @@ describe('imageToTensor', () => {
       const pixels = await copyFramePixels(frame, reuse);
       expect([pixels.width, pixels.height]).to.deep.equal([37, 23]);
       expect(pixels.data).to.equal(reuse);
-      expect([...pixels.data]).to.deep.equal([...image.data]);
+      expect(Array.from(pixels.data)).to.deep.equal([...image.data]);
     }
     const cropped = new VideoFrame(rgba, { visibleRect: { x: 2, y: 2, width: 10, height: 10 }, displayWidth: 20, displayHeight: 10 });
     expect(isCopyableFrame(cropped), 'a frame that display scaling stretches must be drawn').to.equal(false);
