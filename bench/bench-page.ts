@@ -12,7 +12,7 @@ type InputName = 'seed128' | 'img192' | 'img512' | 'photos';
 // Unbundled dev serving loads hundreds of modules; keep every one in resource timing for the byte counts.
 performance.setResourceTimingBufferSize(100000);
 
-const SEED = ['1face.png', '3faces.png', '4faces.png'].map((f) => `/shared/fixtures/seed/${f}`);
+const SEED = ['1face.png', '3faces.png', '4faces.png'].map((f) => `/test/fixtures/seed/${f}`);
 const PHOTOS = [1, 2, 3, 4, 5, 6].map((i) => `/node_modules/@vladmandic/face-api/demo/sample${i}.jpg`);
 
 async function decode(url: string): Promise<ImageBitmap> {

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
 
 describe('test infrastructure', () => {
-  it('serves the shared seed fixtures with cross-origin isolation', async () => {
-    const response = await fetch('/shared/fixtures/seed/anchors.json');
-    expect(response.status, 'shared fixtures expected beside the repository in ../shared').to.equal(200);
+  it('serves the seed fixtures from the repository with cross-origin isolation', async () => {
+    const response = await fetch('/test/fixtures/seed/anchors.json');
+    expect(response.status, 'test/fixtures/seed/anchors.json').to.equal(200);
     const table = (await response.json()) as { anchors: number[][] };
     expect(table.anchors).to.have.length(896);
     expect(globalThis.crossOriginIsolated).to.equal(true);

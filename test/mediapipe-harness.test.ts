@@ -70,7 +70,7 @@ describe('MediaPipe harness: detections', function () {
 
   before(async () => {
     photos = await Promise.all(samples.map((url) => loadImageData(url)));
-    fourFaces = await loadImageData('/shared/fixtures/seed/4faces.png');
+    fourFaces = await loadImageData('/test/fixtures/seed/4faces.png');
   });
 
   after(() => {

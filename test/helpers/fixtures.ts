@@ -1,4 +1,4 @@
-// Test fixtures: the seed's files from ../shared (served under /shared/ by the test server) and images
+// Test fixtures: the seed's files in test/fixtures/seed/ (see the README there) and images
 // decoded to exact RGBA pixels.
 
 export const seedImages = ['1face.png', '3faces.png', '4faces.png'] as const;
@@ -10,15 +10,12 @@ export interface SeedReference {
 
 export async function fetchOk(url: string): Promise<Response> {
   const response = await fetch(url);
-  if (!response.ok) {
-    const where = url.startsWith('/shared/') ? ' (the seed fixtures are expected in ../shared beside the repository)' : '';
-    throw new Error(`${url}: HTTP ${response.status}${where}`);
-  }
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response;
 }
 
 export async function seedReference(): Promise<SeedReference> {
-  return (await fetchOk('/shared/fixtures/seed/reference.json')).json() as Promise<SeedReference>;
+  return (await fetchOk('/test/fixtures/seed/reference.json')).json() as Promise<SeedReference>;
 }
 
 /** Decodes an image file to its exact pixels (no colour conversion, no premultiplication). */

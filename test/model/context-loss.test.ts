@@ -15,7 +15,7 @@ interface WebGLBackendShape {
 describe('context loss', () => {
   it('resolves lost and rejects further detection when the WebGL context is lost', async () => {
     const detector = await FaceDetector.create({ context: { engine: 'webgl' } });
-    const image = await loadImageData('/shared/fixtures/seed/1face.png');
+    const image = await loadImageData('/test/fixtures/seed/1face.png');
     expect((await detector.detect(image)).length).to.equal(1);
 
     const backend = tf.findBackend('webgl') as unknown as WebGLBackendShape;

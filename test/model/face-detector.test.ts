@@ -71,7 +71,7 @@ describe('FaceDetector', () => {
   });
 
   it('detectBatch returns one list per image, in order', async () => {
-    const small = await loadImageData('/shared/fixtures/seed/1face.png');
+    const small = await loadImageData('/test/fixtures/seed/1face.png');
     const [a, b, c] = await detector.detectBatch([photo, small, photo]);
     expectSameFaces(a, await detector.detect(photo));
     expectSameFaces(b, await detector.detect(small));

@@ -19,7 +19,7 @@ for (const engine of engines) {
           // GPU engines compute in their own float precision; the bound is the issue's, checked on every engine.
           let worst = { difference: 0, where: 'none' };
           for (const image of seedImages) {
-            const pixels = await loadImageData(`/shared/fixtures/seed/${image}`);
+            const pixels = await loadImageData(`/test/fixtures/seed/${image}`);
             const input = model === 'back' ? resizeBilinear(pixels, 256, 256) : pixels;
             const faces = (await detector.detect(input)).map((face) => face.toArray());
             const expected = reference.detections[image][model];

@@ -16,13 +16,13 @@ import {
   type TensorsToDetectionsOptions,
 } from '../../model/tensors-to-detections.ts';
 
-const fixtures = '/shared/fixtures/seed/';
+const fixtures = '/test/fixtures/seed/';
 const f32 = Math.fround;
 
 async function fetchFixture(name: string): Promise<Response> {
   const response = await fetch(fixtures + name).catch(() => undefined);
   if (!response?.ok) {
-    throw new Error(`Fixture ${name} not served (status ${response?.status}): the seed fixtures are expected in ../shared beside the repository.`);
+    throw new Error(`Fixture ${name} not served (status ${response?.status}).`);
   }
   return response;
 }
