@@ -1,38 +1,27 @@
 import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
-import { assetFiles } from './tools/assets.mjs';
-import { isolationHeaders } from './tools/dev-middleware.mjs';
-import { minifyKeepingTypeofGuards } from './tools/minify.mjs';
-
-const contentTypes: Record<string, string> = {
-  '.wasm': 'application/wasm',
-  '.jpg': 'image/jpeg',
-};
+import { samplePhotoFile } from './tools/assets.mjs';
+import { isolationHeaders, samplePhotoPath } from './tools/dev-middleware.mjs';
+import { bundleComments, minifyKeepingTypeofGuards } from './tools/minify.mjs';
 
 /**
- * Model files, wasm binaries and the sample photo come from registry packages, never from the repository:
- * the dev server serves them straight from node_modules and the build emits them into dist/ (where the
- * service worker precaches them).
+ * The demo's sample photo comes from a registry package, never from the repository: the dev server serves it
+ * from node_modules and the build emits it into dist-app/. (Model files and wasm binaries are the library's own
+ * assets: its modules name them with `new URL(…, import.meta.url)`, which Vite follows by itself.)
  */
-function packageAssets(): Plugin {
-  const files = assetFiles() as Record<string, string>;
+function samplePhoto(): Plugin {
   return {
-    name: 'blaze-face:package-assets',
+    name: 'blaze-face:sample-photo',
     configureServer(server) {
       server.middlewares.use((request, response, next) => {
-        const path = (request.url ?? '').split('?')[0].replace(/^\//, '');
-        const file = files[path];
-        if (!file) return next();
-        response.setHeader('Content-Type', contentTypes[extname(path)] ?? 'application/octet-stream');
-        response.end(readFileSync(file));
+        if ((request.url ?? '').split('?')[0] !== `/${samplePhotoPath}`) return next();
+        response.setHeader('Content-Type', 'image/jpeg');
+        response.end(readFileSync(samplePhotoFile()));
       });
     },
     generateBundle() {
-      for (const [fileName, file] of Object.entries(files)) {
-        this.emitFile({ type: 'asset', fileName, source: readFileSync(file) });
-      }
+      this.emitFile({ type: 'asset', fileName: samplePhotoPath, source: readFileSync(samplePhotoFile()) });
     },
   };
 }
@@ -66,10 +55,11 @@ function serviceWorker(): Plugin[] {
 }
 
 export default defineConfig({
-  plugins: [packageAssets(), serviceWorker()],
+  plugins: [samplePhoto(), serviceWorker()],
   define: { __APP_VERSION__: JSON.stringify(appVersion) },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  build: { target: 'es2022', rolldownOptions: { output: { minify: minifyKeepingTypeofGuards } } },
-  worker: { format: 'es', rolldownOptions: { output: { minify: minifyKeepingTypeofGuards } } },
+  // dist-app/ is the demo PWA; dist/ is the package that `npm run build:package` makes (vite.package.config.ts).
+  build: { outDir: 'dist-app', target: 'es2022', rolldownOptions: { output: { minify: minifyKeepingTypeofGuards, comments: bundleComments } } },
+  worker: { format: 'es', rolldownOptions: { output: { minify: minifyKeepingTypeofGuards, comments: bundleComments } } },
 });

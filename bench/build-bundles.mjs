@@ -2,7 +2,7 @@
 // so cold start and bytes compare what a site would ship, not the dev server's hundreds of unbundled modules.
 import { resolve } from 'node:path';
 import { build } from 'vite';
-import { minifyKeepingTypeofGuards } from '../tools/minify.mjs';
+import { bundleComments, minifyKeepingTypeofGuards } from '../tools/minify.mjs';
 
 export async function buildBenchBundles() {
   const root = resolve(import.meta.dirname, '..');
@@ -11,12 +11,20 @@ export async function buildBenchBundles() {
     configFile: false,
     logLevel: 'warn',
     publicDir: false,
+    // Not library mode, which would inline the model files and wasm binaries into the JS as base64: they
+    // load beside the bundle, found from import.meta.url, as in the package.
+    base: './',
     build: {
       outDir: resolve(root, 'bench/dist'),
       emptyOutDir: true,
       target: 'es2022',
-      lib: { entry: { ours: resolve(root, 'bench/cold-ours.ts'), theirs: resolve(root, 'bench/cold-theirs.ts') }, formats: ['es'] },
-      rolldownOptions: { output: { minify: minifyKeepingTypeofGuards } },
+      assetsInlineLimit: 0,
+      modulePreload: false,
+      rolldownOptions: {
+        input: { ours: resolve(root, 'bench/cold-ours.ts'), theirs: resolve(root, 'bench/cold-theirs.ts') },
+        preserveEntrySignatures: 'exports-only',
+        output: { entryFileNames: '[name].js', minify: minifyKeepingTypeofGuards, comments: bundleComments },
+      },
     },
   });
 }

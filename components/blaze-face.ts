@@ -1,12 +1,11 @@
 // <blaze-face>: webcam (or any image, video or MediaStream) in, faces drawn over it out.
 // The element wires separate units together: camera.ts opens and releases the camera, frame-loop.ts paces
 // detection to video frames, overlay.ts draws, announcer.ts speaks the face count, attributes.ts checks
-// settings, context-loss.ts decides whether a lost detector is rebuilt; the model itself is FaceDetector from
+// settings, context-loss.ts decides whether a lost detector is rebuilt; the model itself is WorkerFaceDetector from
 // model/. All public API is documented in README.md.
 
 import { LitElement, html, type PropertyValues } from 'lit';
 import { InvalidImageError } from '../model/errors.ts';
-import { FaceDetector } from '../model/face-detector.ts';
 import { WorkerFaceDetector } from '../model/worker-face-detector.ts';
 import type { Face } from '../model/face.ts';
 import type { ImageSource } from '../model/image-to-tensor.ts';
@@ -29,9 +28,9 @@ import { blazeFaceStyles } from './styles.ts';
 
 export type BlazeFaceState = 'idle' | 'loading' | 'running' | 'paused' | 'error';
 
-/** Detection runs in a Worker where the browser can (keeping the page's main thread free), else in the page. */
-type Detector = FaceDetector | WorkerFaceDetector;
-const Detector = typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined' ? WorkerFaceDetector : FaceDetector;
+// Detection runs in a module Worker (WorkerFaceDetector), keeping the page's main thread free. Every browser
+// that can run this element (it needs custom states, ElementInternals.states) has module workers and
+// OffscreenCanvas, so there is no in-page path, and TensorFlow.js reaches the page once, inside the worker.
 
 const defaultSettings: ElementSettings = {
   model: 'short',
@@ -118,9 +117,9 @@ export class BlazeFaceElement extends LitElement {
 
   #resolveReady!: (backend: Backend) => void;
   #internals = this.attachInternals();
-  #detector: Detector | null = null;
-  #detectorLoad: Promise<Detector> | null = null;
-  #retiredDetectors = new WeakSet<Detector>();
+  #detector: WorkerFaceDetector | null = null;
+  #detectorLoad: Promise<WorkerFaceDetector> | null = null;
+  #retiredDetectors = new WeakSet<WorkerFaceDetector>();
   #recovery = new ContextLossRecovery();
   #cameraStream: MediaStream | null = null;
   #image: HTMLImageElement | null = null;
@@ -323,10 +322,10 @@ export class BlazeFaceElement extends LitElement {
     };
   }
 
-  #ensureDetector(): Promise<Detector> {
+  #ensureDetector(): Promise<WorkerFaceDetector> {
     if (this.#detector) return Promise.resolve(this.#detector);
     if (this.#detectorLoad) return this.#detectorLoad;
-    const load: Promise<Detector> = Detector.create({
+    const load: Promise<WorkerFaceDetector> = WorkerFaceDetector.create({
       model: this.model,
       ...this.#thresholds(),
       context: { powerPreference: this.powerPreference, accelerated: this.accelerated },
@@ -353,13 +352,13 @@ export class BlazeFaceElement extends LitElement {
     return load;
   }
 
-  #retire(detector: Detector | null): void {
+  #retire(detector: WorkerFaceDetector | null): void {
     if (!detector) return;
     this.#retiredDetectors.add(detector);
     detector.dispose();
   }
 
-  #onContextLost(detector: Detector, reason: string): void {
+  #onContextLost(detector: WorkerFaceDetector, reason: string): void {
     if (this.#retiredDetectors.has(detector) || this.#detector !== detector) return;
     this.#retire(detector); // a lost detector's worker and engine are of no more use
     this.#detector = null;
@@ -398,7 +397,7 @@ export class BlazeFaceElement extends LitElement {
   }
 
   /** Runs the attached source through `detector`: an image once, a video frame by frame. */
-  async #analyse(detector: Detector): Promise<void> {
+  async #analyse(detector: WorkerFaceDetector): Promise<void> {
     if (this.#image) {
       await this.#detectImage(detector, this.#image);
       this.#setState('running', '');
@@ -459,7 +458,7 @@ export class BlazeFaceElement extends LitElement {
     });
   }
 
-  async #detectImage(detector: Detector, image: HTMLImageElement): Promise<void> {
+  async #detectImage(detector: WorkerFaceDetector, image: HTMLImageElement): Promise<void> {
     const started = performance.now();
     const faces = await detector.detect(image, { mirrored: this.isMirrored });
     this.#publish(faces, started, started);

@@ -17,14 +17,16 @@ import type {
   PolyfillEngine,
 } from '../webnn/types.ts';
 import { generateAnchors, type Anchors } from './anchors.ts';
-import { InvalidOptionError } from './errors.ts';
 import { createFace, mirrorFace, type Face } from './face.ts';
 import { loadNetwork } from './graph/load-network.ts';
 import { copyFramePixels, isCopyableFrame, pixelsToTensor, readPixels, type ImageSource, type RgbaPixels } from './image-to-tensor.ts';
 import { removeLetterbox } from './letterbox.ts';
+import { checkModelName, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
 import { defaultModelUrl, modelSpecs, type ModelName, type ModelSpec } from './model-specs.ts';
 import { nonMaxSuppression, type ScoreMerge } from './non-max-suppression.ts';
 import { tensorsToDetections } from './tensors-to-detections.ts';
+
+export { checkModelName, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
 
 export type ContextChoice = (MLContextOptions & { engine?: PolyfillEngine | 'native' }) | MLContext;
 
@@ -38,48 +40,8 @@ export interface FaceDetectorOptions {
   modelUrl?: string | URL;
 }
 
-/** The thresholds that can change between calls without rebuilding anything. */
-export interface DetectionSettings {
-  minScore: number;
-  suppressionThreshold: number;
-  scoreMerge: ScoreMerge;
-  maxFaces: number;
-}
-
-export interface DetectOptions {
-  /** Flip x so the faces line up with a mirrored (selfie) view. */
-  mirrored?: boolean;
-}
-
 function isContext(choice: ContextChoice | undefined): choice is MLContext {
   return typeof (choice as MLContext | undefined)?.dispatch === 'function';
-}
-
-/** Checks a model name, so a typo fails at once with the list of valid names. */
-export function checkModelName(model: string): asserts model is ModelName {
-  if (!Object.hasOwn(modelSpecs, model)) {
-    throw new InvalidOptionError('model', `model must be one of ${Object.keys(modelSpecs).join(', ')}, got ${model}`);
-  }
-}
-
-/** Checks thresholds, so a bad value fails at the call that sets it, with the option's name. */
-export function validateSettings(settings: Partial<DetectionSettings>): void {
-  const { minScore, suppressionThreshold, maxFaces, scoreMerge } = settings;
-  if (minScore !== undefined && !(minScore >= 0 && minScore <= 1)) {
-    throw new InvalidOptionError('minScore', `minScore must be between 0 and 1, got ${minScore}`);
-  }
-  if (suppressionThreshold !== undefined && !(suppressionThreshold >= 0 && suppressionThreshold <= 1)) {
-    throw new InvalidOptionError(
-      'suppressionThreshold',
-      `suppressionThreshold must be between 0 and 1, got ${suppressionThreshold}`,
-    );
-  }
-  if (maxFaces !== undefined && !(Number.isInteger(maxFaces) && maxFaces >= 1) && maxFaces !== Infinity) {
-    throw new InvalidOptionError('maxFaces', `maxFaces must be a positive integer, got ${maxFaces}`);
-  }
-  if (scoreMerge !== undefined && scoreMerge !== 'max' && scoreMerge !== 'mean') {
-    throw new InvalidOptionError('scoreMerge', `scoreMerge must be 'max' or 'mean', got ${String(scoreMerge)}`);
-  }
 }
 
 export class FaceDetector {
@@ -124,7 +86,7 @@ export class FaceDetector {
     const choice = options.context;
     const created = isContext(choice) ? undefined : await createContext(choice);
     const context = created?.context ?? (choice as MLContext);
-    const backend = created ? { implementation: created.implementation, engine: created.engine } : describeContext(context);
+    const backend = describeContext(context);
     try {
       const url = options.modelUrl ?? defaultModelUrl(model);
       const network = await loadNetwork(spec, url, createGraphBuilder(context));

@@ -7,6 +7,7 @@ export {
   type DetectOptions,
   type FaceDetectorOptions,
 } from './face-detector.ts';
+export { configure, type AssetOptions } from './assets.ts';
 export { WorkerFaceDetector, type WorkerFaceDetectorOptions } from './worker-face-detector.ts';
 export { keypointNames, mirrorFace, type Face, type FaceBox, type Keypoint, type KeypointName } from './face.ts';
 export type { ImageSource } from './image-to-tensor.ts';

@@ -4,6 +4,7 @@
 // with strides 16/32/32/32 gives the same 16×16 + 8×8 grids, 896 anchors, as the front model's 128 with 8/16).
 
 import type { SsdAnchorOptions } from './anchors.ts';
+import { assetBase } from './assets.ts';
 import type { TensorsToDetectionsOptions } from './tensors-to-detections.ts';
 
 export type ModelName = 'short' | 'full' | 'front' | 'back';
@@ -14,8 +15,10 @@ export type ModelDecodeOptions = Omit<TensorsToDetectionsOptions, 'minScore'>;
 
 export interface ModelSpec {
   readonly name: ModelName;
-  /** File name under models/ (see defaultModelUrl). */
+  /** File name under models/ of a self-hosted asset base (see defaultModelUrl). */
   readonly fileName: string;
+  /** The packaged file, found relative to this module (a bundler may rename it). */
+  readonly packagedUrl: URL;
   readonly format: ModelFormat;
   /** Side of the square RGB input tensor, in pixels. */
   readonly inputSize: number;
@@ -67,6 +70,7 @@ function decodeOptions(inputSize: number): ModelDecodeOptions {
 function spec(
   name: ModelName,
   fileName: string,
+  packagedUrl: URL,
   format: ModelFormat,
   inputSize: number,
   anchorCount: number,
@@ -76,6 +80,7 @@ function spec(
   return {
     name,
     fileName,
+    packagedUrl,
     format,
     inputSize,
     anchorCount,
@@ -88,17 +93,23 @@ function spec(
 
 export const modelSpecs: Readonly<Record<ModelName, ModelSpec>> = {
   // MediaPipe Tasks FaceDetector defaults: min_detection_confidence 0.5 for both current models.
-  short: spec('short', 'face_detection_short_range.tflite', 'tflite', 128, 896, anchorOptions(128, [8, 16, 16, 16], 1), 0.5),
-  full: spec('full', 'face_detection_full_range.tflite', 'tflite', 192, 2304, anchorOptions(192, [4], 0), 0.5),
+  // Each packaged file is a literal `new URL(…, import.meta.url)`: the pattern by which bundlers find an asset,
+  // copy it into their output and rewrite the URL, and by which an unbundled module finds it beside itself.
+  short: spec('short', 'face_detection_short_range.tflite', new URL('../assets/models/face_detection_short_range.tflite', import.meta.url), 'tflite', 128, 896, anchorOptions(128, [8, 16, 16, 16], 1), 0.5),
+  full: spec('full', 'face_detection_full_range.tflite', new URL('../assets/models/face_detection_full_range.tflite', import.meta.url), 'tflite', 192, 2304, anchorOptions(192, [4], 0), 0.5),
   // The seed's thresholds for its two models (0.75 front, 0.65 back).
-  front: spec('front', 'face_detection_front_128x128_barracuda.onnx', 'onnx', 128, 896, anchorOptions(128, [8, 16, 16, 16], 1), 0.75),
-  back: spec('back', 'face_detection_back_256x256_barracuda.onnx', 'onnx', 256, 896, anchorOptions(256, [16, 32, 32, 32], 1), 0.65),
+  front: spec('front', 'face_detection_front_128x128_barracuda.onnx', new URL('../assets/models/face_detection_front_128x128_barracuda.onnx', import.meta.url), 'onnx', 128, 896, anchorOptions(128, [8, 16, 16, 16], 1), 0.75),
+  back: spec('back', 'face_detection_back_256x256_barracuda.onnx', new URL('../assets/models/face_detection_back_256x256_barracuda.onnx', import.meta.url), 'onnx', 256, 896, anchorOptions(256, [16, 32, 32, 32], 1), 0.65),
 };
 
 export const modelNames = Object.keys(modelSpecs) as ModelName[];
 
-/** The model file served beside the page (or the worker script): models/<file> relative to its base URL. */
+/**
+ * Where the built-in model file is loaded from: `models/<file>` under the asset base set with
+ * configureAssets(), else the file packaged beside this module. Never relative to the page.
+ */
 export function defaultModelUrl(name: ModelName): URL {
-  const base = typeof document !== 'undefined' ? document.baseURI : self.location.href;
-  return new URL(`models/${modelSpecs[name].fileName}`, base);
+  const spec = modelSpecs[name];
+  const base = assetBase();
+  return base ? new URL(`models/${spec.fileName}`, base) : spec.packagedUrl;
 }

@@ -1,11 +1,14 @@
 // WorkerFaceDetector: FaceDetector's API with the work done in a dedicated Worker, so a page's main thread
 // only grabs the frame (a GPU-side VideoFrame or ImageBitmap, transferred, not copied) and receives faces.
 
-import { checkModelName, validateSettings, type DetectionSettings, type DetectOptions, type FaceDetectorOptions } from './face-detector.ts';
+import { checkModelName, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
+import type { FaceDetectorOptions } from './face-detector.ts';
 import { restoreFace, type Face } from './face.ts';
 import { InvalidImageError } from './errors.ts';
 import { imageSourceSize, type ImageSource } from './image-to-tensor.ts';
-import { defaultModelUrl, type ModelName } from './model-specs.ts';
+import type { ModelName } from './model-specs.ts';
+import { assetBase } from './assets.ts';
+import { polyfillConfig } from '../webnn/polyfill/config.ts';
 import { reviveError } from './worker/errors.ts';
 import type { Reply, Request, WorkerImage, WorkerOptions } from './worker/protocol.ts';
 import type { Backend } from '../webnn/types.ts';
@@ -78,16 +81,18 @@ export class WorkerFaceDetector {
     });
     worker.addEventListener('error', (event) => failAll(`The face detector worker failed: ${event.message || 'script error'}`));
 
-    const base = typeof document !== 'undefined' ? document.baseURI : self.location.href;
+    const page = typeof document !== 'undefined' ? document.baseURI : self.location.href;
     const { modelUrl, context, ...rest } = options;
+    const base = assetBase();
     const request: Request = {
       id: nextId(),
       type: 'create',
       options: {
         ...rest,
         ...(context ? { context } : {}),
-        modelUrl: String(modelUrl ? new URL(String(modelUrl), base) : defaultModelUrl(model)),
-        wasmPath: new URL('wasm/', base).href,
+        ...(modelUrl ? { modelUrl: new URL(String(modelUrl), page).href } : {}),
+        ...(base ? { assetBase: base.href } : {}),
+        polyfill: polyfillConfig(),
       },
     };
     const created = await new Promise<Reply>((resolve, reject) => {

@@ -12,7 +12,7 @@ describe('test infrastructure', () => {
 
 describe('asset serving', () => {
   it('serves the model files and wasm binaries from our own origin', async () => {
-    for (const path of ['/models/face_detection_short_range.tflite', '/wasm/tfjs-backend-wasm-simd.wasm']) {
+    for (const path of ['/assets/models/face_detection_short_range.tflite', '/assets/wasm/tfjs-backend-wasm-simd.wasm']) {
       const response = await fetch(path);
       expect(response.status, path).to.equal(200);
       expect((await response.arrayBuffer()).byteLength, path).to.be.greaterThan(100_000);

@@ -1,1 +1,4 @@
-export function assetFiles(): Record<string, string>;
+export const assetsDir: string;
+export function packagedFiles(): Record<string, string>;
+export function samplePhotoFile(): string;
+export function stageAssets(): void;

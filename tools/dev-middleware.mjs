@@ -1,9 +1,8 @@
-// Dev-server middleware shared by the test runner and Vite: serves the app's model and wasm assets under
-// /models/ and /wasm/, and sends the cross-origin isolation headers that wasm threads need. Test fixtures are
-// files of the repository (test/fixtures/), served by the dev server as any other file.
+// Dev-server middleware shared by the test runner and the bench: sends the cross-origin isolation headers
+// that wasm threads need, and serves the demo's sample photo from its package. Model files and wasm binaries
+// are plain files under assets/ (see tools/assets.mjs); test fixtures are files of the repository.
 import { createReadStream } from 'node:fs';
-import { extname } from 'node:path';
-import { assetFiles } from './assets.mjs';
+import { samplePhotoFile, stageAssets } from './assets.mjs';
 
 export const isolationHeaders = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -11,21 +10,14 @@ export const isolationHeaders = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-const contentTypes = {
-  '.json': 'application/json',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.md': 'text/markdown',
-  '.wasm': 'application/wasm',
-};
+export const samplePhotoPath = 'samples/sample.jpg';
 
-const assets = assetFiles();
+stageAssets();
 
-/** Koa middleware for @web/test-runner. */
+/** Koa middleware for @web/test-runner and @web/dev-server. */
 export async function devMiddleware(context, next) {
   for (const [name, value] of Object.entries(isolationHeaders)) context.set(name, value);
-  const file = assets[context.path.slice(1)];
-  if (!file) return next();
-  context.type = contentTypes[extname(file)] ?? 'application/octet-stream';
-  context.body = createReadStream(file);
+  if (context.path !== `/${samplePhotoPath}`) return next();
+  context.type = 'image/jpeg';
+  context.body = createReadStream(samplePhotoFile());
 }

@@ -1,5 +1,6 @@
 import { elementCommands } from '../test/components/node/element-commands.mjs';
 import { pwaCommands } from '../test/pwa/node/pwa-commands.mjs';
+import { consumerCommands, stopConsumerServers } from '../test/package/node/consumer-commands.mjs';
 
 // Server-side commands for browser tests (called with executeServerCommand from
 // @web/test-runner-commands): things a page cannot do to itself, done through puppeteer.
@@ -16,11 +17,16 @@ const commands = {
   ...elementCommands,
   // The PWA tests' commands (pwa-open, pwa-offline, pwa-build, ...): test/pwa/node/pwa-commands.mjs.
   ...pwaCommands,
+  // The package consumer tests' commands (consumer-prepare, consumer-open, ...): test/package/node/.
+  ...consumerCommands,
 };
 
 export function testCommands() {
   return {
     name: 'blaze-face-test-commands',
+    async serverStop() {
+      await stopConsumerServers();
+    },
     async executeCommand({ command, payload, session }) {
       const run = commands[command];
       return run ? run(session, payload ?? {}) : undefined;

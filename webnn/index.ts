@@ -4,11 +4,11 @@ import type {
   Backend, ML, MLContext, MLContextOptions, MLGraphBuilder, MLGraphBuilderConstructor, PolyfillEngine,
 } from './types.ts';
 import {
-  createPolyfillContext, isPolyfillContext, PolyfillGraphBuilder, type PolyfillContext,
+  createPolyfillContext, isPolyfillContext, PolyfillGraphBuilder, wasmThreadCount, type PolyfillContext,
 } from './polyfill/index.ts';
 
 export * from './types.ts';
-export { configurePolyfill, engineMemory, type PolyfillConfig } from './polyfill/index.ts';
+export { configurePolyfill, engineMemory, polyfillConfig, type PolyfillConfig } from './polyfill/index.ts';
 
 export type CreateContextOptions = MLContextOptions & { engine?: PolyfillEngine | 'native' };
 
@@ -87,12 +87,14 @@ export async function createContext(options: CreateContextOptions = {}): Promise
     }
   }
   const context = await polyfillContextFor(options);
-  return { context, implementation: 'polyfill', engine: context.engine };
+  return { context, ...describeContext(context) };
 }
 
 /** Which implementation and engine run `context` (for contexts the caller created some other way). */
 export function describeContext(context: MLContext): Backend {
-  return isPolyfillContext(context) ? { implementation: 'polyfill', engine: context.engine } : { implementation: 'native', engine: 'webnn' };
+  if (!isPolyfillContext(context)) return { implementation: 'native', engine: 'webnn' };
+  const threads = context.engine === 'wasm' ? wasmThreadCount() : undefined;
+  return { implementation: 'polyfill', engine: context.engine, ...(threads ? { threads } : {}) };
 }
 
 /** A graph builder for `context`, native or polyfill to match it. */

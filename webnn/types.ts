@@ -178,4 +178,6 @@ export type Implementation = 'native' | 'polyfill';
 export interface Backend {
   implementation: Implementation;
   engine: Engine;
+  /** Threads the polyfill's wasm engine runs: 1 unless the page is cross-origin isolated. */
+  threads?: number;
 }

@@ -3,6 +3,7 @@
 
 /// <reference lib="webworker" />
 import { configurePolyfill } from '../../webnn/index.ts';
+import { configure } from '../assets.ts';
 import { FaceDetector } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
 import { serializeError } from './errors.ts';
@@ -22,8 +23,9 @@ function plain(face: FaceData): FaceData {
 async function handle(request: Request): Promise<Reply> {
   switch (request.type) {
     case 'create': {
-      const { wasmPath, ...options } = request.options;
-      configurePolyfill({ wasmPath });
+      const { assetBase, polyfill, ...options } = request.options;
+      configure({ assetBase });
+      configurePolyfill(polyfill);
       detector = await FaceDetector.create(options);
       const created = detector;
       void created.lost.then(({ message }) => {

@@ -4,15 +4,19 @@
 import type { DetectionSettings, FaceDetectorOptions } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
 import type { Backend } from '../../webnn/types.ts';
+import type { PolyfillConfig } from '../../webnn/index.ts';
 
 /** What the worker can read pixels from: all transferable or cloneable. */
 export type WorkerImage = ImageBitmap | VideoFrame | ImageData;
 
 export type WorkerOptions = Omit<FaceDetectorOptions, 'context' | 'modelUrl'> & {
   context?: Exclude<FaceDetectorOptions['context'], MLContextLike>;
-  /** Resolved against the page, since the worker's own URL is elsewhere (e.g. /assets/ in a build). */
-  modelUrl: string;
-  wasmPath: string;
+  /** A model file the page named, resolved against the page (the worker's own URL is elsewhere). */
+  modelUrl?: string;
+  /** The page's configure({ assetBase }), resolved; without it the worker finds its packaged files itself. */
+  assetBase?: string;
+  /** The page's configurePolyfill() settings, which the worker's engines must follow too. */
+  polyfill: PolyfillConfig;
 };
 
 type MLContextLike = { dispatch: unknown };

@@ -46,8 +46,8 @@ export interface MediaPipeDetector {
 }
 
 export const modelUrls: Record<MediaPipeModel, string> = {
-  short: '/models/face_detection_short_range.tflite',
-  full: '/models/face_detection_full_range.tflite',
+  short: '/assets/models/face_detection_short_range.tflite',
+  full: '/assets/models/face_detection_full_range.tflite',
 };
 
 /** Served by the test server from node_modules: never a CDN. */

@@ -32,7 +32,7 @@ describe('FaceDetector', () => {
   after(() => detector.dispose());
 
   it('reports its backend and finds the faces of a photo', async () => {
-    expect(detector.backend).to.deep.equal({ implementation: 'polyfill', engine: 'wasm' });
+    expect(detector.backend).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', threads: navigator.hardwareConcurrency });
     const faces = await detector.detect(photo);
     expect(faces.length).to.be.greaterThan(0);
     for (const face of faces) {
@@ -122,11 +122,11 @@ describe('FaceDetector', () => {
   });
 
   it('fails clearly on a missing or corrupt model file', async () => {
-    const missing = await rejection(FaceDetector.create({ modelUrl: '/models/nothing-here.tflite', context: { engine: 'wasm' } }));
+    const missing = await rejection(FaceDetector.create({ modelUrl: '/assets/models/nothing-here.tflite', context: { engine: 'wasm' } }));
     expect(missing).to.be.instanceOf(ModelLoadError);
     expect(missing.message).to.contain('HTTP 404');
 
-    const bytes = new Uint8Array(await (await fetchOk('/models/face_detection_short_range.tflite')).arrayBuffer());
+    const bytes = new Uint8Array(await (await fetchOk('/assets/models/face_detection_short_range.tflite')).arrayBuffer());
     const truncated = URL.createObjectURL(new Blob([bytes.subarray(0, 5000)]));
     const corrupt = await rejection(FaceDetector.create({ modelUrl: truncated, context: { engine: 'wasm' } }));
     expect(corrupt).to.be.instanceOf(ModelFormatError);

@@ -4,10 +4,10 @@ import { ModelFormatError, type ImportedModel, type ImportedTensor } from '../..
 import { readOnnx } from '../../model/readers/onnx.ts';
 import { readTflite } from '../../model/readers/tflite.ts';
 
-const SHORT = '/models/face_detection_short_range.tflite';
-const FULL = '/models/face_detection_full_range.tflite';
-const FRONT = '/models/face_detection_front_128x128_barracuda.onnx';
-const BACK = '/models/face_detection_back_256x256_barracuda.onnx';
+const SHORT = '/assets/models/face_detection_short_range.tflite';
+const FULL = '/assets/models/face_detection_full_range.tflite';
+const FRONT = '/assets/models/face_detection_front_128x128_barracuda.onnx';
+const BACK = '/assets/models/face_detection_back_256x256_barracuda.onnx';
 
 const fileCache = new Map<string, Promise<Uint8Array>>();
 function load(path: string): Promise<Uint8Array> {

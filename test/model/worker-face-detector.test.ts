@@ -26,7 +26,7 @@ describe('WorkerFaceDetector', () => {
   });
 
   it('finds the same faces as FaceDetector, for ImageData, bitmaps, canvases and video frames', async () => {
-    expect(worker.backend).to.deep.equal({ implementation: 'polyfill', engine: 'wasm' });
+    expect(worker.backend).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', threads: navigator.hardwareConcurrency });
     const expected = (await local.detect(photo, { mirrored: true })).map((face) => face.toArray());
     expect(expected.length).to.be.greaterThan(0);
     const bitmap = await createImageBitmap(photo);
@@ -60,10 +60,10 @@ describe('WorkerFaceDetector', () => {
     empty.width = 0;
     expect(await rejection(worker.detect(empty))).to.be.instanceOf(InvalidImageError);
     expect(await rejection(WorkerFaceDetector.create({ model: 'nope' as 'short' }))).to.be.instanceOf(InvalidOptionError);
-    const missing = await rejection(WorkerFaceDetector.create({ modelUrl: '/models/none.tflite', context: { engine: 'wasm' } }));
+    const missing = await rejection(WorkerFaceDetector.create({ modelUrl: '/assets/models/none.tflite', context: { engine: 'wasm' } }));
     expect(missing).to.be.instanceOf(ModelLoadError);
-    expect(missing.message).to.equal(`The model at ${location.origin}/models/none.tflite could not be fetched: HTTP 404`);
-    const bytes = new Uint8Array(await (await fetchOk('/models/face_detection_front_128x128_barracuda.onnx')).arrayBuffer());
+    expect(missing.message).to.equal(`The model at ${location.origin}/assets/models/none.tflite could not be fetched: HTTP 404`);
+    const bytes = new Uint8Array(await (await fetchOk('/assets/models/face_detection_front_128x128_barracuda.onnx')).arrayBuffer());
     const truncated = URL.createObjectURL(new Blob([bytes.subarray(0, 3000)]));
     const corrupt = await rejection(WorkerFaceDetector.create({ model: 'front', modelUrl: truncated, context: { engine: 'wasm' } }));
     expect(corrupt).to.be.instanceOf(ModelFormatError);

@@ -34,7 +34,7 @@ describe('webnn createContext and the polyfill fallback', () => {
     expect(created.implementation).to.equal('polyfill');
     expect(created.engine).to.equal('wasm');
     expect(created.context.accelerated).to.equal(false);
-    expect(describeContext(created.context)).to.deep.equal({ implementation: 'polyfill', engine: 'wasm' });
+    expect(describeContext(created.context)).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', threads: navigator.hardwareConcurrency });
   });
 
   it('maps options to engines: accelerated:false and low-power -> wasm, high-performance -> a GPU engine', async () => {
@@ -54,7 +54,7 @@ describe('webnn createContext and the polyfill fallback', () => {
     const tf = await import('@tensorflow/tfjs-core');
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     expect(globalThis.crossOriginIsolated).to.equal(true);
-    // These two flags make tfjs load tfjs-backend-wasm-threaded-simd.wasm (from /wasm/, our origin).
+    // These two flags make tfjs load tfjs-backend-wasm-threaded-simd.wasm (from /assets/wasm/, our origin).
     expect(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')).to.equal(true);
     expect(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')).to.equal(true);
     // One XNNPACK thread per logical core (tfjs alone would halve it and cap it at 8), and the page's

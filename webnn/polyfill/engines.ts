@@ -3,25 +3,25 @@
 import type { PolyfillEngine } from '../types.ts';
 import type { Tf } from './tf.ts';
 import { registerWasmAddRelu } from './wasm-add-relu.ts';
+import { polyfillConfig } from './config.ts';
 
-export interface PolyfillConfig {
-  /** Folder (URL ending in '/') serving tfjs-backend-wasm*.wasm. Default: `wasm/` beside the page. */
-  wasmPath?: string;
-  /** Threads for the wasm engine when the page is cross-origin isolated. Default: navigator.hardwareConcurrency. */
-  wasmThreads?: number;
+/**
+ * The wasm binaries packaged with this module, one literal `new URL(…, import.meta.url)` each: the pattern by
+ * which bundlers find, copy and rewrite an asset, and by which an unbundled module finds it beside itself.
+ */
+function packagedWasmFiles(): Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string> {
+  return {
+    'tfjs-backend-wasm.wasm': new URL('../../assets/wasm/tfjs-backend-wasm.wasm', import.meta.url).href,
+    'tfjs-backend-wasm-simd.wasm': new URL('../../assets/wasm/tfjs-backend-wasm-simd.wasm', import.meta.url).href,
+    'tfjs-backend-wasm-threaded-simd.wasm': new URL('../../assets/wasm/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url).href,
+  };
 }
 
-const config: PolyfillConfig = {};
+let wasmThreads: number | undefined;
 
-/** Sets where and how the polyfill loads its engines; call before the first wasm context is created. */
-export function configurePolyfill(options: PolyfillConfig): void {
-  Object.assign(config, options);
-}
-
-function defaultWasmPath(): string {
-  // document.baseURI in a page; self.location in a Worker, which has no document.
-  const base = typeof document !== 'undefined' ? document.baseURI : self.location.href;
-  return new URL('wasm/', base).href;
+/** Threads the wasm engine runs (1 without cross-origin isolation), once it has initialised. */
+export function wasmThreadCount(): number | undefined {
+  return wasmThreads;
 }
 
 const loading = new Map<PolyfillEngine, Promise<Tf>>();
@@ -54,9 +54,9 @@ async function initialise(engine: PolyfillEngine): Promise<Tf> {
       // Serve the binaries from our own origin. tfjs picks tfjs-backend-wasm-threaded-simd.wasm by itself when
       // WebAssembly SIMD and threads (SharedArrayBuffer, i.e. crossOriginIsolated) are available, else -simd,
       // else the plain binary; it sizes its XNNPACK thread pool from setThreadsCount.
-      wasm.setWasmPaths(config.wasmPath ?? defaultWasmPath());
+      wasm.setWasmPaths(polyfillConfig().wasmPath ?? packagedWasmFiles());
       if (globalThis.crossOriginIsolated) {
-        const threads = Math.max(1, config.wasmThreads ?? navigator.hardwareConcurrency ?? 1);
+        const threads = Math.max(1, polyfillConfig().wasmThreads ?? navigator.hardwareConcurrency ?? 1);
         wasm.setThreadsCount(threads);
         // tfjs caps its pool at half of navigator.hardwareConcurrency (it assumes two hyper-threads per core),
         // so a 2-core machine would get 1 thread. Its wasm reads that number once, while the module initialises.
@@ -68,7 +68,10 @@ async function initialise(engine: PolyfillEngine): Promise<Tf> {
   // Every context switches the global backend to its own before it runs anything (see context.ts).
   const ok = await setBackend();
   if (!ok) throw new Error(`${engine}: TensorFlow.js backend failed to initialise`);
-  if (engine === 'wasm') registerWasmAddRelu(tf);
+  if (engine === 'wasm') {
+    registerWasmAddRelu(tf);
+    wasmThreads = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+  }
   return tf;
 }
 

@@ -5,7 +5,8 @@ import { loadEngine } from './engines.ts';
 
 export { PolyfillGraphBuilder } from './builder.ts';
 export { PolyfillContext } from './context.ts';
-export { configurePolyfill, type PolyfillConfig } from './engines.ts';
+export { configurePolyfill, polyfillConfig, type PolyfillConfig } from './config.ts';
+export { wasmThreadCount } from './engines.ts';
 
 /** Creates a polyfill context on exactly `engine`; rejects if that engine cannot initialise here. */
 export async function createPolyfillContext(engine: PolyfillEngine): Promise<PolyfillContext> {

@@ -1,10 +1,10 @@
-// Production builds for the PWA tests: `npm run build` makes dist/ before the tests (see package.json's
+// Production builds for the PWA tests: `npm run build` makes dist-app/ before the tests (see package.json's
 // pretest); the update test makes two more, with different versions, in the git-ignored .cache/.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '../../..');
-export const distDir = resolve(root, 'dist');
+export const distDir = resolve(root, 'dist-app');
 
 /** Builds the app with version `version` into .cache/pwa-builds/<version>/ and returns that folder. */
 export function buildVersion(version) {

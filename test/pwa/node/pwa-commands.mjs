@@ -30,7 +30,7 @@ export const pwaCommands = {
     return buildVersion(version);
   },
 
-  /** Serves `dir` (default dist/) and opens it in a new browser context; returns the document's headers. */
+  /** Serves `dir` (default dist-app/) and opens it in a new browser context; returns the document's headers. */
   // `incognito: false` uses the browser's default context, because Chromium never offers to install from an
   // incognito one; each server gets a new port, hence a new origin without any earlier service worker.
   async 'pwa-open'(session, { dir = distDir, colorScheme = 'light', width = 1000, height = 760, incognito = true }) {

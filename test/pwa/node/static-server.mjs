@@ -29,19 +29,22 @@ function fileIn(root, urlPath) {
   }
 }
 
-/** Starts serving `root` on http://localhost:<free port>. */
-export async function startStaticServer(root) {
+/**
+ * Starts serving `root` on http://localhost:<free port>, with `headers` on every response (by default the
+ * cross-origin isolation headers; the package consumer tests serve plain pages and a strict CSP).
+ */
+export async function startStaticServer(root, headers = isolationHeaders) {
   const state = { root, requests: [] };
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
     state.requests.push(path);
     const file = fileIn(state.root, path);
-    const headers = { ...isolationHeaders, 'Cache-Control': 'no-cache' };
+    const responseHeaders = { ...headers, 'Cache-Control': 'no-cache' };
     if (!file) {
-      response.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
+      response.writeHead(404, { ...responseHeaders, 'Content-Type': 'text/plain' }).end('not found');
       return;
     }
-    response.writeHead(200, { ...headers, 'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream' });
+    response.writeHead(200, { ...responseHeaders, 'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream' });
     createReadStream(file).pipe(response);
   });
   await new Promise((resolve) => server.listen(0, 'localhost', resolve));

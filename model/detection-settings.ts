@@ -1,0 +1,46 @@
+// The checks FaceDetector and WorkerFaceDetector share, in a module of their own so that the page side of
+// WorkerFaceDetector (and so <blaze-face>) does not pull FaceDetector, its graph code and the polyfill into
+// the page: they run in the worker.
+import { InvalidOptionError } from './errors.ts';
+import { modelSpecs, type ModelName } from './model-specs.ts';
+import type { ScoreMerge } from './non-max-suppression.ts';
+
+/** The thresholds that can change between calls without rebuilding anything. */
+export interface DetectionSettings {
+  minScore: number;
+  suppressionThreshold: number;
+  scoreMerge: ScoreMerge;
+  maxFaces: number;
+}
+
+export interface DetectOptions {
+  /** Flip x so the faces line up with a mirrored (selfie) view. */
+  mirrored?: boolean;
+}
+
+/** Checks a model name, so a typo fails at once with the list of valid names. */
+export function checkModelName(model: string): asserts model is ModelName {
+  if (!Object.hasOwn(modelSpecs, model)) {
+    throw new InvalidOptionError('model', `model must be one of ${Object.keys(modelSpecs).join(', ')}, got ${model}`);
+  }
+}
+
+/** Checks thresholds, so a bad value fails at the call that sets it, with the option's name. */
+export function validateSettings(settings: Partial<DetectionSettings>): void {
+  const { minScore, suppressionThreshold, maxFaces, scoreMerge } = settings;
+  if (minScore !== undefined && !(minScore >= 0 && minScore <= 1)) {
+    throw new InvalidOptionError('minScore', `minScore must be between 0 and 1, got ${minScore}`);
+  }
+  if (suppressionThreshold !== undefined && !(suppressionThreshold >= 0 && suppressionThreshold <= 1)) {
+    throw new InvalidOptionError(
+      'suppressionThreshold',
+      `suppressionThreshold must be between 0 and 1, got ${suppressionThreshold}`,
+    );
+  }
+  if (maxFaces !== undefined && !(Number.isInteger(maxFaces) && maxFaces >= 1) && maxFaces !== Infinity) {
+    throw new InvalidOptionError('maxFaces', `maxFaces must be a positive integer, got ${maxFaces}`);
+  }
+  if (scoreMerge !== undefined && scoreMerge !== 'max' && scoreMerge !== 'mean') {
+    throw new InvalidOptionError('scoreMerge', `scoreMerge must be 'max' or 'mean', got ${String(scoreMerge)}`);
+  }
+}

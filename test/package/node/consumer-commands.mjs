@@ -1,0 +1,156 @@
+// Server commands for test/package/: the consumer project (consumer.mjs) served four ways, each page opened
+// in a fresh browser context of its own, with everything a user would see going wrong recorded: failed
+// requests, requests to other origins, console errors, uncaught exceptions and CSP violations.
+import { readFileSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { isolationHeaders } from '../../../tools/dev-middleware.mjs';
+import { startStaticServer } from '../../pwa/node/static-server.mjs';
+import { prepareConsumer } from './consumer.mjs';
+
+/**
+ * The strictest policies the drop-in runs under, found by measurement (README, "Content-Security-Policy"):
+ * scripts only from the page's origin plus WebAssembly compilation, nothing inline or evaluated. A cross-origin
+ * isolated page runs the threaded wasm engine, whose threads are workers started from blob: URLs that load
+ * their script from another blob: URL (importScripts), so there both script-src and worker-src allow blob:.
+ */
+const otherDirectives = ["default-src 'none'", "connect-src 'self'", "img-src 'self'", "style-src 'self'"];
+export const strictPolicy = [...otherDirectives, "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'"].join('; ');
+export const strictIsolatedPolicy = [...otherDirectives, "script-src 'self' 'wasm-unsafe-eval' blob:", "worker-src 'self' blob:"].join('; ');
+
+let preparing;
+const servers = new Map();
+/** session id -> { context, page, origin, log } */
+const opened = new Map();
+
+async function serverFor(kind) {
+  const { dir, vite } = await preparing;
+  const key = kind === 'twice' ? 'plain' : kind;
+  if (servers.has(key)) return servers.get(key);
+  let server;
+  if (kind === 'plain' || kind === 'twice') server = await startStaticServer(dir, {});
+  else if (kind === 'csp') server = await startStaticServer(dir, { 'Content-Security-Policy': strictPolicy });
+  else if (kind === 'csp-isolated') server = await startStaticServer(dir, { ...isolationHeaders, 'Content-Security-Policy': strictIsolatedPolicy });
+  else if (kind === 'vite-build') server = await startStaticServer(join(dir, 'vite-dist'), {});
+  else if (kind === 'vite-dev') {
+    const dev = await vite.createServer({ root: dir, configFile: false, logLevel: 'warn', server: { host: 'localhost', port: 0 } });
+    await dev.listen();
+    const { port } = dev.httpServer.address();
+    server = { origin: `http://localhost:${port}`, state: undefined, stop: () => dev.close() };
+  } else throw new Error(`unknown consumer kind ${kind}`);
+  servers.set(key, server);
+  return server;
+}
+
+const pagePath = {
+  plain: '/deep/nested/page.html',
+  csp: '/deep/nested/page.html',
+  'csp-isolated': '/deep/nested/page.html',
+  twice: '/deep/nested/twice.html',
+  'vite-dev': '/',
+  'vite-build': '/',
+};
+
+export const consumerCommands = {
+  /** Starts packing and installing (it takes longer than one command may). */
+  async 'consumer-prepare'() {
+    preparing ??= prepareConsumer();
+    preparing.catch(() => undefined);
+    return true;
+  },
+
+  /** Waits up to 15 s for the consumer project; its tarball's numbers once it is there. */
+  async 'consumer-ready'() {
+    if (!preparing) throw new Error('consumer-prepare first');
+    const done = await Promise.race([preparing, new Promise((resolve) => setTimeout(() => resolve(undefined), 15000))]);
+    if (!done) return { ready: false };
+    return { ready: true, tarballBytes: done.tarballBytes, unpackedBytes: done.unpackedBytes, files: done.files };
+  },
+
+  /** Opens the consumer's page served as `kind` in a new browser context. */
+  async 'consumer-open'(session, { kind }) {
+    const server = await serverFor(kind);
+    const browser = session.browser.getPage(session.id).browser();
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    const log = { failed: [], otherOrigin: [], consoleErrors: [], warnings: [], pageErrors: [] };
+    page.on('response', (response) => {
+      if (response.status() >= 400) log.failed.push(`${response.status()} ${response.url()}`);
+    });
+    page.on('requestfailed', (request) => log.failed.push(`${request.failure()?.errorText} ${request.url()}`));
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.origin !== server.origin && url.protocol !== 'data:' && url.protocol !== 'blob:') log.otherOrigin.push(request.url());
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') log.consoleErrors.push(message.text());
+      if (message.type() === 'warn') log.warnings.push(message.text());
+    });
+    page.on('pageerror', (error) => log.pageErrors.push(String(error)));
+    // Injected through DevTools, so it runs whatever the page's CSP says: CSP violations, page and workers.
+    await page.evaluateOnNewDocument(() => {
+      self.cspViolations = [];
+      document.addEventListener('securitypolicyviolation', (event) =>
+        self.cspViolations.push(`${event.effectiveDirective} ${event.blockedURI}`),
+      );
+    });
+    const firstRequest = server.state?.requests.length ?? 0;
+    opened.set(session.id, { context, page, server, log, firstRequest });
+    const response = await page.goto(server.origin + pagePath[kind], { waitUntil: 'load' });
+    return { status: response?.status(), origin: server.origin };
+  },
+
+  /**
+   * Waits up to 15 s for the opened page's <blaze-face> to show faces (or fail), then reports them with
+   * what the page did: failures, other origins, console errors, CSP violations, and the bytes served.
+   */
+  async 'consumer-faces'(session) {
+    const { page, log, server, firstRequest } = opened.get(session.id) ?? {};
+    if (!page) throw new Error('consumer-open first');
+    const settled = await page
+      .waitForFunction(() => {
+        const elements = [...document.querySelectorAll('blaze-face')];
+        return elements.every((element) => element.faces?.length > 0 || element.state === 'error');
+      }, { timeout: 15000, polling: 100 })
+      .then(() => true, () => false);
+    const view = await page.evaluate(() => ({
+      defined: Boolean(customElements.get('blaze-face')),
+      crossOriginIsolated: self.crossOriginIsolated,
+      cspViolations: self.cspViolations,
+      elements: [...document.querySelectorAll('blaze-face')].map((element) => ({
+        state: element.state,
+        status: element.shadowRoot?.querySelector('[part=status]')?.textContent?.trim(),
+        backend: element.backend,
+        faces: (element.faces ?? []).map((face) => ({ box: face.box, keypoints: face.keypoints, score: face.score })),
+      })),
+    }));
+    const paths = server.state ? server.state.requests.slice(firstRequest) : [];
+    const files = [...new Set(paths)].map((path) => join(server.state.root, decodeURIComponent(path))).filter((file) => {
+      try {
+        return statSync(file).isFile();
+      } catch {
+        return false;
+      }
+    });
+    // As files, and as a compressing server sends them: text gzipped, wasm and model files as they are.
+    const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
+    const sent = files.map((file) => (/\.(js|html|css|json)$/.test(file) ? gzipSync(readFileSync(file)).length : statSync(file).size));
+    const transferBytes = sent.reduce((sum, size) => sum + size, 0);
+    return { settled, ...view, ...log, bytes, transferBytes, paths };
+  },
+
+  async 'consumer-close'(session) {
+    const found = opened.get(session.id);
+    opened.delete(session.id);
+    await found?.context.close().catch(() => undefined);
+    return true;
+  },
+};
+
+/** Ends the servers and removes the consumer project (the runner calls this when it stops). */
+export async function stopConsumerServers() {
+  for (const server of servers.values()) await server.stop().catch(() => undefined);
+  servers.clear();
+  const consumer = await preparing?.catch(() => undefined);
+  if (consumer) rmSync(consumer.dir, { recursive: true, force: true });
+}

@@ -1,0 +1,64 @@
+// The drop-in build of the package: dist/blaze-face.js, one ES module with no bare imports that registers
+// <blaze-face>, with what it loads beside it, each found relative to the module's own URL:
+//   dist/worker/  the detector's Worker and the TensorFlow.js engines it loads on demand (tfjs reaches the
+//                 browser once, in the worker; WebGL, WebGPU and the plain-JS CPU engine only when chosen);
+//   dist/models/  the four model files;   dist/wasm/  the wasm engine's binaries.
+// The modules for bundlers (dist/lib/, with types) come from tsc: see tools/build-package.mjs.
+import { defineConfig } from 'vite';
+import { stageAssets } from './tools/assets.mjs';
+import { bundleComments, minifyKeepingTypeofGuards } from './tools/minify.mjs';
+
+stageAssets();
+
+/** Model files under models/, wasm binaries under wasm/, by their own names (self-hosters copy the folders). */
+function assetFileName(asset: { names: string[] }): string {
+  const name = asset.names[0] ?? 'asset';
+  if (/\.(tflite|onnx)$/.test(name)) return 'models/[name][extname]';
+  if (name.endsWith('.wasm')) return 'wasm/[name][extname]';
+  return 'assets/[name]-[hash][extname]';
+}
+
+/** TensorFlow.js chunks named after their engine, so a reader of dist/ (and of a network log) sees which is which. */
+function workerChunkName(chunk: { facadeModuleId: string | null; moduleIds: string[]; name: string }): string {
+  const tfjs = /@tensorflow\/tfjs-(core|backend-[a-z]+)\//;
+  const engine = tfjs.exec(chunk.facadeModuleId ?? '')?.[1] ?? (chunk.moduleIds.some((id) => id.includes('@tensorflow/tfjs-core/')) ? 'core' : undefined);
+  return `worker/${engine ? `tfjs-${engine}` : chunk.name}-[hash].js`;
+}
+
+export default defineConfig({
+  // Relative URLs throughout: everything is found from import.meta.url, wherever dist/ is served.
+  base: './',
+  publicDir: false,
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    target: 'es2022',
+    assetsInlineLimit: 0,
+    modulePreload: false,
+    rolldownOptions: {
+      input: { 'blaze-face': 'components/index.ts' },
+      preserveEntrySignatures: 'exports-only',
+      checks: { pluginTimings: false },
+      output: {
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        assetFileNames: assetFileName,
+        minify: minifyKeepingTypeofGuards,
+        comments: bundleComments,
+      },
+    },
+  },
+  worker: {
+    format: 'es',
+    rolldownOptions: {
+      checks: { pluginTimings: false },
+      output: {
+        entryFileNames: 'worker/[name].js',
+        chunkFileNames: workerChunkName,
+        assetFileNames: assetFileName,
+        minify: minifyKeepingTypeofGuards,
+        comments: bundleComments,
+      },
+    },
+  },
+});

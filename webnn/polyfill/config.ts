@@ -1,0 +1,21 @@
+// How the polyfill loads its engines, set by the page. A module of its own, so a page that only configures
+// (and hands the settings to a worker, as WorkerFaceDetector does) loads none of the engine code.
+
+export interface PolyfillConfig {
+  /** Folder (URL ending in '/') serving tfjs-backend-wasm*.wasm. Default: the binaries packaged with this module. */
+  wasmPath?: string;
+  /** Threads for the wasm engine when the page is cross-origin isolated. Default: navigator.hardwareConcurrency. */
+  wasmThreads?: number;
+}
+
+const config: PolyfillConfig = {};
+
+/** Sets where and how the polyfill loads its engines; call before the first wasm context is created. */
+export function configurePolyfill(options: PolyfillConfig): void {
+  Object.assign(config, options);
+}
+
+/** What configurePolyfill() has set, to hand on to a worker that runs its own engines. */
+export function polyfillConfig(): PolyfillConfig {
+  return { ...config };
+}
