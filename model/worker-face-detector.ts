@@ -34,6 +34,9 @@ async function toWorkerImage(source: ImageSource): Promise<{ image: WorkerImage;
   }
 }
 
+/** Detectors created on this page so far: each worker gets a name of its own, as DevTools lists it. */
+let workersStarted = 0;
+
 export class WorkerFaceDetector {
   readonly backend: Backend;
   readonly model: ModelName;
@@ -51,7 +54,10 @@ export class WorkerFaceDetector {
     // The same checks as FaceDetector, before starting a worker for nothing.
     checkModelName(model);
     validateSettings(options);
-    const worker = new Worker(new URL('./worker/detector-worker.ts', import.meta.url), { type: 'module', name: 'blaze-face' });
+    const worker = new Worker(new URL('./worker/detector-worker.ts', import.meta.url), {
+      type: 'module',
+      name: `blaze-face ${model} #${++workersStarted}`,
+    });
     const pending = new Map<number, Pending>();
     let lastId = 0;
     const nextId = () => ++lastId;

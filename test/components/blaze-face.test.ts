@@ -90,6 +90,26 @@ async function until(condition: () => boolean, what: string, timeoutMs = 60000):
 }
 
 /**
+ * Names of the Workers this page starts, oldest first, while `recordWorkers()` is on: after an element's
+ * `ready`, its current detector runs in the newest. WorkerFaceDetector names each worker uniquely, and the
+ * name is what the worker-eval command addresses, so a test reaches exactly that worker (a retired detector's
+ * worker, still finishing a task, would never answer an evaluate).
+ */
+const startedWorkers: string[] = [];
+const PageWorker = globalThis.Worker;
+function recordWorkers(on: boolean): void {
+  startedWorkers.length = 0;
+  globalThis.Worker = on
+    ? class extends PageWorker {
+        constructor(url: string | URL, options?: WorkerOptions) {
+          super(url, options);
+          startedWorkers.push(options?.name ?? '');
+        }
+      }
+    : PageWorker;
+}
+
+/**
  * Loses the GPU context under the detector that `<blaze-face>` runs, as a GPU reset or driver crash would.
  * The element detects in a dedicated Worker, out of this page's reach, so the loss is caused from the
  * DevTools side of that worker (the worker-eval command), where TensorFlow.js keeps its engine on the
@@ -104,7 +124,9 @@ async function loseDetectorContext(engine: string): Promise<void> {
     engine === 'webgpu'
       ? "self._tfengine.findBackend('webgpu').device.destroy()"
       : "self._tfengine.findBackend('webgl').gpgpu.gl.getExtension('WEBGL_lose_context').loseContext()";
-  const { values } = (await executeServerCommand('worker-eval', { urlIncludes: 'detector-worker', expression: `${lose}, true` })) as {
+  const current = startedWorkers.at(-1);
+  expect(current, 'a detector worker was started').to.be.a('string');
+  const { values } = (await executeServerCommand('worker-eval', { name: current, expression: `${lose}, true` })) as {
     values: boolean[];
   };
   expect(values, 'one detector worker, whose context was lost').to.deep.equal([true]);
@@ -352,6 +374,8 @@ describe('<blaze-face>', function () {
   });
 
   describe('context loss', () => {
+    before(() => recordWorkers(true));
+    after(() => recordWorkers(false));
     // GPU engines on SwiftShader are slow: a new detector takes seconds to compile its shaders.
     function startOnGpu(source: ReturnType<typeof paintedStream>): BlazeFaceElement {
       return elementOn(source, (element) => {

@@ -1,12 +1,16 @@
 // Server commands for test/components/: what the test page cannot do to itself, done through the DevTools
 // protocol on the page puppeteer drives for it.
 
-/** The test page's dedicated workers whose script URL contains `urlIncludes`. */
-function workersOf(session, urlIncludes) {
+/**
+ * The test page's dedicated workers named `name`. A worker's name (new Worker(url, { name })) is its DevTools
+ * target's title. Tests address one worker by name, not by script URL: every detector's worker has the same
+ * URL, and a retired one may still be busy finishing a task, during which an evaluate in it gets no answer.
+ */
+function workersNamed(session, name) {
   return session.browser
     .getPage(session.id)
     .workers()
-    .filter((worker) => worker.url().includes(urlIncludes));
+    .filter((worker) => worker.client.target()._getTargetInfo().title === name);
 }
 
 /** session id -> the tab covering the test page */
@@ -14,11 +18,11 @@ const covers = new Map();
 
 export const elementCommands = {
   /**
-   * Evaluates `expression` in every dedicated worker of the test page whose URL contains `urlIncludes` and
-   * returns their results, so a test can reach state that only exists inside a worker (its GPU device).
+   * Evaluates `expression` in every dedicated worker of the test page named `name` and returns their results,
+   * so a test can reach state that only exists inside a worker (its GPU device).
    */
-  async 'worker-eval'(session, { urlIncludes, expression }) {
-    const workers = workersOf(session, urlIncludes);
+  async 'worker-eval'(session, { name, expression }) {
+    const workers = workersNamed(session, name);
     // Wrapped, because a command that returns undefined counts as unknown to the test runner.
     return { values: await Promise.all(workers.map((worker) => worker.evaluate(expression))) };
   },
