@@ -5,12 +5,15 @@ export {
   type ContextChoice,
   type DetectionSettings,
   type DetectOptions,
+  type DetectorBackend,
   type FaceDetectorOptions,
+  type Precision,
+  type PrecisionChoice,
 } from './face-detector.ts';
 export { WorkerFaceDetector, type WorkerFaceDetectorOptions } from './worker-face-detector.ts';
 export { keypointNames, mirrorFace, type Face, type FaceBox, type Keypoint, type KeypointName } from './face.ts';
 export type { ImageSource } from './image-to-tensor.ts';
 export { modelNames, modelSpecs, type ModelName } from './model-specs.ts';
 export type { ScoreMerge } from './non-max-suppression.ts';
-export { InvalidImageError, InvalidOptionError, ModelLoadError } from './errors.ts';
+export { InvalidImageError, InvalidOptionError, ModelLoadError, UnsupportedGraphError, type UnsupportedGraphStage } from './errors.ts';
 export { ModelFormatError } from './readers/imported-model.ts';

@@ -1,14 +1,15 @@
 // WorkerFaceDetector: FaceDetector's API with the work done in a dedicated Worker, so a page's main thread
 // only grabs the frame (a GPU-side VideoFrame or ImageBitmap, transferred, not copied) and receives faces.
 
-import { checkModelName, validateSettings, type DetectionSettings, type DetectOptions, type FaceDetectorOptions } from './face-detector.ts';
+import {
+  checkModelName, checkPrecision, validateSettings, type DetectionSettings, type DetectOptions, type DetectorBackend, type FaceDetectorOptions,
+} from './face-detector.ts';
 import { restoreFace, type Face } from './face.ts';
 import { InvalidImageError } from './errors.ts';
 import { imageSourceSize, type ImageSource } from './image-to-tensor.ts';
 import { defaultModelUrl, type ModelName } from './model-specs.ts';
 import { reviveError } from './worker/errors.ts';
 import type { Reply, Request, WorkerImage, WorkerOptions } from './worker/protocol.ts';
-import type { Backend } from '../webnn/types.ts';
 
 type Pending = { resolve: (reply: Reply) => void; reject: (error: Error) => void };
 type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
@@ -38,7 +39,7 @@ async function toWorkerImage(source: ImageSource): Promise<{ image: WorkerImage;
 let workersStarted = 0;
 
 export class WorkerFaceDetector {
-  readonly backend: Backend;
+  readonly backend: DetectorBackend;
   readonly model: ModelName;
   readonly inputSize: number;
   readonly lost: Promise<{ message: string }>;
@@ -53,6 +54,7 @@ export class WorkerFaceDetector {
     const model = options.model ?? 'short';
     // The same checks as FaceDetector, before starting a worker for nothing.
     checkModelName(model);
+    if (options.precision !== undefined) checkPrecision(options.precision);
     validateSettings(options);
     const worker = new Worker(new URL('./worker/detector-worker.ts', import.meta.url), {
       type: 'module',
@@ -107,7 +109,7 @@ export class WorkerFaceDetector {
     nextId: () => number,
     lost: Promise<{ message: string }>,
     model: ModelName,
-    backend: Backend,
+    backend: DetectorBackend,
     inputSize: number,
     settings: DetectionSettings,
   ) {
