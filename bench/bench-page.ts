@@ -62,9 +62,11 @@ const ours = new Map<Model, OurDetector>();
 /** What <blaze-face> runs by default: the detector in a Worker (wasm engine, default threads). */
 const oursInWorker = new Map<Model, WorkerFaceDetector>();
 const theirs = new Map<string, MediaPipeDetector>();
+/** Ours on the browser's native WebNN, timed in the same pairs as the wasm one, where native WebNN works. */
+const oursNative = new Map<Model, OurDetector>();
 let engineName = '';
 
-async function setup(options: { engine: PolyfillEngine; threads?: number; models: Model[] }): Promise<Record<string, unknown>> {
+async function setup(options: { engine: PolyfillEngine; threads?: number; models: Model[]; native?: boolean }): Promise<Record<string, unknown>> {
   await loadInputs();
   const webnn = await import('../webnn/index.ts');
   if (options.threads !== undefined) webnn.configurePolyfill({ wasmThreads: options.threads });
@@ -75,6 +77,7 @@ async function setup(options: { engine: PolyfillEngine; threads?: number; models
     if (options.engine === 'wasm' && options.threads === undefined) {
       oursInWorker.set(model, await WorkerFaceDetector.create({ model, context: { engine: 'wasm' } }));
     }
+    if (options.native) oursNative.set(model, await FaceDetector.create({ model, context: { engine: 'native' } }));
     theirs.set(`${model}/IMAGE`, await mp.createMediaPipeDetector(model));
     theirs.set(`${model}/VIDEO`, await mp.createMediaPipeDetector(model, { runningMode: 'VIDEO' }));
   }
@@ -90,7 +93,8 @@ async function setup(options: { engine: PolyfillEngine; threads?: number; models
   const support = detector.backend.engine === 'wasm'
     ? { simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') }
     : undefined;
-  return { backend: detector.backend, wasmThreadsUsed: threads, tfjsWasmSupport: support, crossOriginIsolated };
+  const native = oursNative.values().next().value?.backend;
+  return { backend: detector.backend, ...(native ? { nativeBackend: native } : {}), wasmThreadsUsed: threads, tfjsWasmSupport: support, crossOriginIsolated };
 }
 
 async function info(): Promise<Record<string, unknown>> {
@@ -117,10 +121,17 @@ interface Series {
   ratios: number[];
   facesOurs: number[];
   facesTheirs: number[];
+  /** Ours on native WebNN in the same pairs (empty without it), and its ratio to MediaPipe per pair. */
+  native: number[];
+  nativeRatios: number[];
 }
 
-async function timeOurs(model: Model, image: ImageData | VideoFrame, inWorker = false): Promise<[number, number]> {
-  const detector = inWorker ? oursInWorker.get(model)! : ours.get(model)!;
+function emptySeries(): Series {
+  return { ours: [], theirs: [], ratios: [], facesOurs: [], facesTheirs: [], native: [], nativeRatios: [] };
+}
+
+async function timeOurs(model: Model, image: ImageData | VideoFrame, inWorker = false, native = false): Promise<[number, number]> {
+  const detector = native ? oursNative.get(model)! : inWorker ? oursInWorker.get(model)! : ours.get(model)!;
   const t0 = performance.now();
   const faces = await detector.detect(image);
   return [performance.now() - t0, faces.length];
@@ -135,7 +146,8 @@ function timeTheirs(detector: MediaPipeDetector, image: ImageData, timestamp?: n
 async function pairs(options: { model: Model; input: InputName; warmup: number; count: number }): Promise<Series> {
   const images = inputs.get(options.input)!;
   const mp = theirs.get(`${options.model}/IMAGE`)!;
-  const series: Series = { ours: [], theirs: [], ratios: [], facesOurs: [], facesTheirs: [] };
+  const series = emptySeries();
+  const withNative = oursNative.has(options.model);
   for (let i = 0; i < options.warmup + options.count; i++) {
     const image = images[i % images.length]!;
     // Alternate which library goes first, so neither always runs on caches the other just warmed.
@@ -148,8 +160,14 @@ async function pairs(options: { model: Model; input: InputName; warmup: number; 
       b = timeTheirs(mp, image);
       a = await timeOurs(options.model, image);
     }
+    // Native WebNN, where it works, in the same round, after the other two.
+    const c = withNative ? await timeOurs(options.model, image, false, true) : undefined;
     if (i < options.warmup) continue;
     record(series, a, b);
+    if (c) {
+      series.native.push(c[0]);
+      series.nativeRatios.push(c[0] / b[0]);
+    }
   }
   return series;
 }
@@ -169,7 +187,7 @@ let videoTimestamp = 0;
 /** The panning video, frame by frame in video mode; `worker`: ours through the Worker, as the element runs it. */
 async function video(options: { model: Model; frames: number; warmup: number; worker?: boolean }): Promise<Series> {
   const mp = theirs.get(`${options.model}/VIDEO`)!;
-  const series: Series = { ours: [], theirs: [], ratios: [], facesOurs: [], facesTheirs: [] };
+  const series = emptySeries();
   for (let i = -options.warmup; i < options.frames; i++) {
     const frame = videoFrame(Math.max(0, i), options.frames); // frame extraction is outside the timing
     videoTimestamp += 33;
@@ -199,7 +217,7 @@ async function stages(options: { model: Model; input: InputName; warmup: number;
   const { createFace } = await import('../model/face.ts');
   const spec = modelSpecs[options.model];
   const { context } = await webnn.createContext({ engine: engineName as PolyfillEngine });
-  const network = await loadNetwork(spec, defaultModelUrl(options.model), webnn.createGraphBuilder(context));
+  const network = await loadNetwork(spec, defaultModelUrl(options.model), context, 'float32');
   const input = await context.createTensor({ dataType: 'float32', shape: network.inputShape, writable: true });
   const regressors = await context.createTensor({ dataType: 'float32', shape: network.regressorsShape, readable: true });
   const scores = await context.createTensor({ dataType: 'float32', shape: network.scoresShape, readable: true });

@@ -1,12 +1,15 @@
 // `npm run bench`: our FaceDetector vs MediaPipe Tasks' FaceDetector in headless Chromium, same page, same
 // ImageData, interleaved calls. Prints one table, writes bench/results/latest.json and the README's
 // "Benchmarks" section. BENCH_QUICK=1 shrinks every count for a smoke run. Timing is never asserted.
+// BENCH_BROWSER=native runs it in the Chromium with working native WebNN (tools/native-chromium.mjs): then the
+// wasm rows gain native rows measured in the same pairs, and the results go to bench/results/native.json only.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { buildBenchBundles } from './build-bundles.mjs';
 import { startBenchServer } from './server.mjs';
+import { nativeChromiumArgs, nativeChromiumPath } from '../tools/native-chromium.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const N = quick ? 8 : 50;
@@ -16,8 +19,9 @@ const FRAMES = quick ? 20 : 300;
 const MEMORY_CALLS = quick ? 50 : 1000;
 const COLD_REPEATS = quick ? 1 : 3;
 const root = resolve(import.meta.dirname, '..');
+const nativeBrowser = process.env.BENCH_BROWSER === 'native';
 
-const args = [
+const polyfillArgs = [
   '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu',
   // Exposes navigator.ml so the run can say whether native WebNN works here.
@@ -40,7 +44,9 @@ async function main() {
   const started = Date.now();
   await buildBenchBundles();
   const server = await startBenchServer();
-  const browser = await puppeteer.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', headless: true, args });
+  const browser = nativeBrowser
+    ? await puppeteer.launch({ executablePath: await nativeChromiumPath(), headless: true, args: ['--no-sandbox', ...nativeChromiumArgs] })
+    : await puppeteer.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', headless: true, args: polyfillArgs });
   const results = { date: new Date().toISOString(), quick, machine: { cpu: cpus()[0]?.model, cores: cpus().length }, rows: [], stages: {}, cold: [], memory: {}, notes: [] };
 
   async function freshPage() {
@@ -65,20 +71,30 @@ async function main() {
     if (target !== undefined) Object.assign(row, { target, met: row.ratio <= target });
     results.rows.push(row);
     console.log(`  ${engine} ${model} ${input}: ours ${row.oursMedian} ms, MediaPipe ${row.mpMedian} ms, ratio ${row.ratio}`);
+    // Native WebNN timed in the same pairs: its own row, against the same MediaPipe calls.
+    if (s.native?.length) {
+      results.rows.push({
+        engine: 'native', model, input, n: s.native.length,
+        oursMedian: round(median(s.native)), oursP95: round(p95(s.native)), mpMedian: row.mpMedian, mpP95: row.mpP95,
+        ratio: round(median(s.nativeRatios), 3), faces: row.faces, nativeOverWasm: round(median(s.native) / median(s.ours), 3),
+      });
+      console.log(`  native ${model} ${input}: ours ${round(median(s.native))} ms, ratio ${round(median(s.nativeRatios), 3)}`);
+    }
   };
 
   // 1. Interleaved latency, one fresh page per engine configuration.
   const engines = [
     { label: 'wasm', engine: 'wasm', full: true },
     { label: 'wasm-1thread', engine: 'wasm', threads: 1, full: true },
-    { label: 'webgl', engine: 'webgl', full: false },
-    { label: 'webgpu', engine: 'webgpu', full: false },
+    // The native-WebNN browser runs without a GPU (see tools/native-chromium.mjs): no GPU engines there.
+    ...(nativeBrowser ? [] : [{ label: 'webgl', engine: 'webgl', full: false }, { label: 'webgpu', engine: 'webgpu', full: false }]),
   ];
   for (const e of engines) {
     const { page, close } = await freshPage();
     try {
       if (!results.info) results.info = await call(page, 'info');
-      const setup = await call(page, 'setup', { engine: e.engine, threads: e.threads, models: ['short', 'full'] });
+      const native = e.label === 'wasm' && results.info.nativeWebNN === 'available';
+      const setup = await call(page, 'setup', { engine: e.engine, threads: e.threads, models: ['short', 'full'], native });
       console.log(`${e.label}: ${JSON.stringify(setup)}`);
       results[`setup-${e.label}`] = setup;
       for (const model of ['short', 'full']) {
@@ -130,8 +146,8 @@ async function main() {
   const text = render(results);
   console.log(`\n${text}`);
   mkdirSync(resolve(root, 'bench/results'), { recursive: true });
-  writeFileSync(resolve(root, 'bench/results/latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  if (!quick) writeReadme(results, text);
+  writeFileSync(resolve(root, `bench/results/${nativeBrowser ? 'native' : 'latest'}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  if (!quick && !nativeBrowser) writeReadme(results, text);
 }
 
 function pad(cells, widths) {
@@ -150,11 +166,12 @@ function render(r) {
   for (const [k, v] of Object.entries(r)) if (k.startsWith('setup-')) out.push(`${k.slice(6)}: engine ${v.backend?.engine}, tfjs wasm threads used ${v.wasmThreadsUsed ?? '-'}${v.tfjsWasmSupport ? ` (tfjs: simd ${v.tfjsWasmSupport.simd}, multithread ${v.tfjsWasmSupport.multithread}; requested ${k === 'setup-wasm-1thread' ? 1 : r.info?.hardwareConcurrency})` : ''}`);
   out.push('');
   out.push(table(
-    ['engine', 'model', 'input', 'n', 'ours med', 'ours p95', 'MP med', 'MP p95', 'ours/MP', 'faces o/MP', 'target', 'met?'],
-    r.rows.map((x) => [x.engine, x.model, x.input, x.n, x.oursMedian, x.oursP95, x.mpMedian, x.mpP95, x.ratio, x.faces, x.target ?? '', x.target === undefined ? '' : x.met ? 'yes' : 'NO']),
+    ['engine', 'model', 'input', 'n', 'ours med', 'ours p95', 'MP med', 'MP p95', 'ours/MP', 'faces o/MP', 'target', 'met?', 'native/wasm'],
+    r.rows.map((x) => [x.engine, x.model, x.input, x.n, x.oursMedian, x.oursP95, x.mpMedian, x.mpP95, x.ratio, x.faces, x.target ?? '', x.target === undefined ? '' : x.met ? 'yes' : 'NO', x.nativeOverWasm ?? '']),
   ));
   out.push('(ms per detect() call; ours/MP = median of per-pair ratios; MP = MediaPipe Tasks CPU delegate; GPU engines run on SwiftShader;');
-  out.push(' wasm-worker = WorkerFaceDetector, what <blaze-face> runs by default: each frame a VideoFrame transferred to its Worker, the faces posted back)');
+  out.push(' wasm-worker = WorkerFaceDetector, what <blaze-face> runs by default: each frame a VideoFrame transferred to its Worker, the faces posted back;');
+  out.push(' native = the browser\'s own WebNN, timed in the same rounds as the wasm row above it and the same MediaPipe calls; native/wasm = ratio of their medians)');
   out.push('');
   const coldRows = [];
   for (const model of ['short', 'full']) {

@@ -6,11 +6,12 @@
 
 import { LitElement, html, type PropertyValues } from 'lit';
 import { InvalidImageError } from '../model/errors.ts';
+import type { DetectorBackend } from '../model/face-detector.ts';
 import { WorkerFaceDetector } from '../model/worker-face-detector.ts';
 import type { Face } from '../model/face.ts';
 import type { ImageSource } from '../model/image-to-tensor.ts';
 import type { ModelName } from '../model/model-specs.ts';
-import type { Backend, MLPowerPreference } from '../webnn/types.ts';
+import type { MLPowerPreference } from '../webnn/types.ts';
 import { FaceCountAnnouncer } from './announcer.ts';
 import { booleanAttribute, settingProblem, validatedSettings, type ElementSettings } from './attributes.ts';
 import { openCamera, setStreamEnabled, stopStream, type FacingMode } from './camera.ts';
@@ -113,9 +114,9 @@ export class BlazeFaceElement extends LitElement {
   declare _message: string;
 
   /** Resolves with the backend once the first model has loaded. */
-  readonly ready: Promise<Backend>;
+  readonly ready: Promise<DetectorBackend>;
 
-  #resolveReady!: (backend: Backend) => void;
+  #resolveReady!: (backend: DetectorBackend) => void;
   #internals = this.attachInternals();
   #detector: WorkerFaceDetector | null = null;
   #detectorLoad: Promise<WorkerFaceDetector> | null = null;
@@ -150,7 +151,7 @@ export class BlazeFaceElement extends LitElement {
     return this.#faces;
   }
 
-  get backend(): Backend | undefined {
+  get backend(): DetectorBackend | undefined {
     return this.#detector?.backend;
   }
 

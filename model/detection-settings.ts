@@ -3,6 +3,7 @@
 // the page: they run in the worker.
 import { InvalidOptionError } from './errors.ts';
 import { modelSpecs, type ModelName } from './model-specs.ts';
+import type { PrecisionChoice } from './graph/load-network.ts';
 import type { ScoreMerge } from './non-max-suppression.ts';
 
 /** The thresholds that can change between calls without rebuilding anything. */
@@ -42,5 +43,14 @@ export function validateSettings(settings: Partial<DetectionSettings>): void {
   }
   if (scoreMerge !== undefined && scoreMerge !== 'max' && scoreMerge !== 'mean') {
     throw new InvalidOptionError('scoreMerge', `scoreMerge must be 'max' or 'mean', got ${String(scoreMerge)}`);
+  }
+}
+
+const PRECISIONS: readonly PrecisionChoice[] = ['auto', 'float32', 'float16'];
+
+/** Checks a precision option, so a typo fails at once with the valid values. */
+export function checkPrecision(precision: string): asserts precision is PrecisionChoice {
+  if (!(PRECISIONS as readonly string[]).includes(precision)) {
+    throw new InvalidOptionError('precision', `precision must be one of ${PRECISIONS.join(', ')}, got ${precision}`);
   }
 }

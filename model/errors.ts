@@ -1,6 +1,8 @@
 // Typed errors of the model layer, so callers (and the <blaze-face> element) can tell a bad input from a bad
 // option or a model that failed to load, by class and by a short machine-readable code, without parsing text.
 
+import type { MLOperandDataType } from '../webnn/types.ts';
+
 /** Why an image could not be turned into a tensor. */
 export type InvalidImageReason =
   /** The source has no pixels: zero width or height. */
@@ -43,5 +45,30 @@ export class ModelLoadError extends Error {
   constructor(url: string, detail: string) {
     super(`The model at ${url} ${detail}`);
     this.url = url;
+  }
+}
+
+/** Where a WebNN device turned the network down: the limits check before building, build(), or the first run. */
+export type UnsupportedGraphStage = 'check' | 'build' | 'dispatch';
+
+/**
+ * The WebNN context cannot run the network: an op, data type or rank it does not support (`op` names the op,
+ * `reason` says what), or a build() or first dispatch() that failed on the device.
+ */
+export class UnsupportedGraphError extends Error {
+  override readonly name = 'UnsupportedGraphError';
+  readonly stage: UnsupportedGraphStage;
+  /** The WebNN op at fault, when the device's limits name one. */
+  readonly op: string | undefined;
+  readonly reason: string;
+  /** The data type the device lacks, when that is the reason (what precision 'auto' decides on). */
+  readonly dataType: MLOperandDataType | undefined;
+
+  constructor(stage: UnsupportedGraphStage, op: string | undefined, reason: string, dataType?: MLOperandDataType) {
+    super(`This WebNN device cannot run the network: ${op ? `${op}: ` : ''}${reason}`);
+    this.stage = stage;
+    this.op = op;
+    this.reason = reason;
+    this.dataType = dataType;
   }
 }

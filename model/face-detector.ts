@@ -7,7 +7,7 @@
 // because they only touch the few anchors that pass the threshold there, and exp() over all of them
 // in the graph would be wasted work.
 
-import { createContext, createGraphBuilder, describeContext, engineMemory } from '../webnn/index.ts';
+import { createContext, createPolyfillContextFor, describeContext, engineMemory } from '../webnn/index.ts';
 import type {
   Backend,
   MLContext,
@@ -17,16 +17,18 @@ import type {
   PolyfillEngine,
 } from '../webnn/types.ts';
 import { generateAnchors, type Anchors } from './anchors.ts';
+import { UnsupportedGraphError } from './errors.ts';
 import { createFace, mirrorFace, type Face } from './face.ts';
-import { loadNetwork } from './graph/load-network.ts';
+import type { Precision } from './graph/device-builder.ts';
+import { loadNetwork, type Network, type PrecisionChoice } from './graph/load-network.ts';
 import { copyFramePixels, isCopyableFrame, pixelsToTensor, readPixels, type ImageSource, type RgbaPixels } from './image-to-tensor.ts';
 import { removeLetterbox } from './letterbox.ts';
-import { checkModelName, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
+import { checkModelName, checkPrecision, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
 import { defaultModelUrl, modelSpecs, type ModelName, type ModelSpec } from './model-specs.ts';
 import { nonMaxSuppression, type ScoreMerge } from './non-max-suppression.ts';
 import { tensorsToDetections } from './tensors-to-detections.ts';
 
-export { checkModelName, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
+export { checkModelName, checkPrecision, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
 
 export type ContextChoice = (MLContextOptions & { engine?: PolyfillEngine | 'native' }) | MLContext;
 
@@ -38,6 +40,29 @@ export interface FaceDetectorOptions {
   maxFaces?: number;
   context?: ContextChoice;
   modelUrl?: string | URL;
+  /** The network's arithmetic: 'auto' (default) is float32 unless the device only has float16 for it (NPUs). */
+  precision?: PrecisionChoice;
+}
+
+export type { Precision, PrecisionChoice };
+
+/** What runs a detector's network. */
+export interface DetectorBackend extends Backend {
+  /** The precision the network computes in. */
+  precision: Precision;
+  /** 'native' when native WebNN started but could not run the network, so the polyfill runs it instead. */
+  fallbackFrom?: 'native';
+  /** Why native WebNN could not run it (set with fallbackFrom). */
+  reason?: string;
+}
+
+/** What create() resolved before it opens the network on a context. */
+interface DetectorSetup {
+  model: ModelName;
+  spec: ModelSpec;
+  settings: DetectionSettings;
+  url: string | URL;
+  precision: PrecisionChoice;
 }
 
 function isContext(choice: ContextChoice | undefined): choice is MLContext {
@@ -45,8 +70,8 @@ function isContext(choice: ContextChoice | undefined): choice is MLContext {
 }
 
 export class FaceDetector {
-  /** Which WebNN implementation and engine run the network. */
-  readonly backend: Backend;
+  /** Which WebNN implementation, engine and precision run the network (and whether native fell back). */
+  readonly backend: DetectorBackend;
   readonly model: ModelName;
   readonly inputSize: number;
   /** Resolves when the WebNN context is lost (engine failure, GPU reset, or dispose()). */
@@ -83,37 +108,73 @@ export class FaceDetector {
     };
     validateSettings(settings);
 
+    const precision = options.precision ?? 'auto';
+    checkPrecision(precision);
+    const setup: DetectorSetup = { model, spec, settings, url: options.modelUrl ?? defaultModelUrl(model), precision };
+
     const choice = options.context;
-    const created = isContext(choice) ? undefined : await createContext(choice);
-    const context = created?.context ?? (choice as MLContext);
-    const backend = describeContext(context);
+    if (isContext(choice)) return FaceDetector.#open(setup, choice, false, describeContext(choice));
+    const created = await createContext(choice);
     try {
-      const url = options.modelUrl ?? defaultModelUrl(model);
-      const network = await loadNetwork(spec, url, createGraphBuilder(context));
+      return await FaceDetector.#open(setup, created.context, true, created);
+    } catch (error) {
+      created.context.destroy();
+      // Native WebNN started but cannot run this network (an NPU without an op, a driver bug): the polyfill
+      // runs it instead, unless native was asked for by name. Model and option errors would fail there too.
+      if (!(error instanceof UnsupportedGraphError) || created.implementation !== 'native' || choice?.engine === 'native') throw error;
+      console.warn(`blaze-face: native WebNN cannot run the face detector, the WebNN polyfill runs it instead. ${error.message}`);
+      const fallback = await createPolyfillContextFor(choice);
+      const backend: Backend & Pick<DetectorBackend, 'fallbackFrom' | 'reason'> = {
+        implementation: fallback.implementation, engine: fallback.engine, fallbackFrom: 'native', reason: error.message,
+      };
+      try {
+        return await FaceDetector.#open(setup, fallback.context, true, backend);
+      } catch (fallbackError) {
+        fallback.context.destroy();
+        throw fallbackError;
+      }
+    }
+  }
+
+  /** Loads the network on `context`; on native WebNN it also runs it once, where a device failure shows first. */
+  static async #open(
+    setup: DetectorSetup, context: MLContext, ownsContext: boolean, backend: Backend & Partial<DetectorBackend>,
+  ): Promise<FaceDetector> {
+    const network = await loadNetwork(setup.spec, setup.url, context, setup.precision);
+    let tensors: { input: MLTensor; regressors: MLTensor; scores: MLTensor };
+    try {
       const [input, regressors, scores] = await Promise.all([
         context.createTensor({ dataType: 'float32', shape: network.inputShape, writable: true }),
         context.createTensor({ dataType: 'float32', shape: network.regressorsShape, readable: true }),
         context.createTensor({ dataType: 'float32', shape: network.scoresShape, readable: true }),
       ]);
-      return new FaceDetector(model, spec, settings, context, !isContext(choice), backend, network.graph, {
-        input,
-        regressors,
-        scores,
-      });
+      tensors = { input, regressors, scores };
     } catch (error) {
-      if (created) context.destroy();
+      network.graph.destroy();
       throw error;
     }
+    const { implementation, engine, fallbackFrom, reason } = backend;
+    const detectorBackend: DetectorBackend = {
+      implementation, engine, precision: network.precision, ...(fallbackFrom ? { fallbackFrom, reason } : {}),
+    };
+    const detector = new FaceDetector(setup, context, ownsContext, detectorBackend, network, tensors);
+    if (implementation === 'native') {
+      try {
+        await detector.#runBlank();
+      } catch (error) {
+        detector.dispose();
+        throw new UnsupportedGraphError('dispatch', undefined, `the first dispatch() failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return detector;
   }
 
   private constructor(
-    model: ModelName,
-    spec: ModelSpec,
-    settings: DetectionSettings,
+    { model, spec, settings }: DetectorSetup,
     context: MLContext,
     ownsContext: boolean,
-    backend: Backend,
-    graph: MLGraph,
+    backend: DetectorBackend,
+    network: Network,
     tensors: { input: MLTensor; regressors: MLTensor; scores: MLTensor },
   ) {
     this.model = model;
@@ -124,7 +185,7 @@ export class FaceDetector {
     this.#ownsContext = ownsContext;
     this.backend = backend;
     this.lost = context.lost;
-    this.#graph = graph;
+    this.#graph = network.graph;
     this.#input = tensors.input;
     this.#regressors = tensors.regressors;
     this.#scores = tensors.scores;
@@ -172,6 +233,16 @@ export class FaceDetector {
     this.#scores.destroy();
     this.#graph.destroy();
     if (this.#ownsContext) this.#context.destroy();
+  }
+
+  /** One run of the network on a blank image, reading both outputs back. */
+  async #runBlank(): Promise<void> {
+    this.#context.writeTensor(this.#input, this.#pixels);
+    this.#context.dispatch(this.#graph, { input: this.#input }, { regressors: this.#regressors, scores: this.#scores });
+    await Promise.all([
+      this.#context.readTensor(this.#regressors, this.#regressorValues),
+      this.#context.readTensor(this.#scores, this.#scoreValues),
+    ]);
   }
 
   /** The source's RGBA pixels: video frames copied straight from the frame where they can be, else drawn. */

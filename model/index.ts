@@ -5,7 +5,10 @@ export {
   type ContextChoice,
   type DetectionSettings,
   type DetectOptions,
+  type DetectorBackend,
   type FaceDetectorOptions,
+  type Precision,
+  type PrecisionChoice,
 } from './face-detector.ts';
 export { configure, type AssetOptions } from './assets.ts';
 export { WorkerFaceDetector, type WorkerFaceDetectorOptions } from './worker-face-detector.ts';
@@ -13,5 +16,5 @@ export { keypointNames, mirrorFace, type Face, type FaceBox, type Keypoint, type
 export type { ImageSource } from './image-to-tensor.ts';
 export { modelNames, modelSpecs, type ModelName } from './model-specs.ts';
 export type { ScoreMerge } from './non-max-suppression.ts';
-export { InvalidImageError, InvalidOptionError, ModelLoadError } from './errors.ts';
+export { InvalidImageError, InvalidOptionError, ModelLoadError, UnsupportedGraphError, type UnsupportedGraphStage } from './errors.ts';
 export { ModelFormatError } from './readers/imported-model.ts';

@@ -1,8 +1,8 @@
 // WorkerFaceDetector: FaceDetector's API with the work done in a dedicated Worker, so a page's main thread
 // only grabs the frame (a GPU-side VideoFrame or ImageBitmap, transferred, not copied) and receives faces.
 
-import { checkModelName, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
-import type { FaceDetectorOptions } from './face-detector.ts';
+import { checkModelName, checkPrecision, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
+import type { DetectorBackend, FaceDetectorOptions } from './face-detector.ts';
 import { restoreFace, type Face } from './face.ts';
 import { InvalidImageError } from './errors.ts';
 import { imageSourceSize, type ImageSource } from './image-to-tensor.ts';
@@ -11,7 +11,6 @@ import { assetBase } from './assets.ts';
 import { polyfillConfig } from '../webnn/polyfill/config.ts';
 import { reviveError } from './worker/errors.ts';
 import type { Reply, Request, WorkerImage, WorkerOptions } from './worker/protocol.ts';
-import type { Backend } from '../webnn/types.ts';
 
 type Pending = { resolve: (reply: Reply) => void; reject: (error: Error) => void };
 type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
@@ -41,7 +40,7 @@ async function toWorkerImage(source: ImageSource): Promise<{ image: WorkerImage;
 let workersStarted = 0;
 
 export class WorkerFaceDetector {
-  readonly backend: Backend;
+  readonly backend: DetectorBackend;
   readonly model: ModelName;
   readonly inputSize: number;
   readonly lost: Promise<{ message: string }>;
@@ -56,6 +55,7 @@ export class WorkerFaceDetector {
     const model = options.model ?? 'short';
     // The same checks as FaceDetector, before starting a worker for nothing.
     checkModelName(model);
+    if (options.precision !== undefined) checkPrecision(options.precision);
     validateSettings(options);
     const worker = new Worker(new URL('./worker/detector-worker.ts', import.meta.url), {
       type: 'module',
@@ -112,7 +112,7 @@ export class WorkerFaceDetector {
     nextId: () => number,
     lost: Promise<{ message: string }>,
     model: ModelName,
-    backend: Backend,
+    backend: DetectorBackend,
     inputSize: number,
     settings: DetectionSettings,
   ) {

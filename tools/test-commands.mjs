@@ -13,6 +13,10 @@ const commands = {
     await page.browserContext().setPermission(origin, { permission: { name: 'camera' }, state });
     return true;
   },
+  /** Which browser entry of web-test-runner.config.mjs runs the test, and what it can do (nativeWebNN, fakeCamera). */
+  async 'test-browser'(session) {
+    return { name: session.browser.name, ...session.browser.capabilities };
+  },
   // <blaze-face>'s tests' commands (worker-eval, page-visibility): test/components/node/element-commands.mjs.
   ...elementCommands,
   // The PWA tests' commands (pwa-open, pwa-offline, pwa-build, ...): test/pwa/node/pwa-commands.mjs.

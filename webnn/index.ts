@@ -90,6 +90,12 @@ export async function createContext(options: CreateContextOptions = {}): Promise
   return { context, ...describeContext(context) };
 }
 
+/** A polyfill context for spec options (engines chosen as createContext() does), native WebNN not tried. */
+export async function createPolyfillContextFor(options: MLContextOptions = {}): Promise<CreatedContext> {
+  const context = await polyfillContextFor(options);
+  return { context, implementation: 'polyfill', engine: context.engine };
+}
+
 /** Which implementation and engine run `context` (for contexts the caller created some other way). */
 export function describeContext(context: MLContext): Backend {
   if (!isPolyfillContext(context)) return { implementation: 'native', engine: 'webnn' };

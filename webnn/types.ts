@@ -58,6 +58,8 @@ export interface MLPool2dOptions extends MLOperatorOptions {
   dilations?: readonly number[];
   layout?: MLInputOperandLayout;
   outputShapeRounding?: MLRoundingType;
+  /** The same option under its name before the spec renamed it; Chromium still accepts it. */
+  roundingType?: MLRoundingType;
   outputSizes?: readonly number[];
 }
 

@@ -1,9 +1,11 @@
-// Model file -> built WebNN graph: fetch the bytes, read the file format, translate its operators and build.
-// The graph has one input, "input" (NHWC float32, pixels in [-1, 1]), and two outputs, "regressors"
-// [1, anchors, 16] and "scores" [1, anchors, 1] (raw logits), whatever the file calls them.
+// Model file -> built WebNN graph: fetch the bytes, read the file format, translate its operators (each one
+// checked against the device's limits, see device-builder.ts) and build. The graph has one input, "input"
+// (NHWC float32, pixels in [-1, 1]), and two float32 outputs, "regressors" [1, anchors, 16] and "scores"
+// [1, anchors, 1] (raw logits), whatever the file calls them, in either precision.
 
-import type { MLGraph, MLGraphBuilder, MLOperand } from '../../webnn/types.ts';
-import { ModelLoadError } from '../errors.ts';
+import { createGraphBuilder } from '../../webnn/index.ts';
+import type { MLContext, MLGraph, MLGraphBuilder, MLOperand } from '../../webnn/types.ts';
+import { ModelLoadError, UnsupportedGraphError } from '../errors.ts';
 import type { ModelSpec } from '../model-specs.ts';
 import { ModelFormatError, type ImportedModel } from '../readers/imported-model.ts';
 import { readOnnx } from '../readers/onnx.ts';
@@ -11,9 +13,14 @@ import { readTflite } from '../readers/tflite.ts';
 import { onnxTranslator } from './onnx-ops.ts';
 import { tfliteTranslator } from './tflite-ops.ts';
 import { translateModel, type FormatTranslator } from './translate.ts';
+import { DeviceCheckedBuilder, type Precision } from './device-builder.ts';
+
+/** 'auto' runs float32 unless the device lacks float32 for an op the network uses but has float16 (NPUs). */
+export type PrecisionChoice = 'auto' | Precision;
 
 export interface Network {
   graph: MLGraph;
+  precision: Precision;
   inputShape: number[];
   regressorsShape: number[];
   scoresShape: number[];
@@ -56,16 +63,38 @@ function pickOutputs(model: ImportedModel, outputs: Map<string, MLOperand>, buil
   return { regressors, scores };
 }
 
-export async function loadNetwork(spec: ModelSpec, url: string | URL, builder: MLGraphBuilder): Promise<Network> {
+export async function loadNetwork(spec: ModelSpec, url: string | URL, context: MLContext, precision: PrecisionChoice): Promise<Network> {
   const bytes = await fetchModel(url);
   const source = String(url).split('/').pop() || String(url);
   const format = formats[spec.format];
   const model = format.read(bytes, source);
-  const outputs = translateModel(model, builder, format.translator, 'input');
-  const { regressors, scores } = pickOutputs(model, outputs, builder, spec.anchorCount);
+  const limits = context.opSupportLimits();
+  // Translating is cheap next to building, so 'auto' simply tries float32 first.
+  const translate = (attempt: Precision) => {
+    const builder = new DeviceCheckedBuilder(createGraphBuilder(context), limits, attempt);
+    const outputs = translateModel(model, builder, format.translator, 'input');
+    return { builder, ...pickOutputs(model, outputs, builder, spec.anchorCount) };
+  };
+  let translated: ReturnType<typeof translate>;
+  if (precision !== 'auto') {
+    translated = translate(precision);
+  } else {
+    try {
+      translated = translate('float32');
+    } catch (error) {
+      if (!(error instanceof UnsupportedGraphError && error.dataType === 'float32')) throw error;
+      try {
+        translated = translate('float16');
+      } catch {
+        throw error; // float16 does not help either: float32's reason is the one to report
+      }
+    }
+  }
+  const { builder, regressors, scores } = translated;
   const graph = await builder.build({ regressors, scores });
   return {
     graph,
+    precision: builder.precision,
     inputShape: [1, spec.inputSize, spec.inputSize, 3],
     regressorsShape: [...regressors.shape],
     scoresShape: [...scores.shape],

@@ -10,6 +10,7 @@ import {
   type ImportedTensor,
 } from '../readers/imported-model.ts';
 import { readFloat32, readIntegers, tensorOf } from './tensor-data.ts';
+import { UnsupportedGraphError } from '../errors.ts';
 
 export interface TranslationContext {
   readonly builder: MLGraphBuilder;
@@ -84,7 +85,8 @@ export function translateModel(
     try {
       translate(op, context);
     } catch (error) {
-      if (error instanceof ModelFormatError) throw error;
+      // A device that cannot run an op is not a file problem: its own error says which op and why.
+      if (error instanceof ModelFormatError || error instanceof UnsupportedGraphError) throw error;
       // A WebNN validation error here means the file describes a graph we mis-read: name the operator.
       const message = error instanceof Error ? error.message : String(error);
       throw new ModelFormatError(model.source, `operator ${op.type} (outputs ${op.outputs.join(', ')}) failed to build: ${message}`, op.type);

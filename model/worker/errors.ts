@@ -1,7 +1,10 @@
 // Typed errors across the worker boundary: structured clone keeps only name and message of an Error, so the
 // worker sends each class's fields and the page rebuilds an instance of the same class.
 
-import { InvalidImageError, InvalidOptionError, ModelLoadError, type InvalidImageReason } from '../errors.ts';
+import {
+  InvalidImageError, InvalidOptionError, ModelLoadError, UnsupportedGraphError, type InvalidImageReason, type UnsupportedGraphStage,
+} from '../errors.ts';
+import type { MLOperandDataType } from '../../webnn/types.ts';
 import { ModelFormatError } from '../readers/imported-model.ts';
 import type { SerializedError } from './protocol.ts';
 
@@ -12,6 +15,7 @@ export function serializeError(error: unknown): SerializedError {
   if (error instanceof InvalidOptionError) fields.option = error.option;
   if (error instanceof ModelLoadError) fields.url = error.url;
   if (error instanceof ModelFormatError) Object.assign(fields, { source: error.source, op: error.op });
+  if (error instanceof UnsupportedGraphError) Object.assign(fields, { stage: error.stage, op: error.op, reason: error.reason, dataType: error.dataType });
   return { name: error.name, message: error.message, fields };
 }
 
@@ -30,6 +34,8 @@ export function reviveError({ name, message, fields }: SerializedError): Error {
       return new ModelLoadError(fields.url ?? '', withoutPrefix(message, `The model at ${fields.url} `));
     case 'ModelFormatError':
       return new ModelFormatError(fields.source ?? '', withoutPrefix(message, `${fields.source}: `), fields.op);
+    case 'UnsupportedGraphError':
+      return new UnsupportedGraphError(fields.stage as UnsupportedGraphStage, fields.op, fields.reason ?? message, fields.dataType as MLOperandDataType | undefined);
     case 'InvalidStateError':
     case 'NotSupportedError':
       return new DOMException(message, name);

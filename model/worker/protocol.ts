@@ -1,10 +1,9 @@
 // Messages between WorkerFaceDetector (page) and detector-worker.ts (worker). Requests carry an id; the
 // worker answers each with a reply of the same id. Errors travel as data and are rebuilt as the same classes.
 
-import type { DetectionSettings, FaceDetectorOptions } from '../face-detector.ts';
+import type { DetectionSettings, DetectorBackend, FaceDetectorOptions } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
-import type { Backend } from '../../webnn/types.ts';
-import type { PolyfillConfig } from '../../webnn/index.ts';
+import type { PolyfillConfig } from '../../webnn/polyfill/config.ts';
 
 /** What the worker can read pixels from: all transferable or cloneable. */
 export type WorkerImage = ImageBitmap | VideoFrame | ImageData;
@@ -36,7 +35,7 @@ export interface SerializedError {
 }
 
 export type Reply =
-  | { id: number; type: 'created'; backend: Backend; inputSize: number; settings: DetectionSettings }
+  | { id: number; type: 'created'; backend: DetectorBackend; inputSize: number; settings: DetectionSettings }
   | { id: number; type: 'faces'; faces: FaceData[] }
   | { id: number; type: 'memory'; memory: { tensors: number; bytes: number } | null }
   | { id: number; type: 'done' }

@@ -9,6 +9,10 @@ import type { BlazeFaceErrorDetail, BlazeFaceFacesDetail } from '../../component
 import { FaceDetector } from '../../model/face-detector.ts';
 import type { Face } from '../../model/face.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
+import { withFaultyWorkers } from '../helpers/native-faults.ts';
+import {
+  describeForNative, describeForPolyfill, expectedBackend, itForPolyfill, itWithFakeCamera,
+} from '../helpers/test-browser.ts';
 
 const boxColor = [255, 0, 255] as const;
 const photo = '/node_modules/@vladmandic/face-api/demo/sample2.jpg';
@@ -224,6 +228,7 @@ describe('<blaze-face>', function () {
       expect(element.shadowRoot!.querySelector('[part=status]')!.textContent).to.contain('Loading');
       const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
       expect(element.state).to.equal('running');
+      expect(element.backend).to.deep.equal({ ...expectedBackend, precision: 'float32' });
       expect(element.matches(':state(running)')).to.equal(true);
       expect(element.isMirrored, 'a stream is not mirrored by default').to.equal(false);
       // The stream passes through video encoding (YUV), so its pixels differ slightly from the canvas.
@@ -308,7 +313,7 @@ describe('<blaze-face>', function () {
   });
 
   describe('camera', () => {
-    it('starts the (fake) camera, reaches running and emits faces events', async () => {
+    itWithFakeCamera('starts the (fake) camera, reaches running and emits faces events', async () => {
       await executeServerCommand('camera-permission', { state: 'granted' });
       const element = createElement(() => undefined);
       const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces');
@@ -319,7 +324,7 @@ describe('<blaze-face>', function () {
       expect(stream.getVideoTracks()[0].readyState).to.equal('live');
     });
 
-    it('reports camera-denied with a message and a retry button, and start() works once granted', async () => {
+    itWithFakeCamera('reports camera-denied with a message and a retry button, and start() works once granted', async () => {
       await executeServerCommand('camera-permission', { state: 'denied' });
       const element = createElement(() => undefined);
       const error = await nextEvent<BlazeFaceErrorDetail>(element, 'error');
@@ -339,7 +344,7 @@ describe('<blaze-face>', function () {
   });
 
   describe('lifecycle', () => {
-    it('stops every camera track when removed and restarts when added again', async () => {
+    itWithFakeCamera('stops every camera track when removed and restarts when added again', async () => {
       await executeServerCommand('camera-permission', { state: 'granted' });
       const element = createElement(() => undefined);
       await nextEvent(element, 'faces');
@@ -354,7 +359,7 @@ describe('<blaze-face>', function () {
       expect(restarted.getVideoTracks()[0].readyState).to.equal('live');
     });
 
-    it('keeps engine memory flat over 500 frames', async function () {
+    itForPolyfill('keeps engine memory flat over 500 frames', async function () {
       this.timeout(240000);
       const source = streamOf(image);
       const element = elementOn(source);
@@ -373,7 +378,7 @@ describe('<blaze-face>', function () {
     });
   });
 
-  describe('context loss', () => {
+  describeForPolyfill('context loss', () => {
     before(() => recordWorkers(true));
     after(() => recordWorkers(false));
     // GPU engines on SwiftShader are slow: a new detector takes seconds to compile its shaders.
@@ -452,10 +457,49 @@ describe('<blaze-face>', function () {
     });
   });
 
+  describeForNative('context loss on native WebNN', () => {
+    before(() => recordWorkers(true));
+    after(() => recordWorkers(false));
+
+    it("reports the detector's destroyed MLContext as context-lost, recreates the detector on native and detects again", async function () {
+      this.timeout(240000);
+      const source = streamOf(image);
+      const expected = await reference.detect(source.canvas);
+      const element = elementOn(source);
+      await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length === expected.length, 120000);
+      expect(element.backend).to.deep.include({ implementation: 'native', engine: 'webnn' });
+      const lost = nextEvent<BlazeFaceErrorDetail>(element, 'error');
+      const ready = nextEvent(element, 'ready', () => true, 120000);
+      const { counts } = (await executeServerCommand('worker-destroy-webnn', { name: startedWorkers.at(-1) })) as { counts: number[] };
+      expect(counts, "one detector worker, whose one native context was destroyed").to.deep.equal([1]);
+      expect((await lost).type).to.equal('context-lost');
+      await ready;
+      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', () => true, 120000);
+      expectSameFaces(detail.faces, expected, 0.02);
+      expect(element.state).to.equal('running');
+      expect(element.backend).to.deep.include({ implementation: 'native', engine: 'webnn' });
+    });
+  });
+
+  describeForNative('native WebNN that cannot run the network', () => {
+    it("falls back to the polyfill inside the detector's worker, says why in backend, and detects", async () => {
+      const source = streamOf(image);
+      const element = await withFaultyWorkers({ buildRejectsOp: 'maxPool2d' }, async () => {
+        const created = elementOn(source);
+        await nextEvent(created, 'ready');
+        return created;
+      });
+      expect(element.backend).to.deep.include({ implementation: 'polyfill', engine: 'wasm', precision: 'float32', fallbackFrom: 'native' });
+      expect(element.backend!.reason).to.contain('maxPool2d is not supported on this device');
+      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
+      expectSameFaces(detail.faces, await reference.detect(source.canvas), 0.02);
+    });
+  });
+
   describe('page visibility', () => {
     afterEach(() => executeServerCommand('page-visibility', { hidden: false }));
 
-    it('stops detecting and disables the camera while the page is hidden, and resumes when it is shown', async () => {
+    itWithFakeCamera('stops detecting and disables the camera while the page is hidden, and resumes when it is shown', async () => {
       await executeServerCommand('camera-permission', { state: 'granted' });
       const element = createElement(() => undefined);
       await nextEvent(element, 'faces');
@@ -482,7 +526,7 @@ describe('<blaze-face>', function () {
       expect(element.state).to.equal('running');
     });
 
-    it('does not start detecting when it starts on a hidden page, until the page is shown', async () => {
+    itWithFakeCamera('does not start detecting when it starts on a hidden page, until the page is shown', async () => {
       await executeServerCommand('camera-permission', { state: 'granted' });
       await executeServerCommand('page-visibility', { hidden: true });
       expect(document.visibilityState).to.equal('hidden');

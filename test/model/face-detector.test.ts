@@ -11,6 +11,7 @@ import { ModelFormatError, type ImportedModel } from '../../model/readers/import
 import { createContext, createGraphBuilder } from '../../webnn/index.ts';
 import { fetchOk, loadImageData } from '../helpers/fixtures.ts';
 import { rejection } from '../helpers/rejection.ts';
+import { expectedBackend, networkEngine } from '../helpers/test-browser.ts';
 
 const photoUrl = '/node_modules/@vladmandic/face-api/demo/sample2.jpg';
 
@@ -26,13 +27,13 @@ describe('FaceDetector', () => {
   let photo: ImageData;
 
   before(async () => {
-    detector = await FaceDetector.create({ context: { engine: 'wasm' } });
+    detector = await FaceDetector.create({ context: { engine: networkEngine } });
     photo = await loadImageData(photoUrl);
   });
   after(() => detector.dispose());
 
   it('reports its backend and finds the faces of a photo', async () => {
-    expect(detector.backend).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', threads: navigator.hardwareConcurrency });
+    expect(detector.backend).to.deep.equal({ ...expectedBackend, precision: 'float32' });
     const faces = await detector.detect(photo);
     expect(faces.length).to.be.greaterThan(0);
     for (const face of faces) {
@@ -122,19 +123,19 @@ describe('FaceDetector', () => {
   });
 
   it('fails clearly on a missing or corrupt model file', async () => {
-    const missing = await rejection(FaceDetector.create({ modelUrl: '/assets/models/nothing-here.tflite', context: { engine: 'wasm' } }));
+    const missing = await rejection(FaceDetector.create({ modelUrl: '/assets/models/nothing-here.tflite', context: { engine: networkEngine } }));
     expect(missing).to.be.instanceOf(ModelLoadError);
     expect(missing.message).to.contain('HTTP 404');
 
     const bytes = new Uint8Array(await (await fetchOk('/assets/models/face_detection_short_range.tflite')).arrayBuffer());
     const truncated = URL.createObjectURL(new Blob([bytes.subarray(0, 5000)]));
-    const corrupt = await rejection(FaceDetector.create({ modelUrl: truncated, context: { engine: 'wasm' } }));
+    const corrupt = await rejection(FaceDetector.create({ modelUrl: truncated, context: { engine: networkEngine } }));
     expect(corrupt).to.be.instanceOf(ModelFormatError);
     expect(corrupt.message).to.contain(truncated.split('/').pop()!);
   });
 
   it('names the file and the operator when a model uses an unsupported op', async () => {
-    const { context } = await createContext({ engine: 'wasm' });
+    const { context } = await createContext({ engine: networkEngine });
     try {
       const model: ImportedModel = {
         format: 'tflite',

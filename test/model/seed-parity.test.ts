@@ -4,8 +4,10 @@
 import { expect } from 'chai';
 import { FaceDetector } from '../../model/face-detector.ts';
 import { loadImageData, resizeBilinear, seedImages, seedReference } from '../helpers/fixtures.ts';
+import { testBrowser } from '../helpers/test-browser.ts';
 
-const engines = ['wasm', 'webgl'] as const;
+// On a browser with working native WebNN, that is what runs the seed's models; elsewhere two polyfill engines.
+const engines = testBrowser.nativeWebNN ? (['native'] as const) : (['wasm', 'webgl'] as const);
 const tolerance = { front: 1e-4, back: 1e-3 };
 
 for (const engine of engines) {
@@ -15,7 +17,8 @@ for (const engine of engines) {
         const reference = await seedReference();
         const detector = await FaceDetector.create({ model, scoreMerge: 'mean', context: { engine } });
         try {
-          expect(detector.backend.engine).to.equal(engine);
+          expect(detector.backend.engine).to.equal(engine === 'native' ? 'webnn' : engine);
+          expect(detector.backend.implementation).to.equal(engine === 'native' ? 'native' : 'polyfill');
           // GPU engines compute in their own float precision; the bound is the issue's, checked on every engine.
           let worst = { difference: 0, where: 'none' };
           for (const image of seedImages) {

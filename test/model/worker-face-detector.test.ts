@@ -7,6 +7,8 @@ import { InvalidImageError, InvalidOptionError, ModelLoadError } from '../../mod
 import { ModelFormatError } from '../../model/readers/imported-model.ts';
 import { fetchOk, loadImageData } from '../helpers/fixtures.ts';
 import { rejection } from '../helpers/rejection.ts';
+import { expectedBackend, networkEngine } from '../helpers/test-browser.ts';
+
 
 describe('WorkerFaceDetector', () => {
   let worker: WorkerFaceDetector;
@@ -15,8 +17,8 @@ describe('WorkerFaceDetector', () => {
 
   before(async () => {
     [worker, local] = await Promise.all([
-      WorkerFaceDetector.create({ context: { engine: 'wasm' } }),
-      FaceDetector.create({ context: { engine: 'wasm' } }),
+      WorkerFaceDetector.create({ context: { engine: networkEngine } }),
+      FaceDetector.create({ context: { engine: networkEngine } }),
     ]);
     photo = await loadImageData('/node_modules/@vladmandic/face-api/demo/sample3.jpg');
   });
@@ -26,7 +28,7 @@ describe('WorkerFaceDetector', () => {
   });
 
   it('finds the same faces as FaceDetector, for ImageData, bitmaps, canvases and video frames', async () => {
-    expect(worker.backend).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', threads: navigator.hardwareConcurrency });
+    expect(worker.backend).to.deep.equal({ ...expectedBackend, precision: 'float32' });
     const expected = (await local.detect(photo, { mirrored: true })).map((face) => face.toArray());
     expect(expected.length).to.be.greaterThan(0);
     const bitmap = await createImageBitmap(photo);
@@ -60,18 +62,18 @@ describe('WorkerFaceDetector', () => {
     empty.width = 0;
     expect(await rejection(worker.detect(empty))).to.be.instanceOf(InvalidImageError);
     expect(await rejection(WorkerFaceDetector.create({ model: 'nope' as 'short' }))).to.be.instanceOf(InvalidOptionError);
-    const missing = await rejection(WorkerFaceDetector.create({ modelUrl: '/assets/models/none.tflite', context: { engine: 'wasm' } }));
+    const missing = await rejection(WorkerFaceDetector.create({ modelUrl: '/assets/models/none.tflite', context: { engine: networkEngine } }));
     expect(missing).to.be.instanceOf(ModelLoadError);
     expect(missing.message).to.equal(`The model at ${location.origin}/assets/models/none.tflite could not be fetched: HTTP 404`);
     const bytes = new Uint8Array(await (await fetchOk('/assets/models/face_detection_front_128x128_barracuda.onnx')).arrayBuffer());
     const truncated = URL.createObjectURL(new Blob([bytes.subarray(0, 3000)]));
-    const corrupt = await rejection(WorkerFaceDetector.create({ model: 'front', modelUrl: truncated, context: { engine: 'wasm' } }));
+    const corrupt = await rejection(WorkerFaceDetector.create({ model: 'front', modelUrl: truncated, context: { engine: networkEngine } }));
     expect(corrupt).to.be.instanceOf(ModelFormatError);
     expect((await worker.detect(photo)).length).to.be.greaterThan(0);
   });
 
   it('dispose() settles the detections still in flight, and later calls reject', async () => {
-    const doomed = await WorkerFaceDetector.create({ context: { engine: 'wasm' } });
+    const doomed = await WorkerFaceDetector.create({ context: { engine: networkEngine } });
     const inFlight = doomed.detect(photo);
     doomed.dispose();
     const error = await rejection(inFlight);

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createContext, createGraphBuilder, describeContext, engineMemory, installPolyfill } from '../../webnn/index.ts';
 import type { ML, MLContext, MLGraph, MLTensor } from '../../webnn/index.ts';
 import { ENGINES, contextFor, f32 } from './harness.ts';
+import { describeForNative, describeForPolyfill } from '../helpers/test-browser.ts';
 
 type NavigatorML = Navigator & { ml?: ML };
 
@@ -24,7 +25,7 @@ async function smallGraph(context: MLContext): Promise<{ graph: MLGraph; x: MLTe
   return { graph, x, y };
 }
 
-describe('webnn createContext and the polyfill fallback', () => {
+describeForPolyfill('webnn createContext and the polyfill fallback', () => {
   it("falls back to the polyfill because this Chromium's navigator.ml exists but rejects", async () => {
     const ml = (navigator as NavigatorML).ml;
     expect(ml, 'navigator.ml (the WebMachineLearningNeuralNetwork flag) must exist for this test to prove the fallback').to.exist;
@@ -80,8 +81,44 @@ describe('webnn createContext and the polyfill fallback', () => {
   });
 });
 
+describeForNative('webnn createContext where native WebNN works', () => {
+  it('createContext() and engine: native give the native context, which computes the graph', async () => {
+    for (const options of [{}, { engine: 'native' as const }, { powerPreference: 'high-performance' as const }, { accelerated: false }]) {
+      const created = await createContext(options);
+      expect(created.implementation, JSON.stringify(options)).to.equal('native');
+      expect(created.engine).to.equal('webnn');
+      expect(describeContext(created.context)).to.deep.equal({ implementation: 'native', engine: 'webnn' });
+      const { graph, x, y } = await smallGraph(created.context);
+      created.context.writeTensor(x, Float32Array.from([-3, -1, 0, 0.5, 1, 2]));
+      created.context.dispatch(graph, { x }, { y });
+      expect(Array.from(new Float32Array(await created.context.readTensor(y)), (v) => v + 0)).to.deep.equal([0, 0, 1, 2, 3, 5]);
+      created.context.destroy();
+    }
+  });
+
+  it("opSupportLimits() covers BlazeFace's ops, in float32 and float16", async () => {
+    const { context } = await createContext({ engine: 'native' });
+    const limits = context.opSupportLimits();
+    for (const op of ['conv2d', 'add', 'relu', 'maxPool2d', 'pad', 'reshape', 'concat', 'cast']) {
+      const operands = limits[op] as Record<string, { dataTypes: string[] }>;
+      expect(operands, op).to.be.an('object');
+      expect(operands.output!.dataTypes, op).to.include.members(['float32', 'float16']);
+    }
+    expect(['nchw', 'nhwc']).to.include(limits.preferredInputLayout);
+    context.destroy();
+  });
+
+  it('a polyfill engine named explicitly still gives the polyfill; installPolyfill() leaves a working native WebNN alone', async () => {
+    const created = await createContext({ engine: 'wasm' });
+    expect(describeContext(created.context)).to.deep.equal({ implementation: 'polyfill', engine: 'wasm' });
+    const ml = (navigator as NavigatorML).ml;
+    expect(await installPolyfill()).to.equal(false);
+    expect((navigator as NavigatorML).ml).to.equal(ml);
+  });
+});
+
 for (const engine of ENGINES) {
-  describe(`webnn polyfill context on ${engine}`, () => {
+  describeForPolyfill(`webnn polyfill context on ${engine}`, () => {
     let context: MLContext;
     before(async () => {
       context = await contextFor(engine);
@@ -157,7 +194,7 @@ for (const engine of ENGINES) {
   });
 }
 
-describe('webnn polyfill: several engines in one page, and context loss', () => {
+describeForPolyfill('webnn polyfill: several engines in one page, and context loss', () => {
   it('contexts on every engine interleave dispatches correctly', async () => {
     const runs = await Promise.all(ENGINES.map(async (engine) => ({ engine, context: await contextFor(engine) })));
     const setups = await Promise.all(runs.map(async (r) => ({ ...r, ...(await smallGraph(r.context)) })));

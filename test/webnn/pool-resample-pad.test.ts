@@ -1,3 +1,5 @@
+import { expect } from 'chai';
+import { createGraphBuilder } from '../../webnn/index.ts';
 import type { MLContext, MLPool2dOptions } from '../../webnn/index.ts';
 import { ENGINES, contextFor, expectClose, runGraph } from './harness.ts';
 import { padRef, pool2dRef, randomData, resample2dRef, size, transposeRef } from './reference.ts';
@@ -17,6 +19,8 @@ const POOLS: PoolCase[] = [
   { name: 'maxPool outputSizes selecting ceil', kind: 'max', input: [1, 6, 7, 2], options: { windowDimensions: [3, 2], strides: [2, 2], outputSizes: [3, 4] }, out: [3, 4] },
   { name: 'averagePool padding [0,1,2,0] stride 2 (padding not counted)', kind: 'avg', input: [1, 7, 7, 3], options: { windowDimensions: [3, 3], padding: [0, 1, 2, 0], strides: [2, 2] }, out: [3, 4] },
   { name: 'averagePool ceil rounding', kind: 'avg', input: [1, 5, 5, 1], options: { windowDimensions: [2, 2], strides: [2, 2], outputShapeRounding: 'ceil' }, out: [3, 3] },
+  { name: 'maxPool roundingType ceil (the option\'s name before outputShapeRounding)', kind: 'max', input: [1, 5, 5, 2], options: { windowDimensions: [3, 3], padding: [1, 0, 0, 1], strides: [2, 2], roundingType: 'ceil' }, out: [3, 3] },
+  { name: 'averagePool roundingType ceil', kind: 'avg', input: [1, 5, 5, 2], options: { windowDimensions: [3, 3], padding: [1, 0, 0, 1], strides: [2, 2], roundingType: 'ceil' }, out: [3, 3] },
   { name: 'averagePool global (default window)', kind: 'avg', input: [1, 4, 5, 3], options: {}, out: [1, 1] },
   { name: 'maxPool dilations [2,2] with stride 2', kind: 'max', input: [1, 9, 9, 2], options: { windowDimensions: [2, 2], dilations: [2, 2], strides: [2, 2] }, out: [4, 4] },
 ];
@@ -76,6 +80,33 @@ for (const engine of ENGINES) {
         }));
         expectClose(engine, y!, expected.data, `pad ${mode}`);
       });
+    }
+    it('pool roundingType: ceil gives [1,2,3,3] for [1,2,5,5], window 3, padding [1,0,0,1], strides 2 (as Chromium does)', () => {
+      const b = createGraphBuilder(context);
+      const x = b.input('x', { dataType: 'float32', shape: [1, 2, 5, 5] });
+      const options: MLPool2dOptions = { windowDimensions: [3, 3], padding: [1, 0, 0, 1], strides: [2, 2], roundingType: 'ceil' };
+      expect(b.maxPool2d(x, options).shape).to.deep.equal([1, 2, 3, 3]);
+      expect(b.averagePool2d(x, options).shape).to.deep.equal([1, 2, 3, 3]);
+      expect(b.maxPool2d(x, { ...options, roundingType: 'floor' }).shape).to.deep.equal([1, 2, 2, 2]);
+      expect(() => b.maxPool2d(x, { ...options, outputShapeRounding: 'floor' })).to.throw(TypeError, /^maxPool2d: outputShapeRounding 'floor' and roundingType 'ceil' disagree/);
+      const unknownRounding = { ...options, roundingType: 'round' } as unknown as MLPool2dOptions;
+      expect(() => b.averagePool2d(x, unknownRounding)).to.throw(TypeError, /^averagePool2d: roundingType must be 'floor' or 'ceil', got round/);
+    });
+    // opSupportLimits() promises pad up to rank 6 on every engine; WebGL's own pad shader stops at rank 4.
+    for (const rank of [5, 6]) {
+      for (const mode of ['constant', 'edge', 'reflection'] as const) {
+        it(`pad ${mode} at rank ${rank}`, async () => {
+          const shape = [2, 3, 2, 4, 3, 2].slice(0, rank);
+          const x = randomData(size(shape), rank);
+          const begin = [1, 0, 1, 2, 0, 1].slice(0, rank);
+          const end = [0, 2, 1, 1, 1, 0].slice(0, rank);
+          const expected = padRef(x, shape, begin, end, mode, -1.5);
+          const { y } = await runGraph(context, { x: { data: x, shape } }, (b, { x: input }) => ({
+            y: b.pad(input!, begin, end, { mode, value: -1.5 }),
+          }));
+          expectClose(engine, y!, expected.data, `pad ${mode} rank ${rank}`);
+        });
+      }
     }
     it('pad zero channels on NHWC axis 3 (BlazeFace residual)', async () => {
       const shape = [1, 2, 2, 3];

@@ -28,6 +28,26 @@ export const elementCommands = {
   },
 
   /**
+   * Destroys every native MLContext alive in the dedicated worker named `name`, as a device reset would, and
+   * returns how many. The worker's code keeps its context private, so they are found by the DevTools
+   * protocol's heap query (Runtime.queryObjects) for MLContext's prototype.
+   */
+  async 'worker-destroy-webnn'(session, { name }) {
+    const counts = await Promise.all(workersNamed(session, name).map(async (worker) => {
+      const prototype = await worker.evaluateHandle('MLContext.prototype');
+      const { objects } = await worker.client.send('Runtime.queryObjects', { prototypeObjectId: prototype.remoteObject().objectId });
+      const { result } = await worker.client.send('Runtime.callFunctionOn', {
+        objectId: objects.objectId,
+        functionDeclaration: 'function () { const contexts = this.filter((c) => c !== MLContext.prototype); for (const c of contexts) c.destroy(); return contexts.length; }',
+        returnByValue: true,
+      });
+      await prototype.dispose();
+      return result.value;
+    }));
+    return { counts };
+  },
+
+  /**
    * Hides or shows the test page the way a person does: `hidden` opens another tab in front of it, `hidden:
    * false` closes that tab and brings the test page back. The browser itself then changes
    * document.visibilityState and fires visibilitychange. (Page.setWebLifecycleState 'frozen' hides the page

@@ -4,9 +4,23 @@ import type { MLPadOptions } from '../../types.ts';
 import { opError } from '../errors.ts';
 import { checkLimits } from '../limits.ts';
 import type { PolyfillOperand } from '../operand.ts';
-import type { Tensor } from '../tf.ts';
+import type { Kernel, Tensor, Tf } from '../tf.ts';
 import { padIndices } from './gather-index.ts';
 import type { OpContext, OpResult } from './op-context.ts';
+
+/** tfjs's WebGL pad shader fails to compile above rank 4 ("Failed to compile fragment shader"). */
+const MAX_PAD_KERNEL_RANK = 4;
+
+/** Constant padding as filled blocks concatenated along each padded axis: tfjs concat works at any rank. */
+function padByConcat(tf: Tf, x: Tensor, paddings: ReadonlyArray<readonly [number, number]>, value: number): Tensor {
+  let y = x;
+  paddings.forEach(([begin, end], axis) => {
+    if (begin === 0 && end === 0) return;
+    const block = (extent: number): Tensor => tf.fill(y.shape.map((d, i) => (i === axis ? extent : d)), value, y.dtype);
+    y = tf.concat([...(begin > 0 ? [block(begin)] : []), y, ...(end > 0 ? [block(end)] : [])], axis);
+  });
+  return y === x ? tf.clone(x) : y;
+}
 
 export function pad(
   ctx: OpContext, input: PolyfillOperand, beginning: readonly number[], ending: readonly number[], options: MLPadOptions,
@@ -30,7 +44,10 @@ export function pad(
     const paddings = input.shape.map((_, i): [number, number] => [beginning[i]!, ending[i]!]);
     const last = rank - 1;
     const lastAxisZeroPad = value === 0 && rank > 0 && paddings.every(([b, e], i) => b === 0 && (e === 0 || i === last));
-    return { dataType: input.dataType, shape, inputs: [input], kernel: (tf, [x]) => tf.pad(x!, paddings, value), lastAxisZeroPad };
+    const kernel: Kernel = rank <= MAX_PAD_KERNEL_RANK
+      ? (tf, [x]) => tf.pad(x!, paddings, value)
+      : (tf, [x]) => padByConcat(tf, x!, paddings, value);
+    return { dataType: input.dataType, shape, inputs: [input], kernel, lastAxisZeroPad };
   }
 
   const axes: number[] = [];

@@ -29,6 +29,21 @@ function axisSize(
   return size;
 }
 
+/**
+ * The output rounding, under either of its names: the spec's `outputShapeRounding` or the older
+ * `roundingType` that Chromium still accepts. Ignoring the old name would silently change output shapes.
+ */
+function outputRounding(op: string, options: MLPool2dOptions): 'floor' | 'ceil' {
+  const { outputShapeRounding, roundingType } = options;
+  for (const [name, value] of [['outputShapeRounding', outputShapeRounding], ['roundingType', roundingType]] as const) {
+    if (value !== undefined && value !== 'floor' && value !== 'ceil') throw opError(op, `${name} must be 'floor' or 'ceil', got ${String(value)}`);
+  }
+  if (outputShapeRounding !== undefined && roundingType !== undefined && outputShapeRounding !== roundingType) {
+    throw opError(op, `outputShapeRounding '${outputShapeRounding}' and roundingType '${roundingType}' disagree`);
+  }
+  return outputShapeRounding ?? roundingType ?? 'floor';
+}
+
 /** For each output position along one axis: how many window taps land on real input cells. */
 function validTaps(input: number, out: number, window: number, dilation: number, padBegin: number, stride: number): number[] {
   const counts: number[] = [];
@@ -61,7 +76,7 @@ export function pool2d(ctx: OpContext, kind: PoolKind, input: PolyfillOperand, o
   checkList(op, 'strides', strides, 2, 1);
   checkList(op, 'dilations', dilations, 2, 1);
   if (options.outputSizes) checkList(op, 'outputSizes', options.outputSizes, 2, 1);
-  const rounding = options.outputShapeRounding ?? 'floor';
+  const rounding = outputRounding(op, options);
   const [kh, kw] = window as [number, number];
   const [pt, pb, pl, pr] = padding as [number, number, number, number];
   const [sh, sw] = strides as [number, number];

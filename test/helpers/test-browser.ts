@@ -1,0 +1,43 @@
+// Which browser of web-test-runner.config.mjs a test runs in, so that a test meant for every browser runs the
+// network on that browser's own WebNN where it works (and says so) and on the polyfill's wasm engine elsewhere,
+// and a test about one implementation is defined only where that implementation runs.
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { Backend } from '../../webnn/index.ts';
+
+export interface TestBrowser {
+  name: string;
+  /** Its navigator.ml works. */
+  nativeWebNN: boolean;
+  /** It has Chromium's synthetic camera (--use-fake-device-for-media-stream). */
+  fakeCamera: boolean;
+}
+
+export const testBrowser = await executeServerCommand<TestBrowser, undefined>('test-browser');
+
+/** The engine option that runs the network here: 'native' never falls back, so a broken native WebNN fails the test. */
+export const networkEngine = testBrowser.nativeWebNN ? 'native' : 'wasm';
+
+/** The backend a detector created with networkEngine must report. */
+export const expectedBackend: Backend = testBrowser.nativeWebNN
+  ? { implementation: 'native', engine: 'webnn' }
+  : { implementation: 'polyfill', engine: 'wasm', threads: navigator.hardwareConcurrency };
+
+/** A suite about the polyfill itself (its engines, its memory counter): defined where the polyfill runs the network. */
+export function describeForPolyfill(title: string, suite: (this: Mocha.Suite) => void): void {
+  if (!testBrowser.nativeWebNN) describe(title, suite);
+}
+
+/** A test about the polyfill itself, defined where the polyfill runs the network. */
+export function itForPolyfill(title: string, test: Mocha.Func): void {
+  if (!testBrowser.nativeWebNN) it(title, test);
+}
+
+/** A test of the element with the camera, defined in the browsers that have the synthetic one. */
+export function itWithFakeCamera(title: string, test: Mocha.Func): void {
+  if (testBrowser.fakeCamera) it(title, test);
+}
+
+/** A suite about native WebNN, defined in the browsers whose native WebNN works. */
+export function describeForNative(title: string, suite: (this: Mocha.Suite) => void): void {
+  if (testBrowser.nativeWebNN) describe(title, suite);
+}
