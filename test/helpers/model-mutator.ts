@@ -257,13 +257,11 @@ function readPointer(bytes: Uint8Array, field: PointerField, format: FuzzFormat)
 
 function flipBits(random: () => number, bytes: Uint8Array, positions: () => number): string {
   const flips = 1 + Math.floor(random() * 8);
-  const at: number[] = [];
-  for (let i = 0; i < flips; i++) {
-    const pos = positions();
-    bytes[pos]! ^= 1 << Math.floor(random() * 8);
-    at.push(pos);
-  }
-  return `bits flipped at ${at.join(', ')}`;
+  // Distinct bits, so that no flip undoes another and the file always changes.
+  const bits = new Set<number>();
+  while (bits.size < flips) bits.add(positions() * 8 + Math.floor(random() * 8));
+  for (const bit of bits) bytes[bit >> 3]! ^= 1 << (bit & 7);
+  return `bits flipped at ${[...bits].map((bit) => `${bit >> 3}.${bit & 7}`).join(', ')}`;
 }
 
 /** The mutation of `pristine` that `seed` selects; the same seed always gives the same bytes. */
@@ -285,7 +283,8 @@ export function mutate(pristine: Uint8Array, structure: FileStructure, format: F
       const original = readPointer(bytes, field, format);
       // A protobuf length this reader takes as a JS number; wider varints are capped at 31 bits.
       const maxValue = format === 'tflite' ? 0xffffffff : Math.min(2 ** (7 * field.width) - 1, 0x7fffffff);
-      const value = hostileValue(random, original, pristine.length, maxValue);
+      const hostile = hostileValue(random, original, pristine.length, maxValue);
+      const value = hostile === original ? (original === 0 ? maxValue : 0) : hostile;
       writePointer(bytes, field, value, format);
       return { kind, detail: `${field.label} at ${field.pos}: ${original} -> ${value}`, bytes };
     }
