@@ -225,10 +225,20 @@ export class BlazeFaceElement extends LitElement {
     this.#setState('idle', '');
   }
 
-  /** One-off detection on any image source, with this element's model and settings. */
+  /**
+   * One-off detection on any image source, with this element's model and settings. An unreadable source
+   * rejects with an `unsupported-source` BlazeFaceError (its `cause` is the InvalidImageError); the element's
+   * own source and state are untouched.
+   */
   async detect(source: ImageSource): Promise<Face[]> {
     const detector = await this.#ensureDetector();
-    return detector.detect(source);
+    try {
+      return await detector.detect(source);
+    } catch (error) {
+      // The element's own error type; the detector's InvalidImageError (and its reason) is the cause.
+      if (error instanceof InvalidImageError) throw new BlazeFaceError('unsupported-source', error.message, { cause: error });
+      throw error;
+    }
   }
 
   /** Diagnostics: the polyfill engine's live tensor count and bytes (undefined on native WebNN or before loading). */

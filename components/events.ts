@@ -40,7 +40,8 @@ export class BlazeFaceError extends Error {
   constructor(
     readonly type: BlazeFaceErrorType,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }

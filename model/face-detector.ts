@@ -20,7 +20,7 @@ import { generateAnchors, type Anchors } from './anchors.ts';
 import { InvalidOptionError } from './errors.ts';
 import { createFace, mirrorFace, type Face } from './face.ts';
 import { loadNetwork } from './graph/load-network.ts';
-import { copyFramePixels, isCopyableFrame, pixelsToTensor, readPixels, type ImageSource, type RgbaPixels } from './image-to-tensor.ts';
+import { captureError, copyFramePixels, isCopyableFrame, pixelsToTensor, readPixels, type ImageSource, type RgbaPixels } from './image-to-tensor.ts';
 import { removeLetterbox } from './letterbox.ts';
 import { defaultModelUrl, modelSpecs, type ModelName, type ModelSpec } from './model-specs.ts';
 import { nonMaxSuppression, type ScoreMerge } from './non-max-suppression.ts';
@@ -221,7 +221,7 @@ export class FaceDetector {
         return pixels;
       } catch (error) {
         // A browser without copyTo's RGBA conversion says NotSupportedError: draw instead, from now on.
-        if (!(error instanceof DOMException && error.name === 'NotSupportedError')) throw error;
+        if (!(error instanceof DOMException && error.name === 'NotSupportedError')) throw captureError(error);
         this.#frameCopies = false;
       }
     }

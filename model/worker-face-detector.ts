@@ -4,7 +4,7 @@
 import { checkModelName, validateSettings, type DetectionSettings, type DetectOptions, type FaceDetectorOptions } from './face-detector.ts';
 import { restoreFace, type Face } from './face.ts';
 import { InvalidImageError } from './errors.ts';
-import { imageSourceSize, type ImageSource } from './image-to-tensor.ts';
+import { captureError, imageSourceSize, type ImageSource } from './image-to-tensor.ts';
 import { defaultModelUrl, type ModelName } from './model-specs.ts';
 import { reviveError } from './worker/errors.ts';
 import type { Reply, Request, WorkerImage, WorkerOptions } from './worker/protocol.ts';
@@ -30,7 +30,7 @@ async function toWorkerImage(source: ImageSource): Promise<{ image: WorkerImage;
     const bitmap = await createImageBitmap(source);
     return { image: bitmap, transfer: [bitmap] };
   } catch (error) {
-    throw new InvalidImageError('not-loaded', `The image could not be captured: ${error instanceof Error ? error.message : String(error)}`);
+    throw captureError(error);
   }
 }
 
@@ -129,7 +129,13 @@ export class WorkerFaceDetector {
   async detect(source: ImageSource, options: DetectOptions = {}): Promise<Face[]> {
     this.#assertUsable();
     const { image, transfer } = await toWorkerImage(source);
-    const reply = await this.#send({ type: 'detect', image, mirrored: Boolean(options.mirrored) }, transfer);
+    const reply = await this.#send({ type: 'detect', image, mirrored: Boolean(options.mirrored) }, transfer).catch((error: unknown) => {
+      // The one image a worker cannot be sent: a bitmap of a cross-origin image without CORS.
+      if (error instanceof DOMException && error.name === 'DataCloneError') {
+        throw new InvalidImageError('cross-origin', `The image comes from another origin without CORS permission (${error.message}).`);
+      }
+      throw error;
+    });
     if (reply.type !== 'faces') throw new Error(`unexpected reply ${reply.type}`);
     return reply.faces.map(restoreFace);
   }
@@ -170,7 +176,13 @@ export class WorkerFaceDetector {
         return;
       }
       this.#pending.set(request.id, { resolve, reject });
-      this.#worker.postMessage(request, transfer);
+      try {
+        this.#worker.postMessage(request, transfer);
+      } catch (error) {
+        this.#pending.delete(request.id);
+        for (const owned of transfer) (owned as { close?(): void }).close?.();
+        reject(error);
+      }
     });
   }
 }

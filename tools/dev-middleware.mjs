@@ -24,6 +24,8 @@ const assets = assetFiles();
 /** Koa middleware for @web/test-runner. */
 export async function devMiddleware(context, next) {
   for (const [name, value] of Object.entries(isolationHeaders)) context.set(name, value);
+  // Tests load fixtures from a second origin (127.0.0.1 vs localhost) as a third-party image without CORS.
+  if (context.query.corp === 'cross-origin') context.set('Cross-Origin-Resource-Policy', 'cross-origin');
   const file = assets[context.path.slice(1)];
   if (!file) return next();
   context.type = contentTypes[extname(file)] ?? 'application/octet-stream';
