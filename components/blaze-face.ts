@@ -14,7 +14,7 @@ import type { ModelName } from '../model/model-specs.ts';
 import type { Backend, MLPowerPreference } from '../webnn/types.ts';
 import { FaceCountAnnouncer } from './announcer.ts';
 import { booleanAttribute, settingProblem, validatedSettings, type ElementSettings } from './attributes.ts';
-import { openCamera, setStreamEnabled, stopStream, type FacingMode } from './camera.ts';
+import { hasLiveVideo, openCamera, setStreamEnabled, stopStream, watchStreamEnd, type FacingMode } from './camera.ts';
 import { ContextLossRecovery } from './context-loss.ts';
 import {
   BlazeFaceError,
@@ -56,6 +56,7 @@ const sourceSettings = ['src', 'srcObject', 'facingMode'] as const;
  * @fires ready - The model has loaded; `detail.backend` says what runs it.
  * @fires faces - Once per processed frame: `detail.faces`, `detail.timestamp`, `detail.latencyMs`.
  * @fires error - `detail.type` (camera-denied, camera-unavailable, model-load, unsupported-source, context-lost, invalid-attribute) and `detail.message`.
+ * @fires ended - Every video track of `srcObject` has ended; the element is `idle` (setting a stream or start() starts again).
  * @csspart video - The video being analysed.
  * @csspart image - The image being analysed (when `src` is an image).
  * @csspart overlay - The canvas the boxes and keypoints are drawn on.
@@ -123,6 +124,8 @@ export class BlazeFaceElement extends LitElement {
   #retiredDetectors = new WeakSet<Detector>();
   #recovery = new ContextLossRecovery();
   #cameraStream: MediaStream | null = null;
+  /** Stops watching the attached stream (camera or srcObject) for its tracks ending. */
+  #unwatchStream: (() => void) | null = null;
   #image: HTMLImageElement | null = null;
   #faces: Face[] = [];
   #loop: FrameLoop | null = null;
@@ -426,7 +429,10 @@ export class BlazeFaceElement extends LitElement {
       return;
     }
     if (this.srcObject) {
-      video.srcObject = this.srcObject;
+      const stream = this.srcObject;
+      if (!hasLiveVideo(stream)) throw new BlazeFaceError('unsupported-source', 'The stream has no live video track.');
+      video.srcObject = stream;
+      this.#unwatchStream = watchStreamEnd(stream, () => this.#onStreamEnded());
     } else if (this.src) {
       video.srcObject = null;
       video.src = this.src;
@@ -439,6 +445,9 @@ export class BlazeFaceElement extends LitElement {
       }
       this.#cameraStream = stream;
       video.srcObject = stream;
+      this.#unwatchStream = watchStreamEnd(stream, () =>
+        this.#fail(new BlazeFaceError('camera-unavailable', 'The camera stopped (it was unplugged, or taken by the system or another app).')),
+      );
     }
     await this.#whenPlayable(video);
   }
@@ -554,6 +563,8 @@ export class BlazeFaceElement extends LitElement {
 
   /** Stops the loop and releases what this element opened (the camera); a page's own stream is left alone. */
   #release(): void {
+    this.#unwatchStream?.();
+    this.#unwatchStream = null;
     this.#dropLoop();
     stopStream(this.#cameraStream);
     this.#cameraStream = null;
@@ -592,6 +603,14 @@ export class BlazeFaceElement extends LitElement {
     const context = canvas.getContext('2d');
     if (!context) return;
     drawFaces(context, this.#faces, containRect(mediaWidth, mediaHeight, width, height), this.#style(), ratio);
+  }
+
+  /** The page's stream has no live video left: nothing to wait for, so the element goes idle and says so. */
+  #onStreamEnded(): void {
+    this.#startGeneration++;
+    this.#release();
+    this.#setState('idle', '');
+    this.dispatchEvent(new Event('ended'));
   }
 
   #setState(state: BlazeFaceState, message: string): void {

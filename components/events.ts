@@ -32,6 +32,8 @@ export interface BlazeFaceEventMap {
   ready: CustomEvent<BlazeFaceReadyDetail>;
   faces: CustomEvent<BlazeFaceFacesDetail>;
   error: CustomEvent<BlazeFaceErrorDetail>;
+  /** Every video track of `srcObject` has ended; the element is idle. */
+  ended: Event;
 }
 
 /** An error the element reports through its `error` event and its `lastError` property. */
