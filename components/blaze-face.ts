@@ -11,7 +11,7 @@ import { WorkerFaceDetector } from '../model/worker-face-detector.ts';
 import type { Face } from '../model/face.ts';
 import type { ImageSource } from '../model/image-to-tensor.ts';
 import type { ModelName } from '../model/model-specs.ts';
-import type { Backend, MLPowerPreference } from '../webnn/types.ts';
+import type { Backend, MLPowerPreference, PolyfillEngine } from '../webnn/types.ts';
 import { FaceCountAnnouncer } from './announcer.ts';
 import { booleanAttribute, settingProblem, validatedSettings, type ElementSettings } from './attributes.ts';
 import { hasLiveVideo, openCamera, setStreamEnabled, stopStream, watchStreamEnd, type FacingMode } from './camera.ts';
@@ -40,12 +40,13 @@ const defaultSettings: ElementSettings = {
   maxFaces: undefined,
   facingMode: 'user',
   powerPreference: 'default',
+  engine: 'auto',
 };
 
 const videoExtensions = /\.(mp4|webm|ogv|ogg|mov|m4v)(\?|#|$)/i;
 
 /** Settings that need a new detector (a new graph or context) when they change. */
-const detectorSettings = ['model', 'modelUrl', 'powerPreference', 'accelerated'] as const;
+const detectorSettings = ['model', 'modelUrl', 'powerPreference', 'accelerated', 'engine'] as const;
 /** Settings that need a new source (camera, URL or stream) when they change. */
 const sourceSettings = ['src', 'srcObject', 'facingMode'] as const;
 
@@ -83,6 +84,7 @@ export class BlazeFaceElement extends LitElement {
     paused: { type: Boolean, reflect: true },
     powerPreference: { attribute: 'power-preference', reflect: true },
     accelerated: { converter: booleanAttribute(true) },
+    engine: { reflect: true },
     modelUrl: { attribute: 'model-url', reflect: true },
     _state: { state: true },
     _message: { state: true },
@@ -107,6 +109,8 @@ export class BlazeFaceElement extends LitElement {
   declare paused: boolean;
   declare powerPreference: MLPowerPreference;
   declare accelerated: boolean;
+  /** `auto` (default): the engine follows power-preference and accelerated; `webgpu`, `webgl`, `wasm` or `cpu` forces that polyfill engine. */
+  declare engine: 'auto' | PolyfillEngine;
   /** A self-hosted model file to load instead of the built-in one. */
   declare modelUrl: string | undefined;
   /** @internal */
@@ -144,6 +148,7 @@ export class BlazeFaceElement extends LitElement {
     this.paused = false;
     this.powerPreference = defaultSettings.powerPreference;
     this.accelerated = true;
+    this.engine = defaultSettings.engine;
     this._state = 'idle';
     this._message = '';
     this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
@@ -342,7 +347,12 @@ export class BlazeFaceElement extends LitElement {
     const load: Promise<Detector> = Detector.create({
       model: this.model,
       ...this.#thresholds(),
-      context: { powerPreference: this.powerPreference, accelerated: this.accelerated },
+      context: {
+        powerPreference: this.powerPreference,
+        accelerated: this.accelerated,
+        // An invalid engine is still set when the first start reads it (willUpdate puts 'auto' back later).
+        ...(this.engine !== 'auto' && !settingProblem('engine', this.engine) ? { engine: this.engine } : {}),
+      },
       ...(this.modelUrl ? { modelUrl: this.modelUrl } : {}),
     }).then(
       (detector) => {

@@ -124,7 +124,7 @@ export class FaceDetector {
     const choice = options.context;
     const created = isContext(choice) ? undefined : await createContext(choice);
     const context = created?.context ?? (choice as MLContext);
-    const backend = created ? { implementation: created.implementation, engine: created.engine } : describeContext(context);
+    const backend = describeContext(context);
     try {
       const url = options.modelUrl ?? defaultModelUrl(model);
       const network = await loadNetwork(spec, url, createGraphBuilder(context));

@@ -6,6 +6,7 @@ import type {
 import {
   createPolyfillContext, isPolyfillContext, PolyfillGraphBuilder, type PolyfillContext,
 } from './polyfill/index.ts';
+import { gpuEngineRefusal, gpuSlowerThanWasm } from './polyfill/gpu-choice.ts';
 
 export * from './types.ts';
 export { configurePolyfill, engineMemory, type PolyfillConfig } from './polyfill/index.ts';
@@ -64,8 +65,34 @@ async function firstWorkingEngine(engines: readonly PolyfillEngine[]): Promise<P
 /** A polyfill context for spec options, choosing and falling back through engines. */
 async function polyfillContextFor(options: CreateContextOptions): Promise<PolyfillContext> {
   const { engine } = options;
-  const engines = engine && engine !== 'native' ? FALLBACK.slice(FALLBACK.indexOf(engine)) : await enginesFor(options);
-  return firstWorkingEngine(engines);
+  // A named engine is forced: no software-adapter or speed check.
+  if (engine && engine !== 'native') {
+    if (!FALLBACK.includes(engine)) throw new TypeError(`createContext: unknown engine "${String(engine)}"`);
+    return firstWorkingEngine(FALLBACK.slice(FALLBACK.indexOf(engine)));
+  }
+  const engines = await enginesFor(options);
+  if (options.powerPreference !== 'high-performance') return firstWorkingEngine(engines);
+  const refusals: string[] = [];
+  for (const gpu of ['webgpu', 'webgl'] as const) {
+    if (!engines.includes(gpu)) continue;
+    const refusal = await gpuEngineRefusal(gpu);
+    if (refusal) {
+      refusals.push(refusal);
+      continue;
+    }
+    const context = await createPolyfillContext(gpu).catch((error: unknown) => {
+      refusals.push(`${gpu} could not start (${error instanceof Error ? error.message : String(error)})`);
+      return undefined;
+    });
+    if (!context) continue;
+    const tooSlow = await gpuSlowerThanWasm(context);
+    if (!tooSlow) return context;
+    context.destroy();
+    refusals.push(tooSlow);
+  }
+  const context = await firstWorkingEngine(FALLBACK.slice(2));
+  context.reason = `high-performance runs on ${context.engine}: ${refusals.join('; ') || 'no GPU engine here'}`;
+  return context;
 }
 
 /**
@@ -87,12 +114,13 @@ export async function createContext(options: CreateContextOptions = {}): Promise
     }
   }
   const context = await polyfillContextFor(options);
-  return { context, implementation: 'polyfill', engine: context.engine };
+  return { context, ...describeContext(context) };
 }
 
-/** Which implementation and engine run `context` (for contexts the caller created some other way). */
+/** Which implementation and engine run `context`, and why (Backend.reason) when that is not the preferred one. */
 export function describeContext(context: MLContext): Backend {
-  return isPolyfillContext(context) ? { implementation: 'polyfill', engine: context.engine } : { implementation: 'native', engine: 'webnn' };
+  if (!isPolyfillContext(context)) return { implementation: 'native', engine: 'webnn' };
+  return { implementation: 'polyfill', engine: context.engine, ...(context.reason ? { reason: context.reason } : {}) };
 }
 
 /** A graph builder for `context`, native or polyfill to match it. */

@@ -178,4 +178,9 @@ export type Implementation = 'native' | 'polyfill';
 export interface Backend {
   implementation: Implementation;
   engine: Engine;
+  /**
+   * Why the polyfill runs on this engine instead of the one the options preferred, e.g. that
+   * 'high-performance' found only a software GPU; absent when the preferred (or named) engine runs.
+   */
+  reason?: string;
 }

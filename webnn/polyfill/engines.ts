@@ -9,6 +9,8 @@ export interface PolyfillConfig {
   wasmPath?: string;
   /** Threads for the wasm engine when the page is cross-origin isolated. Default: navigator.hardwareConcurrency. */
   wasmThreads?: number;
+  /** Let 'high-performance' choose WebGPU/WebGL on software adapters (SwiftShader, llvmpipe); the speed check still applies. Default false. */
+  allowSoftwareGpu?: boolean;
 }
 
 const config: PolyfillConfig = {};
@@ -16,6 +18,10 @@ const config: PolyfillConfig = {};
 /** Sets where and how the polyfill loads its engines; call before the first wasm context is created. */
 export function configurePolyfill(options: PolyfillConfig): void {
   Object.assign(config, options);
+}
+
+export function polyfillConfig(): Readonly<PolyfillConfig> {
+  return config;
 }
 
 function defaultWasmPath(): string {
