@@ -59,7 +59,6 @@ const record = (model, outcome, result) => {
 /** One worker at a time; a hang or out-of-memory costs that worker, and a fresh one takes the next case. */
 function startWorker() {
   const worker = new Worker(bundle, { workerData: { files }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
-  worker.unref();
   const ready = new Promise((resolveReady, reject) => {
     worker.once('message', () => resolveReady());
     worker.once('error', reject);
