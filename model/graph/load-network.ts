@@ -43,7 +43,7 @@ async function readCapped(response: Response, url: string): Promise<Uint8Array> 
   const declared = Number(response.headers.get('Content-Length'));
   if (declared > MAX_MODEL_BYTES) throw tooLarge(declared);
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const chunks: Uint8Array[] = [];
+  const chunks: BlobPart[] = [];
   let total = 0;
   const reader = response.body.getReader();
   for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
@@ -54,13 +54,7 @@ async function readCapped(response: Response, url: string): Promise<Uint8Array> 
     }
     chunks.push(chunk.value);
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return bytes;
+  return new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
 
 /**

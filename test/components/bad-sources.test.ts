@@ -7,24 +7,11 @@ import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 import { BlazeFaceError, type BlazeFaceErrorDetail, type BlazeFaceFacesDetail } from '../../components/events.ts';
 import { InvalidImageError } from '../../model/errors.ts';
 import { badSources, crossOriginUrl } from '../helpers/bad-sources.ts';
+import { nextEvent } from '../helpers/element-events.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
 import { rejection } from '../helpers/rejection.ts';
 
 const threeFaces = '/test/fixtures/seed/3faces.png';
-
-function nextEvent<T>(element: HTMLElement, type: 'faces' | 'error', timeoutMs = 60000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
-    element.addEventListener(
-      type,
-      (event) => {
-        clearTimeout(timer);
-        resolve((event as CustomEvent<T>).detail);
-      },
-      { once: true },
-    );
-  });
-}
 
 /** An image src's faces event comes just before the element marks itself running: let that happen. */
 const settled = () => new Promise((resolve) => setTimeout(resolve, 0));

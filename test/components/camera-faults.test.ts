@@ -5,21 +5,8 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import '../../components/index.ts';
 import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 import type { BlazeFaceErrorDetail, BlazeFaceFacesDetail } from '../../components/events.ts';
+import { nextEvent } from '../helpers/element-events.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
-
-function nextEvent<T>(element: HTMLElement, type: 'faces' | 'error' | 'ended', timeoutMs = 60000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
-    element.addEventListener(
-      type,
-      (event) => {
-        clearTimeout(timer);
-        resolve((event as CustomEvent<T>).detail);
-      },
-      { once: true },
-    );
-  });
-}
 
 function addElement(setup: (element: BlazeFaceElement) => void = () => undefined): BlazeFaceElement {
   const element = document.createElement('blaze-face');
