@@ -6,7 +6,7 @@ import type {
 import {
   createPolyfillContext, isPolyfillContext, PolyfillGraphBuilder, type PolyfillContext,
 } from './polyfill/index.ts';
-import { gpuEngineRefusal, gpuSlowerThanWasm } from './polyfill/gpu-choice.ts';
+import { usableGpuContext } from './polyfill/gpu-choice.ts';
 
 export * from './types.ts';
 export { configurePolyfill, engineMemory, type PolyfillConfig } from './polyfill/index.ts';
@@ -72,27 +72,11 @@ async function polyfillContextFor(options: CreateContextOptions): Promise<Polyfi
   }
   const engines = await enginesFor(options);
   if (options.powerPreference !== 'high-performance') return firstWorkingEngine(engines);
-  const refusals: string[] = [];
-  for (const gpu of ['webgpu', 'webgl'] as const) {
-    if (!engines.includes(gpu)) continue;
-    const refusal = await gpuEngineRefusal(gpu);
-    if (refusal) {
-      refusals.push(refusal);
-      continue;
-    }
-    const context = await createPolyfillContext(gpu).catch((error: unknown) => {
-      refusals.push(`${gpu} could not start (${error instanceof Error ? error.message : String(error)})`);
-      return undefined;
-    });
-    if (!context) continue;
-    const tooSlow = await gpuSlowerThanWasm(context);
-    if (!tooSlow) return context;
-    context.destroy();
-    refusals.push(tooSlow);
-  }
-  const context = await firstWorkingEngine(FALLBACK.slice(2));
-  context.reason = `high-performance runs on ${context.engine}: ${refusals.join('; ') || 'no GPU engine here'}`;
-  return context;
+  const { context, refusals } = await usableGpuContext(engines);
+  if (context) return context;
+  const fallback = await firstWorkingEngine(FALLBACK.slice(2));
+  fallback.reason = `high-performance runs on ${fallback.engine}: ${refusals.join('; ') || 'no GPU engine here'}`;
+  return fallback;
 }
 
 /**

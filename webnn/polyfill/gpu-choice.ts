@@ -3,12 +3,14 @@
 // llvmpipe), where BlazeFace runs 25 to 100 times slower than on wasm. So a GPU engine is skipped when its
 // adapter is software, and dropped when a few timed dispatches of a probe graph run over twice as slow as
 // the same dispatches on wasm.
-import type { MLOperand } from '../types.ts';
+import type { MLOperand, PolyfillEngine } from '../types.ts';
 import { PolyfillGraphBuilder } from './builder.ts';
 import { PolyfillContext } from './context.ts';
 import { loadEngine, polyfillConfig } from './engines.ts';
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|software/i;
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 interface GpuAdapterInfoShape {
   vendor?: string;
@@ -84,17 +86,17 @@ async function dispatchMs(context: PolyfillContext): Promise<number> {
 }
 
 /** Why `engine` should not be chosen for 'high-performance' here (software adapter), or undefined. */
-export async function gpuEngineRefusal(engine: 'webgpu' | 'webgl'): Promise<string | undefined> {
+async function gpuEngineRefusal(engine: 'webgpu' | 'webgl'): Promise<string | undefined> {
   if (polyfillConfig().allowSoftwareGpu) return undefined;
   try {
     return engine === 'webgpu' ? await webGpuSoftware() : webGlSoftware();
   } catch (error) {
-    return `${engine} could not be inspected (${error instanceof Error ? error.message : String(error)})`;
+    return `${engine} could not be inspected (${message(error)})`;
   }
 }
 
 /** Why the GPU `context` is too slow to keep (over twice wasm's time on the probe graph), or undefined. */
-export async function gpuSlowerThanWasm(context: PolyfillContext): Promise<string | undefined> {
+async function gpuSlowerThanWasm(context: PolyfillContext): Promise<string | undefined> {
   const gpuMs = await dispatchMs(context);
   const wasm = new PolyfillContext(await loadEngine('wasm'), 'wasm');
   try {
@@ -105,4 +107,31 @@ export async function gpuSlowerThanWasm(context: PolyfillContext): Promise<strin
   } finally {
     wasm.destroy();
   }
+}
+
+/**
+ * The first of WebGPU, WebGL (those of `engines`) that is a hardware GPU and fast enough, or none; `refusals`
+ * says why each was passed over.
+ */
+export async function usableGpuContext(engines: readonly PolyfillEngine[]): Promise<{ context?: PolyfillContext; refusals: string[] }> {
+  const refusals: string[] = [];
+  for (const engine of ['webgpu', 'webgl'] as const) {
+    if (!engines.includes(engine)) continue;
+    const refusal = await gpuEngineRefusal(engine);
+    if (refusal) {
+      refusals.push(refusal);
+      continue;
+    }
+    let context: PolyfillContext | undefined;
+    try {
+      context = new PolyfillContext(await loadEngine(engine), engine);
+      const tooSlow = await gpuSlowerThanWasm(context);
+      if (!tooSlow) return { context, refusals };
+      refusals.push(tooSlow);
+    } catch (error) {
+      refusals.push(`${engine} failed (${message(error)})`);
+    }
+    context?.destroy();
+  }
+  return { refusals };
 }
