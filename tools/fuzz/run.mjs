@@ -96,6 +96,7 @@ for (const [fileIndex, { model }] of models.entries()) {
   for (let seed = firstSeed; seed < firstSeed + count; seed++) {
     const result = await runCase(state, fileIndex, seed);
     record(model, result.outcome, { seed, kind: result.kind, detail: result.detail, message: result.message });
+    if ((seed - firstSeed + 1) % 1000 === 0 && seed - firstSeed + 1 < count) console.log(`${model}: ${seed - firstSeed + 1} cases`);
   }
   console.log(`${model}: ${count} cases done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
 }
