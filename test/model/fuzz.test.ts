@@ -107,7 +107,7 @@ describe('fuzzed model files', () => {
     }
   });
 
-  it('refuses a model URL whose body exceeds the cap, by Content-Length or while streaming', async () => {
+  it('refuses a model URL whose Content-Length exceeds the cap, before reading the body', async () => {
     const { context } = await createContext({ engine: 'wasm' });
     try {
       // A blob: URL answers with a Content-Length; the cap is checked before a byte is read.
