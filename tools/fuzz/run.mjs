@@ -98,7 +98,8 @@ for (const [fileIndex, { model }] of models.entries()) {
     record(model, result.outcome, { seed, kind: result.kind, detail: result.detail, message: result.message });
     if ((seed - firstSeed + 1) % 1000 === 0 && seed - firstSeed + 1 < count) console.log(`${model}: ${seed - firstSeed + 1} cases`);
   }
-  console.log(`${model}: ${count} cases done (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  const counts = JSON.stringify(Object.fromEntries(tally.get(model) ?? []));
+  console.log(`${model}: ${count} cases done (${((Date.now() - started) / 1000).toFixed(0)} s): ${counts}`);
 }
 await state.current.worker.terminate();
 
