@@ -53,7 +53,10 @@ const record = (model, outcome, result) => {
   const counts = tally.get(model) ?? new Map();
   counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
   tally.set(model, counts);
-  if (BUGS.has(outcome)) bugs.push({ model, outcome, ...result });
+  if (BUGS.has(outcome)) {
+    bugs.push({ model, outcome, ...result });
+    console.log(`  bug: ${model} seed ${result.seed} (${result.kind}: ${result.detail}): ${outcome}: ${result.message}`);
+  }
 };
 
 /** One worker at a time; a hang or out-of-memory costs that worker, and a fresh one takes the next case. */
