@@ -3,7 +3,7 @@
 
 import type { ComplexAttributeConverter } from 'lit';
 import { modelSpecs, type ModelName } from '../model/model-specs.ts';
-import type { MLPowerPreference } from '../webnn/types.ts';
+import type { MLPowerPreference, PolyfillEngine } from '../webnn/types.ts';
 import type { FacingMode } from './camera.ts';
 
 /**
@@ -24,6 +24,8 @@ export interface ElementSettings {
   maxFaces: number | undefined;
   facingMode: FacingMode;
   powerPreference: MLPowerPreference;
+  /** 'auto': chosen from power-preference and accelerated (native WebNN first); else that polyfill engine, forced. */
+  engine: 'auto' | PolyfillEngine;
 }
 
 const unitInterval = (name: string, value: number | undefined) =>
@@ -41,6 +43,10 @@ const validators: { [K in keyof ElementSettings]: (value: ElementSettings[K]) =>
     value === 'default' || value === 'high-performance' || value === 'low-power'
       ? undefined
       : `power-preference must be "default", "high-performance" or "low-power", got "${value}"`,
+  engine: (value) =>
+    ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'].includes(value)
+      ? undefined
+      : `engine must be "auto", "webgpu", "webgl", "wasm" or "cpu", got "${value}"`,
 };
 
 export const validatedSettings = Object.keys(validators) as (keyof ElementSettings)[];

@@ -11,10 +11,10 @@ import { WorkerFaceDetector } from '../model/worker-face-detector.ts';
 import type { Face } from '../model/face.ts';
 import type { ImageSource } from '../model/image-to-tensor.ts';
 import type { ModelName } from '../model/model-specs.ts';
-import type { MLPowerPreference } from '../webnn/types.ts';
+import type { MLPowerPreference, PolyfillEngine } from '../webnn/types.ts';
 import { FaceCountAnnouncer } from './announcer.ts';
 import { booleanAttribute, settingProblem, validatedSettings, type ElementSettings } from './attributes.ts';
-import { openCamera, setStreamEnabled, stopStream, type FacingMode } from './camera.ts';
+import { hasLiveVideo, openCamera, setStreamEnabled, stopStream, watchStreamEnd, type FacingMode } from './camera.ts';
 import { ContextLossRecovery } from './context-loss.ts';
 import {
   BlazeFaceError,
@@ -40,12 +40,13 @@ const defaultSettings: ElementSettings = {
   maxFaces: undefined,
   facingMode: 'user',
   powerPreference: 'default',
+  engine: 'auto',
 };
 
 const videoExtensions = /\.(mp4|webm|ogv|ogg|mov|m4v)(\?|#|$)/i;
 
 /** Settings that need a new detector (a new graph or context) when they change. */
-const detectorSettings = ['model', 'modelUrl', 'powerPreference', 'accelerated'] as const;
+const detectorSettings = ['model', 'modelUrl', 'powerPreference', 'accelerated', 'engine'] as const;
 /** Settings that need a new source (camera, URL or stream) when they change. */
 const sourceSettings = ['src', 'srcObject', 'facingMode'] as const;
 
@@ -56,6 +57,7 @@ const sourceSettings = ['src', 'srcObject', 'facingMode'] as const;
  * @fires ready - The model has loaded; `detail.backend` says what runs it.
  * @fires faces - Once per processed frame: `detail.faces`, `detail.timestamp`, `detail.latencyMs`.
  * @fires error - `detail.type` (camera-denied, camera-unavailable, model-load, unsupported-source, context-lost, invalid-attribute) and `detail.message`.
+ * @fires ended - Every video track of `srcObject` has ended; the element is `idle` (setting a stream or start() starts again).
  * @csspart video - The video being analysed.
  * @csspart image - The image being analysed (when `src` is an image).
  * @csspart overlay - The canvas the boxes and keypoints are drawn on.
@@ -82,6 +84,7 @@ export class BlazeFaceElement extends LitElement {
     paused: { type: Boolean, reflect: true },
     powerPreference: { attribute: 'power-preference', reflect: true },
     accelerated: { converter: booleanAttribute(true) },
+    engine: { reflect: true },
     modelUrl: { attribute: 'model-url', reflect: true },
     _state: { state: true },
     _message: { state: true },
@@ -106,6 +109,8 @@ export class BlazeFaceElement extends LitElement {
   declare paused: boolean;
   declare powerPreference: MLPowerPreference;
   declare accelerated: boolean;
+  /** `auto` (default): the engine follows power-preference and accelerated; `webgpu`, `webgl`, `wasm` or `cpu` forces that polyfill engine. */
+  declare engine: 'auto' | PolyfillEngine;
   /** A self-hosted model file to load instead of the built-in one. */
   declare modelUrl: string | undefined;
   /** @internal */
@@ -123,6 +128,8 @@ export class BlazeFaceElement extends LitElement {
   #retiredDetectors = new WeakSet<WorkerFaceDetector>();
   #recovery = new ContextLossRecovery();
   #cameraStream: MediaStream | null = null;
+  /** Stops watching the attached stream (camera or srcObject) for its tracks ending. */
+  #unwatchStream: (() => void) | null = null;
   #image: HTMLImageElement | null = null;
   #faces: Face[] = [];
   #loop: FrameLoop | null = null;
@@ -141,6 +148,7 @@ export class BlazeFaceElement extends LitElement {
     this.paused = false;
     this.powerPreference = defaultSettings.powerPreference;
     this.accelerated = true;
+    this.engine = defaultSettings.engine;
     this._state = 'idle';
     this._message = '';
     this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
@@ -225,10 +233,20 @@ export class BlazeFaceElement extends LitElement {
     this.#setState('idle', '');
   }
 
-  /** One-off detection on any image source, with this element's model and settings. */
+  /**
+   * One-off detection on any image source, with this element's model and settings. An unreadable source
+   * rejects with an `unsupported-source` BlazeFaceError (its `cause` is the InvalidImageError); the element's
+   * own source and state are untouched.
+   */
   async detect(source: ImageSource): Promise<Face[]> {
     const detector = await this.#ensureDetector();
-    return detector.detect(source);
+    try {
+      return await detector.detect(source);
+    } catch (error) {
+      // The element's own error type; the detector's InvalidImageError (and its reason) is the cause.
+      if (error instanceof InvalidImageError) throw new BlazeFaceError('unsupported-source', error.message, { cause: error });
+      throw error;
+    }
   }
 
   /** Diagnostics: the polyfill engine's live tensor count and bytes (undefined on native WebNN or before loading). */
@@ -329,7 +347,12 @@ export class BlazeFaceElement extends LitElement {
     const load: Promise<WorkerFaceDetector> = WorkerFaceDetector.create({
       model: this.model,
       ...this.#thresholds(),
-      context: { powerPreference: this.powerPreference, accelerated: this.accelerated },
+      context: {
+        powerPreference: this.powerPreference,
+        accelerated: this.accelerated,
+        // An invalid engine is still set when the first start reads it (willUpdate puts 'auto' back later).
+        ...(this.engine !== 'auto' && !settingProblem('engine', this.engine) ? { engine: this.engine } : {}),
+      },
       ...(this.modelUrl ? { modelUrl: this.modelUrl } : {}),
     }).then(
       (detector) => {
@@ -416,7 +439,10 @@ export class BlazeFaceElement extends LitElement {
       return;
     }
     if (this.srcObject) {
-      video.srcObject = this.srcObject;
+      const stream = this.srcObject;
+      if (!hasLiveVideo(stream)) throw new BlazeFaceError('unsupported-source', 'The stream has no live video track.');
+      video.srcObject = stream;
+      this.#unwatchStream = watchStreamEnd(stream, () => this.#onStreamEnded());
     } else if (this.src) {
       video.srcObject = null;
       video.src = this.src;
@@ -429,6 +455,9 @@ export class BlazeFaceElement extends LitElement {
       }
       this.#cameraStream = stream;
       video.srcObject = stream;
+      this.#unwatchStream = watchStreamEnd(stream, () =>
+        this.#fail(new BlazeFaceError('camera-unavailable', 'The camera stopped (it was unplugged, or taken by the system or another app).')),
+      );
     }
     await this.#whenPlayable(video);
   }
@@ -544,6 +573,8 @@ export class BlazeFaceElement extends LitElement {
 
   /** Stops the loop and releases what this element opened (the camera); a page's own stream is left alone. */
   #release(): void {
+    this.#unwatchStream?.();
+    this.#unwatchStream = null;
     this.#dropLoop();
     stopStream(this.#cameraStream);
     this.#cameraStream = null;
@@ -582,6 +613,14 @@ export class BlazeFaceElement extends LitElement {
     const context = canvas.getContext('2d');
     if (!context) return;
     drawFaces(context, this.#faces, containRect(mediaWidth, mediaHeight, width, height), this.#style(), ratio);
+  }
+
+  /** The page's stream has no live video left: nothing to wait for, so the element goes idle and says so. */
+  #onStreamEnded(): void {
+    this.#startGeneration++;
+    this.#release();
+    this.#setState('idle', '');
+    this.dispatchEvent(new Event('ended'));
   }
 
   #setState(state: BlazeFaceState, message: string): void {

@@ -32,3 +32,33 @@ export function stopStream(stream: MediaStream | null | undefined): void {
 export function setStreamEnabled(stream: MediaStream | null | undefined, enabled: boolean): void {
   for (const track of stream?.getVideoTracks() ?? []) track.enabled = enabled;
 }
+
+/** Whether the stream still has a video track that can deliver frames. */
+export function hasLiveVideo(stream: MediaStream): boolean {
+  return stream.getVideoTracks().some((track) => track.readyState === 'live');
+}
+
+/**
+ * Calls `onEnded` once, when the last video track of `stream` has ended, however it ended: the device went
+ * away (the track's `ended` event), the page stopped the tracks (no event by the spec; Chromium says
+ * `inactive` on the stream), or a browser without either. For those, the tracks are also checked every
+ * second, since a stopped stream delivers no frames that the frame loop could notice it by.
+ * Returns the function that stops watching.
+ */
+export function watchStreamEnd(stream: MediaStream, onEnded: () => void): () => void {
+  const check = () => {
+    if (hasLiveVideo(stream)) return;
+    stop();
+    onEnded();
+  };
+  const tracks = stream.getVideoTracks();
+  for (const track of tracks) track.addEventListener('ended', check);
+  stream.addEventListener('inactive', check);
+  const timer = setInterval(check, 1000);
+  const stop = () => {
+    clearInterval(timer);
+    for (const track of tracks) track.removeEventListener('ended', check);
+    stream.removeEventListener('inactive', check);
+  };
+  return stop;
+}

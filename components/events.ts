@@ -32,6 +32,8 @@ export interface BlazeFaceEventMap {
   ready: CustomEvent<BlazeFaceReadyDetail>;
   faces: CustomEvent<BlazeFaceFacesDetail>;
   error: CustomEvent<BlazeFaceErrorDetail>;
+  /** Every video track of `srcObject` has ended; the element is idle. */
+  ended: Event;
 }
 
 /** An error the element reports through its `error` event and its `lastError` property. */
@@ -40,7 +42,8 @@ export class BlazeFaceError extends Error {
   constructor(
     readonly type: BlazeFaceErrorType,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 }

@@ -11,6 +11,10 @@ export type InvalidImageReason =
   | 'not-loaded'
   /** The source was closed (VideoFrame.close(), ImageBitmap.close()) and its pixels are gone. */
   | 'closed'
+  /** Larger than blaze-face reads (MAX_IMAGE_SIDE, MAX_IMAGE_PIXELS) or than the browser could allocate. */
+  | 'too-large'
+  /** A cross-origin image or video loaded without CORS permission: the browser forbids reading its pixels. */
+  | 'cross-origin'
   /** The object is not one of the supported image types. */
   | 'unsupported';
 

@@ -21,7 +21,7 @@ import { UnsupportedGraphError } from './errors.ts';
 import { createFace, mirrorFace, type Face } from './face.ts';
 import type { Precision } from './graph/device-builder.ts';
 import { loadNetwork, type Network, type PrecisionChoice } from './graph/load-network.ts';
-import { copyFramePixels, isCopyableFrame, pixelsToTensor, readPixels, type ImageSource, type RgbaPixels } from './image-to-tensor.ts';
+import { captureError, copyFramePixels, isCopyableFrame, pixelsToTensor, readPixels, type ImageSource, type RgbaPixels } from './image-to-tensor.ts';
 import { removeLetterbox } from './letterbox.ts';
 import { checkModelName, checkPrecision, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
 import { defaultModelUrl, modelSpecs, type ModelName, type ModelSpec } from './model-specs.ts';
@@ -254,7 +254,7 @@ export class FaceDetector {
         return pixels;
       } catch (error) {
         // A browser without copyTo's RGBA conversion says NotSupportedError: draw instead, from now on.
-        if (!(error instanceof DOMException && error.name === 'NotSupportedError')) throw error;
+        if (!(error instanceof DOMException && error.name === 'NotSupportedError')) throw captureError(error);
         this.#frameCopies = false;
       }
     }

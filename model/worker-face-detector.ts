@@ -5,7 +5,7 @@ import { checkModelName, checkPrecision, validateSettings, type DetectionSetting
 import type { DetectorBackend, FaceDetectorOptions } from './face-detector.ts';
 import { restoreFace, type Face } from './face.ts';
 import { InvalidImageError } from './errors.ts';
-import { imageSourceSize, type ImageSource } from './image-to-tensor.ts';
+import { captureError, imageSourceSize, type ImageSource } from './image-to-tensor.ts';
 import type { ModelName } from './model-specs.ts';
 import { assetBase } from './assets.ts';
 import { polyfillConfig } from '../webnn/polyfill/config.ts';
@@ -32,7 +32,7 @@ async function toWorkerImage(source: ImageSource): Promise<{ image: WorkerImage;
     const bitmap = await createImageBitmap(source);
     return { image: bitmap, transfer: [bitmap] };
   } catch (error) {
-    throw new InvalidImageError('not-loaded', `The image could not be captured: ${error instanceof Error ? error.message : String(error)}`);
+    throw captureError(error);
   }
 }
 
@@ -140,7 +140,13 @@ export class WorkerFaceDetector {
   async detect(source: ImageSource, options: DetectOptions = {}): Promise<Face[]> {
     this.#assertUsable();
     const { image, transfer } = await toWorkerImage(source);
-    const reply = await this.#send({ type: 'detect', image, mirrored: Boolean(options.mirrored) }, transfer);
+    const reply = await this.#send({ type: 'detect', image, mirrored: Boolean(options.mirrored) }, transfer).catch((error: unknown) => {
+      // The one image a worker cannot be sent: a bitmap of a cross-origin image without CORS.
+      if (error instanceof DOMException && error.name === 'DataCloneError') {
+        throw new InvalidImageError('cross-origin', `The image comes from another origin without CORS permission (${error.message}).`);
+      }
+      throw error;
+    });
     if (reply.type !== 'faces') throw new Error(`unexpected reply ${reply.type}`);
     return reply.faces.map(restoreFace);
   }
@@ -181,7 +187,13 @@ export class WorkerFaceDetector {
         return;
       }
       this.#pending.set(request.id, { resolve, reject });
-      this.#worker.postMessage(request, transfer);
+      try {
+        this.#worker.postMessage(request, transfer);
+      } catch (error) {
+        this.#pending.delete(request.id);
+        for (const owned of transfer) (owned as { close?(): void }).close?.();
+        reject(error);
+      }
     });
   }
 }

@@ -17,6 +17,8 @@ stageAssets();
 /** Koa middleware for @web/test-runner and @web/dev-server. */
 export async function devMiddleware(context, next) {
   for (const [name, value] of Object.entries(isolationHeaders)) context.set(name, value);
+  // Tests load fixtures from a second origin (127.0.0.1 vs localhost) as a third-party image without CORS.
+  if (context.query.corp === 'cross-origin') context.set('Cross-Origin-Resource-Policy', 'cross-origin');
   if (context.path !== `/${samplePhotoPath}`) return next();
   context.type = 'image/jpeg';
   context.body = createReadStream(samplePhotoFile());

@@ -6,6 +6,7 @@ import type {
 import {
   createPolyfillContext, isPolyfillContext, PolyfillGraphBuilder, wasmThreadCount, type PolyfillContext,
 } from './polyfill/index.ts';
+import { usableGpuContext } from './polyfill/gpu-choice.ts';
 
 export * from './types.ts';
 export { configurePolyfill, engineMemory, polyfillConfig, type PolyfillConfig } from './polyfill/index.ts';
@@ -64,8 +65,18 @@ async function firstWorkingEngine(engines: readonly PolyfillEngine[]): Promise<P
 /** A polyfill context for spec options, choosing and falling back through engines. */
 async function polyfillContextFor(options: CreateContextOptions): Promise<PolyfillContext> {
   const { engine } = options;
-  const engines = engine && engine !== 'native' ? FALLBACK.slice(FALLBACK.indexOf(engine)) : await enginesFor(options);
-  return firstWorkingEngine(engines);
+  // A named engine is forced: no software-adapter or speed check.
+  if (engine && engine !== 'native') {
+    if (!FALLBACK.includes(engine)) throw new TypeError(`createContext: unknown engine "${String(engine)}"`);
+    return firstWorkingEngine(FALLBACK.slice(FALLBACK.indexOf(engine)));
+  }
+  const engines = await enginesFor(options);
+  if (options.powerPreference !== 'high-performance') return firstWorkingEngine(engines);
+  const { context, refusals } = await usableGpuContext(engines);
+  if (context) return context;
+  const fallback = await firstWorkingEngine(FALLBACK.slice(2));
+  fallback.reason = `high-performance runs on ${fallback.engine}: ${refusals.join('; ') || 'no GPU engine here'}`;
+  return fallback;
 }
 
 /**
@@ -93,14 +104,19 @@ export async function createContext(options: CreateContextOptions = {}): Promise
 /** A polyfill context for spec options (engines chosen as createContext() does), native WebNN not tried. */
 export async function createPolyfillContextFor(options: MLContextOptions = {}): Promise<CreatedContext> {
   const context = await polyfillContextFor(options);
-  return { context, implementation: 'polyfill', engine: context.engine };
+  return { context, ...describeContext(context) };
 }
 
-/** Which implementation and engine run `context` (for contexts the caller created some other way). */
+/** Which implementation and engine run `context`, and why (Backend.reason) when that is not the preferred one. */
 export function describeContext(context: MLContext): Backend {
   if (!isPolyfillContext(context)) return { implementation: 'native', engine: 'webnn' };
   const threads = context.engine === 'wasm' ? wasmThreadCount() : undefined;
-  return { implementation: 'polyfill', engine: context.engine, ...(threads ? { threads } : {}) };
+  return {
+    implementation: 'polyfill',
+    engine: context.engine,
+    ...(threads ? { threads } : {}),
+    ...(context.reason ? { reason: context.reason } : {}),
+  };
 }
 
 /** A graph builder for `context`, native or polyfill to match it. */

@@ -182,4 +182,9 @@ export interface Backend {
   engine: Engine;
   /** Threads the polyfill's wasm engine runs: 1 unless the page is cross-origin isolated. */
   threads?: number;
+  /**
+   * Why the polyfill runs on this engine instead of the one the options preferred, e.g. that
+   * 'high-performance' found only a software GPU; absent when the preferred (or named) engine runs.
+   */
+  reason?: string;
 }

@@ -7,7 +7,7 @@ import { createGraphBuilder } from '../../webnn/index.ts';
 import type { MLContext, MLGraph, MLGraphBuilder, MLOperand } from '../../webnn/types.ts';
 import { ModelLoadError, UnsupportedGraphError } from '../errors.ts';
 import type { ModelSpec } from '../model-specs.ts';
-import { ModelFormatError, type ImportedModel } from '../readers/imported-model.ts';
+import { MAX_MODEL_BYTES, ModelFormatError, type ImportedModel } from '../readers/imported-model.ts';
 import { readOnnx } from '../readers/onnx.ts';
 import { readTflite } from '../readers/tflite.ts';
 import { onnxTranslator } from './onnx-ops.ts';
@@ -34,12 +34,34 @@ const formats: Record<ModelSpec['format'], { read: (bytes: Uint8Array, source: s
 async function fetchModel(url: string | URL): Promise<Uint8Array> {
   let response: Response;
   try {
-    response = await fetch(url);
+    // Cookies go only to our own origin; another origin's file must allow us by CORS (the default 'cors' mode).
+    response = await fetch(url, { credentials: 'same-origin', mode: 'cors' });
   } catch (error) {
     throw new ModelLoadError(String(url), `could not be fetched (${error instanceof Error ? error.message : String(error)})`);
   }
   if (!response.ok) throw new ModelLoadError(String(url), `could not be fetched: HTTP ${response.status}`);
-  return new Uint8Array(await response.arrayBuffer());
+  return readCapped(response, String(url));
+}
+
+/** The body, refused as soon as it is known to exceed MAX_MODEL_BYTES (by Content-Length or while streaming). */
+async function readCapped(response: Response, url: string): Promise<Uint8Array> {
+  const tooLarge = (size: number | string) =>
+    new ModelLoadError(url, `is ${size} bytes, over the ${MAX_MODEL_BYTES}-byte limit for model files`);
+  const declared = Number(response.headers.get('Content-Length'));
+  if (declared > MAX_MODEL_BYTES) throw tooLarge(declared);
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const chunks: BlobPart[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+    total += chunk.value.length;
+    if (total > MAX_MODEL_BYTES) {
+      await reader.cancel();
+      throw tooLarge(`more than ${MAX_MODEL_BYTES}`);
+    }
+    chunks.push(chunk.value);
+  }
+  return new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
 
 /**
@@ -49,7 +71,9 @@ async function fetchModel(url: string | URL): Promise<Uint8Array> {
  */
 function pickOutputs(model: ImportedModel, outputs: Map<string, MLOperand>, builder: MLGraphBuilder, anchorCount: number) {
   const join = (valuesPerAnchor: number): MLOperand | undefined => {
-    const parts = [...outputs.values()].filter((operand) => operand.shape.length === 3 && operand.shape[2] === valuesPerAnchor);
+    const parts = [...outputs.values()].filter(
+      (operand) => operand.shape.length === 3 && operand.shape[0] === 1 && operand.shape[2] === valuesPerAnchor,
+    );
     const anchors = parts.reduce((sum, operand) => sum + operand.shape[1], 0);
     if (anchors !== anchorCount) return undefined;
     return parts.length === 1 ? parts[0] : builder.concat(parts, 1);
@@ -63,11 +87,27 @@ function pickOutputs(model: ImportedModel, outputs: Map<string, MLOperand>, buil
   return { regressors, scores };
 }
 
+/** The model's one image input must be what FaceDetector feeds: [1, size, size, 3]. */
+function checkInput(model: ImportedModel, spec: ModelSpec): void {
+  const shape = model.tensors.get(model.inputs[0] ?? '')?.shape.map((dimension) => (dimension < 0 ? 1 : dimension));
+  const expected = [1, spec.inputSize, spec.inputSize, 3];
+  if (model.inputs.length !== 1 || !shape || shape.join() !== expected.join()) {
+    throw new ModelFormatError(model.source, `expected one input [${expected}], found ${shape ? `[${shape}]` : 'none'}`);
+  }
+}
+
 export async function loadNetwork(spec: ModelSpec, url: string | URL, context: MLContext, precision: PrecisionChoice): Promise<Network> {
   const bytes = await fetchModel(url);
-  const source = String(url).split('/').pop() || String(url);
+  return buildNetwork(spec, bytes, String(url).split('/').pop() || String(url), context, precision);
+}
+
+/** A model file's bytes -> built graph on `context`; `source` names the file in errors. */
+export async function buildNetwork(
+  spec: ModelSpec, bytes: Uint8Array, source: string, context: MLContext, precision: PrecisionChoice,
+): Promise<Network> {
   const format = formats[spec.format];
   const model = format.read(bytes, source);
+  checkInput(model, spec);
   const limits = context.opSupportLimits();
   // Translating is cheap next to building, so 'auto' simply tries float32 first.
   const translate = (attempt: Precision) => {

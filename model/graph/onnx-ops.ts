@@ -6,7 +6,7 @@
 // an unsupported-operator error rather than a silent layout mix-up.
 
 import type { MLOperand } from '../../webnn/types.ts';
-import type { ImportedOperator, ImportedTensor } from '../readers/imported-model.ts';
+import { ModelFormatError, type ImportedOperator, type ImportedTensor } from '../readers/imported-model.ts';
 import type { FormatTranslator, TranslationContext } from './translate.ts';
 
 const toChannelsFirst = [0, 3, 1, 2];
@@ -165,7 +165,7 @@ export const onnxTranslator: FormatTranslator = {
     const [name] = context.model.inputs;
     const input = context.model.tensors.get(name);
     if (!input || context.model.inputs.length !== 1 || input.shape.length !== 4 || input.shape[3] !== 3) {
-      throw new Error(`${context.model.source}: expected one NHWC image input`);
+      throw new ModelFormatError(context.model.source, 'expected one NHWC image input');
     }
     const shape = input.shape.map((dimension) => (dimension < 0 ? 1 : dimension));
     context.define(name, context.builder.input(inputName, { dataType: 'float32', shape }));
@@ -182,7 +182,7 @@ export const onnxTranslator: FormatTranslator = {
   },
   output(name, context) {
     if (marks(context).has(name)) {
-      throw new Error(`${context.model.source}: output "${name}" is an NCHW activation`);
+      throw new ModelFormatError(context.model.source, `output "${name}" is an NCHW activation`);
     }
     return context.operand(name);
   },

@@ -3,7 +3,7 @@
 // ('ihwo' with groups = C). SAME padding becomes explicit, asymmetric padding (pipeline.md 7.1).
 
 import type { MLOperand } from '../../webnn/types.ts';
-import type { ImportedOperator } from '../readers/imported-model.ts';
+import { ModelFormatError, type ImportedOperator } from '../readers/imported-model.ts';
 import { samePadding2d } from './padding.ts';
 import type { FormatTranslator, OpTranslator, TranslationContext } from './translate.ts';
 
@@ -143,7 +143,7 @@ export const tfliteTranslator: FormatTranslator = {
   defineInputs(context, inputName) {
     const input = context.model.tensors.get(context.model.inputs[0]);
     if (!input || context.model.inputs.length !== 1) {
-      throw new Error(`${context.model.source}: expected exactly one input tensor`);
+      throw new ModelFormatError(context.model.source, 'expected exactly one input tensor');
     }
     context.define(input.name, context.builder.input(inputName, { dataType: 'float32', shape: input.shape }));
   },

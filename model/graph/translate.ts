@@ -78,22 +78,31 @@ export function translateModel(
     },
   };
 
-  format.defineInputs(context, inputName);
+  asFormatError(model, 'the input', () => format.defineInputs(context, inputName));
   for (const op of model.operators) {
     const translate = format.ops[op.type];
     if (!translate) context.unsupported(op);
-    try {
-      translate(op, context);
-    } catch (error) {
-      // A device that cannot run an op is not a file problem: its own error says which op and why.
-      if (error instanceof ModelFormatError || error instanceof UnsupportedGraphError) throw error;
-      // A WebNN validation error here means the file describes a graph we mis-read: name the operator.
-      const message = error instanceof Error ? error.message : String(error);
-      throw new ModelFormatError(model.source, `operator ${op.type} (outputs ${op.outputs.join(', ')}) failed to build: ${message}`, op.type);
-    }
+    asFormatError(model, `operator ${op.type} (outputs ${op.outputs.join(', ')})`, () => translate(op, context), op.type);
   }
 
   const outputs = new Map<string, MLOperand>();
-  for (const name of model.outputs) outputs.set(name, format.output ? format.output(name, context) : context.operand(name));
+  for (const name of model.outputs) {
+    outputs.set(name, asFormatError(model, `output ${name}`, () => (format.output ? format.output(name, context) : context.operand(name))));
+  }
   return outputs;
+}
+
+/**
+ * Runs one translation step. A WebNN validation error (or any other failure) there means the file describes
+ * a graph that cannot be built as read: it becomes a ModelFormatError naming the step.
+ */
+function asFormatError<T>(model: ImportedModel, step: string, translate: () => T, op?: string): T {
+  try {
+    return translate();
+  } catch (error) {
+    // A device that cannot run an op is not a file problem: its own error says which op and why.
+    if (error instanceof ModelFormatError || error instanceof UnsupportedGraphError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ModelFormatError(model.source, `${step} failed to build: ${message}`, op);
+  }
 }

@@ -37,6 +37,19 @@ export interface ImportedModel {
   opsetVersion?: number;
 }
 
+/**
+ * Largest model file blaze-face reads: 32 MiB, 15 times the largest BlazeFace file (full range, 1.1 MB).
+ * Larger files are refused before any parsing, so a wrong URL (a video, a disk image) cannot exhaust memory.
+ */
+export const MAX_MODEL_BYTES = 32 * 1024 * 1024;
+
+/** Throws unless `bytes` is within MAX_MODEL_BYTES; the readers call it before decoding anything. */
+export function checkModelSize(bytes: Uint8Array, source: string): void {
+  if (bytes.length > MAX_MODEL_BYTES) {
+    throw new ModelFormatError(source, `the file has ${bytes.length} bytes, over the ${MAX_MODEL_BYTES}-byte limit for model files`);
+  }
+}
+
 /** A model file that cannot be read: truncated, corrupt, or using something blaze-face does not support. */
 export class ModelFormatError extends Error {
   override readonly name = 'ModelFormatError';

@@ -3,6 +3,7 @@
 // Constant nodes stay operators (their `value` attribute becomes an ImportedTensor).
 
 import {
+  checkModelSize,
   ModelFormatError,
   type ImportedAttribute,
   type ImportedDataType,
@@ -71,6 +72,7 @@ class OnnxError extends Error {}
  */
 export function readOnnx(bytes: ArrayBuffer | Uint8Array, source: string): ImportedModel {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  checkModelSize(view, source);
   try {
     return decodeModel(view, source);
   } catch (error) {

@@ -3,6 +3,7 @@
 
 import { FlatBuffer, FlatBufferError, type FlatTable } from './flatbuffer-table.ts';
 import {
+  checkModelSize,
   ModelFormatError,
   type ImportedModel,
   type ImportedOperator,
@@ -29,6 +30,7 @@ class TfliteError extends Error {}
 /** Decodes a .tflite file. Throws ModelFormatError (naming `source`) for anything truncated, corrupt or unsupported. */
 export function readTflite(bytes: ArrayBuffer | Uint8Array, source: string): ImportedModel {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  checkModelSize(view, source);
   try {
     return decodeModel(new FlatBuffer(view), source);
   } catch (error) {

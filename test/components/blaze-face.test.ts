@@ -117,8 +117,8 @@ function recordWorkers(on: boolean): void {
  * Loses the GPU context under the detector that `<blaze-face>` runs, as a GPU reset or driver crash would.
  * The element detects in a dedicated Worker, out of this page's reach, so the loss is caused from the
  * DevTools side of that worker (the worker-eval command), where TensorFlow.js keeps its engine on the
- * global as `_tfengine`. Only GPU engines can be lost, hence power-preference="high-performance" in these
- * tests: WebGPU where there is an adapter (SwiftShader here), else WebGL. A WebGPU device is lost by
+ * global as `_tfengine`. Only GPU engines can be lost, hence engine="webgpu" in these tests (named, because
+ * power-preference="high-performance" skips the software GPU that SwiftShader is here). A WebGPU device is lost by
  * destroy(), which resolves device.lost as a real loss does; a WebGL context through WEBGL_lose_context, as
  * in test/model/context-loss.test.ts. Each detector has a worker, hence an engine, of its own, so a new
  * detector starts on a working GPU context (in the page, a lost WebGL engine would stay lost).
@@ -384,7 +384,7 @@ describe('<blaze-face>', function () {
     // GPU engines on SwiftShader are slow: a new detector takes seconds to compile its shaders.
     function startOnGpu(source: ReturnType<typeof paintedStream>): BlazeFaceElement {
       return elementOn(source, (element) => {
-        element.powerPreference = 'high-performance';
+        element.engine = 'webgpu';
       });
     }
 

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { createContext, createGraphBuilder, describeContext, engineMemory, installPolyfill } from '../../webnn/index.ts';
+import { configurePolyfill, createContext, createGraphBuilder, describeContext, engineMemory, installPolyfill } from '../../webnn/index.ts';
 import type { ML, MLContext, MLGraph, MLTensor } from '../../webnn/index.ts';
 import { ENGINES, contextFor, f32 } from './harness.ts';
 import { describeForNative, describeForPolyfill } from '../helpers/test-browser.ts';
@@ -38,12 +38,46 @@ describeForPolyfill('webnn createContext and the polyfill fallback', () => {
     expect(describeContext(created.context)).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', threads: navigator.hardwareConcurrency });
   });
 
-  it('maps options to engines: accelerated:false and low-power -> wasm, high-performance -> a GPU engine', async () => {
+  it('maps options to engines: accelerated:false and low-power -> wasm, a named engine is forced', async () => {
     expect((await createContext({ accelerated: false })).engine).to.equal('wasm');
     expect((await createContext({ powerPreference: 'low-power' })).engine).to.equal('wasm');
+    // WebGPU and WebGL are SwiftShader here: a named engine runs there all the same, and says no reason.
+    for (const engine of ['webgpu', 'webgl'] as const) {
+      const forced = await createContext({ engine, powerPreference: 'high-performance' });
+      expect(forced.engine).to.equal(engine);
+      expect(forced.context.accelerated).to.equal(true);
+      expect(forced.reason).to.equal(undefined);
+      forced.context.destroy();
+    }
+  });
+
+  it('high-performance skips software GPUs (SwiftShader here) and lands on wasm, saying why', async () => {
     const fast = await createContext({ powerPreference: 'high-performance' });
-    expect(['webgpu', 'webgl']).to.include(fast.engine);
-    expect(fast.context.accelerated).to.equal(true);
+    expect(fast.engine).to.equal('wasm');
+    expect(fast.reason).to.match(/^high-performance runs on wasm: /);
+    expect(fast.reason).to.match(/WebGPU adapter is (a fallback \(software\) adapter|software)/);
+    expect(fast.reason).to.contain('the WebGL renderer is software (');
+    expect(fast.reason).to.match(/SwiftShader/i);
+    expect(describeContext(fast.context)).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', reason: fast.reason });
+    fast.context.destroy();
+  });
+
+  it('with software GPUs allowed, the timed dispatches still drop a GPU engine over twice slower than wasm', async () => {
+    configurePolyfill({ allowSoftwareGpu: true });
+    try {
+      const fast = await createContext({ powerPreference: 'high-performance' });
+      // SwiftShader is 25-100x slower than wasm on BlazeFace-shaped work: both GPU engines fail the timing.
+      expect(fast.engine, fast.reason).to.equal('wasm');
+      const timings = [...fast.reason!.matchAll(/(webgpu|webgl) took ([\d.]+) ms a probe dispatch, over twice wasm's ([\d.]+) ms/g)];
+      expect(timings.map((match) => match[1]), fast.reason).to.deep.equal(['webgpu', 'webgl']);
+      for (const [, engine, gpuMs, wasmMs] of timings) {
+        console.log(`probe dispatch: ${engine} ${gpuMs} ms, wasm ${wasmMs} ms`);
+        expect(Number(gpuMs)).to.be.greaterThan(2 * Number(wasmMs));
+      }
+      fast.context.destroy();
+    } finally {
+      configurePolyfill({ allowSoftwareGpu: false });
+    }
   });
 
   it("engine: 'native' does not fall back", async () => {

@@ -6,6 +6,8 @@ export interface PolyfillConfig {
   wasmPath?: string;
   /** Threads for the wasm engine when the page is cross-origin isolated. Default: navigator.hardwareConcurrency. */
   wasmThreads?: number;
+  /** Let 'high-performance' choose WebGPU/WebGL on software adapters (SwiftShader, llvmpipe); the speed check still applies. Default false. */
+  allowSoftwareGpu?: boolean;
 }
 
 const config: PolyfillConfig = {};

@@ -25,6 +25,8 @@ interface Destroyable {
 
 export class PolyfillContext implements MLContext {
   readonly accelerated: boolean;
+  /** Why this engine runs rather than the one the options preferred (see Backend.reason); set by createContext. */
+  reason: string | undefined;
   readonly lost: Promise<{ message: string }>;
   #resolveLost!: (info: { message: string }) => void;
   #isLost = false;

@@ -1,0 +1,138 @@
+// Whether a GPU engine is worth choosing for 'high-performance'. Machines without a usable GPU (blocklisted
+// drivers, VMs, remote desktops) still offer WebGPU and WebGL, on a software rasteriser (SwiftShader,
+// llvmpipe), where BlazeFace runs 25 to 100 times slower than on wasm. So a GPU engine is skipped when its
+// adapter is software, and dropped when a few timed dispatches of a probe graph run over twice as slow as
+// the same dispatches on wasm.
+import type { MLOperand, PolyfillEngine } from '../types.ts';
+import { PolyfillGraphBuilder } from './builder.ts';
+import { PolyfillContext } from './context.ts';
+import { polyfillConfig } from './config.ts';
+import { loadEngine } from './engines.ts';
+
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|software/i;
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+interface GpuAdapterInfoShape {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+interface GpuAdapterShape {
+  info?: GpuAdapterInfoShape;
+  isFallbackAdapter?: boolean;
+}
+type NavigatorWithGpu = { gpu?: { requestAdapter(options?: { powerPreference?: string }): Promise<GpuAdapterShape | null> } };
+
+/** Why the WebGPU adapter is no GPU to run on, or undefined for a hardware adapter. */
+async function webGpuSoftware(): Promise<string | undefined> {
+  const adapter = await (navigator as unknown as NavigatorWithGpu).gpu?.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) return 'no WebGPU adapter';
+  const info = adapter.info ?? {};
+  const names = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(', ');
+  if (info.isFallbackAdapter || adapter.isFallbackAdapter) return `the WebGPU adapter is a fallback (software) adapter (${names})`;
+  if (SOFTWARE_RENDERER.test(names)) return `the WebGPU adapter is software (${names})`;
+  return undefined;
+}
+
+/** Why WebGL is no GPU to run on, or undefined for a hardware renderer. */
+function webGlSoftware(): string | undefined {
+  const canvas = typeof OffscreenCanvas !== 'undefined' ? new OffscreenCanvas(1, 1) : document.createElement('canvas');
+  const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+  if (!gl) return 'no WebGL context';
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext(); // this probe's context is of no further use
+  return SOFTWARE_RENDERER.test(renderer) ? `the WebGL renderer is software (${renderer})` : undefined;
+}
+
+/** A few layers shaped like BlazeFace's (depthwise 5×5 + pointwise convolutions, residual adds) on a 64×64 map. */
+async function probeGraph(context: PolyfillContext) {
+  const builder = new PolyfillGraphBuilder(context);
+  const channels = 24;
+  const filled = (length: number) => Float32Array.from({ length }, (_, i) => ((i % 7) - 3) / 30);
+  let x: MLOperand = builder.input('x', { dataType: 'float32', shape: [1, 64, 64, channels] });
+  for (let layer = 0; layer < 4; layer++) {
+    const depthwise = builder.constant({ dataType: 'float32', shape: [1, 5, 5, channels] }, filled(25 * channels));
+    const pointwise = builder.constant({ dataType: 'float32', shape: [channels, 1, 1, channels] }, filled(channels * channels));
+    const y = builder.conv2d(x, depthwise, { inputLayout: 'nhwc', filterLayout: 'ihwo', groups: channels, padding: [2, 2, 2, 2] });
+    x = builder.relu(builder.add(builder.conv2d(y, pointwise, { inputLayout: 'nhwc', filterLayout: 'ohwi' }), x));
+  }
+  const graph = await builder.build({ y: x });
+  const input = await context.createTensor({ dataType: 'float32', shape: [1, 64, 64, channels], writable: true });
+  const output = await context.createTensor({ dataType: 'float32', shape: [1, 64, 64, channels], readable: true });
+  context.writeTensor(input, filled(64 * 64 * channels));
+  return { graph, input, output };
+}
+
+/** Median milliseconds of a dispatch and its read-back, after warm-up runs (shader compilation, first uploads). */
+async function dispatchMs(context: PolyfillContext): Promise<number> {
+  const { graph, input, output } = await probeGraph(context);
+  try {
+    const times: number[] = [];
+    for (let run = 0; run < 5; run++) {
+      const started = performance.now();
+      context.dispatch(graph, { x: input }, { y: output });
+      await context.readTensor(output);
+      if (run >= 2) times.push(performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[1]!;
+  } finally {
+    graph.destroy();
+    input.destroy();
+    output.destroy();
+  }
+}
+
+/** Why `engine` should not be chosen for 'high-performance' here (software adapter), or undefined. */
+async function gpuEngineRefusal(engine: 'webgpu' | 'webgl'): Promise<string | undefined> {
+  if (polyfillConfig().allowSoftwareGpu) return undefined;
+  try {
+    return engine === 'webgpu' ? await webGpuSoftware() : webGlSoftware();
+  } catch (error) {
+    return `${engine} could not be inspected (${message(error)})`;
+  }
+}
+
+/** Why the GPU `context` is too slow to keep (over twice wasm's time on the probe graph), or undefined. */
+async function gpuSlowerThanWasm(context: PolyfillContext): Promise<string | undefined> {
+  const gpuMs = await dispatchMs(context);
+  const wasm = new PolyfillContext(await loadEngine('wasm'), 'wasm');
+  try {
+    const wasmMs = await dispatchMs(wasm);
+    context.activate();
+    if (gpuMs <= 2 * wasmMs) return undefined;
+    return `${context.engine} took ${gpuMs.toFixed(1)} ms a probe dispatch, over twice wasm's ${wasmMs.toFixed(1)} ms`;
+  } finally {
+    wasm.destroy();
+  }
+}
+
+/**
+ * The first of WebGPU, WebGL (those of `engines`) that is a hardware GPU and fast enough, or none; `refusals`
+ * says why each was passed over.
+ */
+export async function usableGpuContext(engines: readonly PolyfillEngine[]): Promise<{ context?: PolyfillContext; refusals: string[] }> {
+  const refusals: string[] = [];
+  for (const engine of ['webgpu', 'webgl'] as const) {
+    if (!engines.includes(engine)) continue;
+    const refusal = await gpuEngineRefusal(engine);
+    if (refusal) {
+      refusals.push(refusal);
+      continue;
+    }
+    let context: PolyfillContext | undefined;
+    try {
+      context = new PolyfillContext(await loadEngine(engine), engine);
+      const tooSlow = await gpuSlowerThanWasm(context);
+      if (!tooSlow) return { context, refusals };
+      refusals.push(tooSlow);
+    } catch (error) {
+      refusals.push(`${engine} failed (${message(error)})`);
+    }
+    context?.destroy();
+  }
+  return { refusals };
+}
