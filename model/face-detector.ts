@@ -153,9 +153,14 @@ export class FaceDetector {
       network.graph.destroy();
       throw error;
     }
-    const { implementation, engine, fallbackFrom, reason } = backend;
+    const { implementation, engine, threads, fallbackFrom, reason } = backend;
     const detectorBackend: DetectorBackend = {
-      implementation, engine, precision: network.precision, ...(fallbackFrom ? { fallbackFrom, reason } : {}),
+      implementation,
+      engine,
+      ...(threads ? { threads } : {}),
+      precision: network.precision,
+      ...(fallbackFrom ? { fallbackFrom } : {}),
+      ...(reason ? { reason } : {}),
     };
     const detector = new FaceDetector(setup, context, ownsContext, detectorBackend, network, tensors);
     if (implementation === 'native') {
