@@ -27,7 +27,7 @@ describe('<blaze-face> engine choice', () => {
   it('engine="webgpu" forces the WebGPU engine (SwiftShader here), without a reason', async () => {
     const element = addElement({ engine: 'webgpu', 'power-preference': 'high-performance' });
     const backend = await element.ready;
-    expect(backend).to.deep.equal({ implementation: 'polyfill', engine: 'webgpu' });
+    expect(backend).to.deep.equal({ implementation: 'polyfill', engine: 'webgpu', precision: 'float32' });
   });
 
   it('a bad engine value is an invalid-attribute error and keeps auto', async () => {

@@ -124,7 +124,9 @@ describeForNative('native WebNN that cannot run the network: fallback to the pol
 describeForPolyfill('where native WebNN does not work at all', () => {
   it('the polyfill runs without a fallback note or a warning', async () => {
     const { result: detector, warnings } = await withFaults({}, () => FaceDetector.create());
-    expect(detector.backend).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', precision: 'float32' });
+    expect(detector.backend).to.deep.equal({
+      implementation: 'polyfill', engine: 'wasm', threads: navigator.hardwareConcurrency, precision: 'float32',
+    });
     expect(warnings).to.deep.equal([]);
     detector.dispose();
   });

@@ -58,7 +58,7 @@ describeForPolyfill('webnn createContext and the polyfill fallback', () => {
     expect(fast.reason).to.match(/WebGPU adapter is (a fallback \(software\) adapter|software)/);
     expect(fast.reason).to.contain('the WebGL renderer is software (');
     expect(fast.reason).to.match(/SwiftShader/i);
-    expect(describeContext(fast.context)).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', reason: fast.reason });
+    expect(describeContext(fast.context)).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', threads: navigator.hardwareConcurrency, reason: fast.reason });
     fast.context.destroy();
   });
 
@@ -144,7 +144,7 @@ describeForNative('webnn createContext where native WebNN works', () => {
 
   it('a polyfill engine named explicitly still gives the polyfill; installPolyfill() leaves a working native WebNN alone', async () => {
     const created = await createContext({ engine: 'wasm' });
-    expect(describeContext(created.context)).to.deep.equal({ implementation: 'polyfill', engine: 'wasm' });
+    expect(describeContext(created.context)).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', threads: navigator.hardwareConcurrency });
     const ml = (navigator as NavigatorML).ml;
     expect(await installPolyfill()).to.equal(false);
     expect((navigator as NavigatorML).ml).to.equal(ml);
