@@ -39,6 +39,8 @@ const portableTests = [
   'test/model/**/*.test.ts',
   '!test/model/context-loss.test.ts', // the polyfill's WebGL engine losing its context
   'test/components/**/*.test.ts',
+  '!test/components/engine-choice.test.ts', // how the polyfill picks its engine
+  '!test/components/camera-faults.test.ts', // needs the fake camera, which the native build lacks
   'test/webnn/context.test.ts',
 ];
 
