@@ -2,6 +2,7 @@
 // so the checks live here, apart from the element, each with the message a page author will read.
 
 import type { ComplexAttributeConverter } from 'lit';
+import type { PrecisionChoice } from '../model/graph/load-network.ts';
 import { modelSpecs, type ModelName } from '../model/model-specs.ts';
 import type { MLPowerPreference, PolyfillEngine } from '../webnn/types.ts';
 import type { FacingMode } from './camera.ts';
@@ -26,6 +27,8 @@ export interface ElementSettings {
   powerPreference: MLPowerPreference;
   /** 'auto': chosen from power-preference and accelerated (native WebNN first); else that polyfill engine, forced. */
   engine: 'auto' | PolyfillEngine;
+  /** 'auto': float16 only where native WebNN lacks float32 for the network's ops (an NPU); else forced. */
+  precision: PrecisionChoice;
 }
 
 const unitInterval = (name: string, value: number | undefined) =>
@@ -47,6 +50,8 @@ const validators: { [K in keyof ElementSettings]: (value: ElementSettings[K]) =>
     ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'].includes(value)
       ? undefined
       : `engine must be "auto", "webgpu", "webgl", "wasm" or "cpu", got "${value}"`,
+  precision: (value) =>
+    value === 'auto' || value === 'float32' || value === 'float16' ? undefined : `precision must be "auto", "float32" or "float16", got "${value}"`,
 };
 
 export const validatedSettings = Object.keys(validators) as (keyof ElementSettings)[];

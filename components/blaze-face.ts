@@ -6,7 +6,7 @@
 
 import { LitElement, html, type PropertyValues } from 'lit';
 import { InvalidImageError } from '../model/errors.ts';
-import type { DetectorBackend } from '../model/face-detector.ts';
+import type { DetectorBackend, PrecisionChoice } from '../model/face-detector.ts';
 import { WorkerFaceDetector } from '../model/worker-face-detector.ts';
 import type { Face } from '../model/face.ts';
 import type { ImageSource } from '../model/image-to-tensor.ts';
@@ -41,12 +41,13 @@ const defaultSettings: ElementSettings = {
   facingMode: 'user',
   powerPreference: 'default',
   engine: 'auto',
+  precision: 'auto',
 };
 
 const videoExtensions = /\.(mp4|webm|ogv|ogg|mov|m4v)(\?|#|$)/i;
 
 /** Settings that need a new detector (a new graph or context) when they change. */
-const detectorSettings = ['model', 'modelUrl', 'powerPreference', 'accelerated', 'engine'] as const;
+const detectorSettings = ['model', 'modelUrl', 'powerPreference', 'accelerated', 'engine', 'precision'] as const;
 /** Settings that need a new source (camera, URL or stream) when they change. */
 const sourceSettings = ['src', 'srcObject', 'facingMode'] as const;
 
@@ -85,6 +86,7 @@ export class BlazeFaceElement extends LitElement {
     powerPreference: { attribute: 'power-preference', reflect: true },
     accelerated: { converter: booleanAttribute(true) },
     engine: { reflect: true },
+    precision: { reflect: true },
     modelUrl: { attribute: 'model-url', reflect: true },
     _state: { state: true },
     _message: { state: true },
@@ -111,6 +113,11 @@ export class BlazeFaceElement extends LitElement {
   declare accelerated: boolean;
   /** `auto` (default): the engine follows power-preference and accelerated; `webgpu`, `webgl`, `wasm` or `cpu` forces that polyfill engine. */
   declare engine: 'auto' | PolyfillEngine;
+  /**
+   * `auto` (default): float16 where native WebNN lacks float32 for the network's ops (typical of NPUs), float32
+   * elsewhere; `float32` or `float16` forces it (the polyfill computes float32 only, so `float16` fails there).
+   */
+  declare precision: PrecisionChoice;
   /** A self-hosted model file to load instead of the built-in one. */
   declare modelUrl: string | undefined;
   /** @internal */
@@ -149,6 +156,7 @@ export class BlazeFaceElement extends LitElement {
     this.powerPreference = defaultSettings.powerPreference;
     this.accelerated = true;
     this.engine = defaultSettings.engine;
+    this.precision = defaultSettings.precision;
     this._state = 'idle';
     this._message = '';
     this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
@@ -353,6 +361,8 @@ export class BlazeFaceElement extends LitElement {
         // An invalid engine is still set when the first start reads it (willUpdate puts 'auto' back later).
         ...(this.engine !== 'auto' && !settingProblem('engine', this.engine) ? { engine: this.engine } : {}),
       },
+      // As for the engine: an invalid precision falls back to the default until willUpdate restores it.
+      ...(settingProblem('precision', this.precision) ? {} : { precision: this.precision }),
       ...(this.modelUrl ? { modelUrl: this.modelUrl } : {}),
     }).then(
       (detector) => {

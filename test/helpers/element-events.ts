@@ -1,4 +1,5 @@
 // Waiting for <blaze-face>'s events in element tests.
+import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 
 /** The detail of the element's next `type` event; rejects after `timeoutMs`. */
 export function nextEvent<T>(element: HTMLElement, type: 'faces' | 'error' | 'ended' | 'ready', timeoutMs = 60000): Promise<T> {
@@ -13,4 +14,17 @@ export function nextEvent<T>(element: HTMLElement, type: 'faces' | 'error' | 'en
       { once: true },
     );
   });
+}
+
+/**
+ * A <blaze-face> with `attributes` on the one-face seed photo, added to the page, and the detail of its first
+ * `type` event, listened for before the element connects (so an early event is not missed).
+ */
+export function addSeedPhotoElement<T>(attributes: Record<string, string>, type: 'faces' | 'error' | 'ready'): { element: BlazeFaceElement; first: Promise<T> } {
+  const element = document.createElement('blaze-face');
+  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+  const first = nextEvent<T>(element, type);
+  element.src = '/test/fixtures/seed/1face.png';
+  document.body.append(element);
+  return { element, first };
 }

@@ -1,6 +1,6 @@
-// A lost engine (here: the WebGL context, lost on purpose through WEBGL_lose_context) resolves the detector's
-// `lost` promise with a reason, and later calls fail clearly instead of hanging. Own file: the lost WebGL
-// engine stays lost for the rest of the page.
+// A lost engine (the WebGL context, lost on purpose through WEBGL_lose_context; the WebGPU device, through
+// destroy()) resolves the detector's `lost` promise with a reason, and later calls fail clearly instead of
+// hanging. Own file: a lost engine stays lost for the rest of the page.
 
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs-core';
@@ -10,6 +10,9 @@ import { rejection } from '../helpers/rejection.ts';
 
 interface WebGLBackendShape {
   gpgpu: { gl: WebGL2RenderingContext };
+}
+interface WebGPUBackendShape {
+  device: { destroy(): void };
 }
 
 describe('context loss', () => {
@@ -22,6 +25,19 @@ describe('context loss', () => {
     backend.gpgpu.gl.getExtension('WEBGL_lose_context')!.loseContext();
     const { message } = await detector.lost;
     expect(message).to.contain('WebGL context was lost');
+    const error = await rejection(detector.detect(image));
+    expect(error.name).to.equal('InvalidStateError');
+    detector.dispose();
+  });
+
+  it('resolves lost and rejects further detection when the WebGPU device is lost', async () => {
+    const detector = await FaceDetector.create({ context: { engine: 'webgpu' } });
+    const image = await loadImageData('/test/fixtures/seed/1face.png');
+    expect((await detector.detect(image)).length).to.equal(1);
+
+    (tf.findBackend('webgpu') as unknown as WebGPUBackendShape).device.destroy();
+    const { message } = await detector.lost;
+    expect(message).to.equal('the WebGPU device was lost: Device was destroyed.');
     const error = await rejection(detector.detect(image));
     expect(error.name).to.equal('InvalidStateError');
     detector.dispose();

@@ -29,6 +29,7 @@ interface ConsumerPage {
   consoleErrors: string[];
   pageErrors: string[];
   bytes: number;
+  libraryBytes: number;
   transferBytes: number;
   paths: string[];
 }
@@ -112,7 +113,11 @@ describe('the packed package in a consumer project outside the repository', func
         expect(element.backend).to.deep.include({ implementation: 'polyfill', engine: 'wasm', threads: isolated ? navigator.hardwareConcurrency : 1 });
       }
       if (kind === 'plain') {
-        console.log(`drop-in, first result: ${page.bytes} B of files, ${page.transferBytes} B with text gzipped: ${page.paths.join(' ')}`);
+        console.log(`drop-in, first result: ${page.libraryBytes} B of the package's files (${page.bytes} B with the page and photo), ${page.transferBytes} B with text gzipped: ${page.paths.join(' ')}`);
+        // The size budget (issue 11): no more than the 1154 KiB the unbundled app fetched before its first face,
+        // and none of the engines this page does not use.
+        expect(page.libraryBytes, 'bytes of the package fetched before the first result').to.be.at.most(1154 * 1024);
+        expect(page.paths.filter((path) => /tfjs-backend-(cpu|webgl|webgpu)/.test(path)), 'unused engines fetched').to.deep.equal([]);
       }
     });
   }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { createGraphBuilder } from '../../webnn/index.ts';
 import type { MLContext, MLGraphBuilder, MLOperand } from '../../webnn/index.ts';
 import { contextFor, f32 } from './harness.ts';
+import { rejection } from '../helpers/rejection.ts';
 
 function throwsType(fn: () => unknown, message: RegExp): void {
   expect(fn).to.throw(TypeError, message);
@@ -71,6 +72,22 @@ describe('webnn polyfill builder validation (TypeError at the wrong call, naming
     throwsType(() => b.input('x', { dataType: 'float32', shape: [1] }), /^input: name "x" is already used by another input/);
     throwsType(() => b.input('u8', { dataType: 'uint8', shape: [1] }), /^input: dataType uint8 is not supported/);
     throwsType(() => b.input('z', { dataType: 'float32', shape: [0, 2] }), /^input: shape \[0,2\] must contain positive integers/);
+  });
+  it('tensors over maxTensorByteLength are a TypeError at build time, not an engine allocation error', async () => {
+    const max = context.opSupportLimits().maxTensorByteLength;
+    expect(max).to.equal(2 ** 31 - 1);
+    // 2^29 float32 elements are 2^31 bytes, one more than the limit; one element fewer fits.
+    throwsType(() => b.input('big', { dataType: 'float32', shape: [2 ** 29] }), /^input: descriptor \[536870912\] would hold 2147483648 bytes, more than maxTensorByteLength/);
+    expect(() => b.input('fits', { dataType: 'float32', shape: [2 ** 29 - 1] })).not.to.throw();
+    throwsType(() => b.pad(x, [0, 2 ** 20, 0, 0], [0, 0, 2 ** 20, 0]), /^pad: output \[1,1048584,1048584,4\] would hold .* bytes, more than maxTensorByteLength/);
+    // A pool whose output is small but whose padded input would not be (found by `npm run fuzz`, full seed 6137).
+    throwsType(
+      () => b.maxPool2d(x, { layout: 'nhwc', windowDimensions: [1, 1], padding: [2 ** 20, 2 ** 20, 2 ** 20, 2 ** 20], strides: [2 ** 20, 2 ** 20] }),
+      /^maxPool2d: padded input \[1,\d+,\d+,4\] would hold .* bytes, more than maxTensorByteLength/,
+    );
+    const error = await rejection(context.createTensor({ dataType: 'int32', shape: [2 ** 15, 2 ** 14] }));
+    expect(error).to.be.instanceOf(TypeError);
+    expect(error.message).to.match(/^createTensor: descriptor \[32768,16384\] would hold 2147483648 bytes/);
   });
   it('build(): rejects a second call with InvalidStateError, and later ops too', async () => {
     const y = b.relu(x);

@@ -8,6 +8,7 @@ import { compileGraph } from './compile.ts';
 import { bytesPerElement, copyBytes, engineValues } from './constant-data.ts';
 import { PolyfillContext } from './context.ts';
 import { invalidState, opError } from './errors.ts';
+import { checkByteLength } from './limits.ts';
 import { PolyfillOperand } from './operand.ts';
 import { conv2d } from './ops/conv2d.ts';
 import { binary, cast, clamp, unary, type BinaryOp } from './ops/elementwise.ts';
@@ -23,7 +24,10 @@ export class PolyfillGraphBuilder implements MLGraphBuilder {
   readonly #inputNames = new Set<string>();
   #built = false;
   readonly #ops: OpContext = {
-    derive: (op, inputs, dataType, shape, kernel) => new PolyfillOperand(this, dataType, shape, { kind: 'op', op, inputs, kernel }),
+    derive: (op, inputs, dataType, shape, kernel) => {
+      checkByteLength(op, 'output', { dataType, shape });
+      return new PolyfillOperand(this, dataType, shape, { kind: 'op', op, inputs, kernel });
+    },
     constant: (values, shape) =>
       new PolyfillOperand(this, values instanceof Int32Array ? 'int32' : 'float32', shape, { kind: 'constant', values }),
   };
@@ -151,6 +155,7 @@ export class PolyfillGraphBuilder implements MLGraphBuilder {
   #checkDescriptor(op: string, descriptor: MLOperandDescriptor, dataTypes: readonly MLOperandDataType[]): void {
     if (!dataTypes.includes(descriptor.dataType)) throw opError(op, `dataType ${descriptor.dataType} is not supported (supported: ${dataTypes.join(', ')})`);
     checkDimensions(op, descriptor.shape);
+    checkByteLength(op, 'descriptor', descriptor);
   }
 
   /** Checks state and that every operand was made by this builder; returns them as PolyfillOperands. */
@@ -169,6 +174,7 @@ export class PolyfillGraphBuilder implements MLGraphBuilder {
 
   #add(op: string, result: OpResult): MLOperand {
     const { inputs, kernel, reluKernel, lastAxisZeroPad } = result;
+    checkByteLength(op, 'output', result);
     return new PolyfillOperand(this, result.dataType, result.shape, {
       kind: 'op', op, inputs, kernel, ...(reluKernel ? { reluKernel } : {}), ...(lastAxisZeroPad ? { lastAxisZeroPad } : {}),
     });

@@ -13,7 +13,7 @@ import type {
 import { bytesPerElement, copyBytes, engineValues } from './constant-data.ts';
 import { invalidState } from './errors.ts';
 import { PolyfillGraph } from './graph.ts';
-import { opSupportLimits } from './limits.ts';
+import { checkByteLength, opSupportLimits } from './limits.ts';
 import { elementCount } from './shape.ts';
 import { PolyfillTensor } from './tensor.ts';
 import type { Tensor, Tf } from './tf.ts';
@@ -71,6 +71,7 @@ export class PolyfillContext implements MLContext {
     if (!Array.isArray(descriptor.shape) || descriptor.shape.some((d) => !Number.isInteger(d) || d <= 0)) {
       throw new TypeError(`createTensor: shape [${String(descriptor.shape)}] must contain positive integers`);
     }
+    checkByteLength('createTensor', 'descriptor', descriptor);
     return new PolyfillTensor(this, descriptor);
   }
 
@@ -157,8 +158,12 @@ export class PolyfillContext implements MLContext {
   #lose(message: string): void {
     if (this.#isLost) return;
     this.#isLost = true;
-    for (const object of [...this.#owned]) object.destroy();
-    this.#resolveLost({ message });
+    try {
+      for (const object of [...this.#owned]) object.destroy();
+    } finally {
+      // Said even if freeing a resource throws on the engine that went away.
+      this.#resolveLost({ message });
+    }
   }
 
   #checkAlive(method: string): void {

@@ -33,7 +33,7 @@ const loading = new Map<PolyfillEngine, Promise<Tf>>();
 let queue: Promise<unknown> = Promise.resolve();
 
 async function initialise(engine: PolyfillEngine): Promise<Tf> {
-  const tf = await import('@tensorflow/tfjs-core');
+  const tf = await import('./tf.ts');
   let setBackend = () => tf.setBackend(engine);
   switch (engine) {
     case 'cpu':

@@ -3,7 +3,9 @@
 // TensorFlow.js computes in float32/int32 only: float16 exists as constants (decoded exactly to float32) that
 // must be cast to float32 before use; computing float16 arithmetic in float32 would silently differ from spec.
 import type { MLOperandDataType, MLOpSupportLimits, MLTensorLimits } from '../types.ts';
+import { bytesPerElement } from './constant-data.ts';
 import { opError } from './errors.ts';
+import { elementCount } from './shape.ts';
 
 const F32: MLOperandDataType[] = ['float32'];
 const F32_I32: MLOperandDataType[] = ['float32', 'int32'];
@@ -11,6 +13,9 @@ const F32_I32: MLOperandDataType[] = ['float32', 'int32'];
 function limits(dataTypes: MLOperandDataType[], min: number, max: number): MLTensorLimits {
   return { dataTypes, rankRange: { min, max } };
 }
+
+/** The largest tensor the polyfill accepts: each engine holds a tensor as one typed array or GPU buffer. */
+const MAX_TENSOR_BYTE_LENGTH = 2 ** 31 - 1;
 
 /** tfjs supports up to rank 6 for most kernels (slice, transpose, pad on some backends are limited to 6). */
 const MAX_RANK = 6;
@@ -46,7 +51,7 @@ export const OP_LIMITS: Record<string, Record<string, MLTensorLimits>> = {
 export function opSupportLimits(): MLOpSupportLimits {
   const result: MLOpSupportLimits = {
     preferredInputLayout: 'nhwc', // tfjs kernels are NHWC; NCHW costs two transposes per op
-    maxTensorByteLength: 2 ** 31 - 1,
+    maxTensorByteLength: MAX_TENSOR_BYTE_LENGTH,
     input: any(F32_I32),
     constant: any(['float32', 'float16', 'int32']),
     output: any(F32_I32),
@@ -67,5 +72,17 @@ export function checkLimits(op: string, operand: string, value: { dataType: MLOp
   if (rank < entry.rankRange.min || rank > entry.rankRange.max) {
     const expected = entry.rankRange.min === entry.rankRange.max ? `${entry.rankRange.min}` : `${entry.rankRange.min}..${entry.rankRange.max}`;
     throw opError(op, `${operand} must have rank ${expected}, got rank ${rank}`);
+  }
+}
+
+/**
+ * Throws the spec's TypeError when an operand holds more than maxTensorByteLength bytes: a shape that is valid
+ * but absurd (a corrupt model's padding of billions, say) fails while the graph is built, not as an engine's
+ * allocation error when it runs.
+ */
+export function checkByteLength(op: string, operand: string, value: { dataType: MLOperandDataType; shape: readonly number[] }): void {
+  const byteLength = elementCount(value.shape) * bytesPerElement(value.dataType);
+  if (byteLength > MAX_TENSOR_BYTE_LENGTH) {
+    throw opError(op, `${operand} [${value.shape.join(',')}] would hold ${byteLength} bytes, more than maxTensorByteLength (${MAX_TENSOR_BYTE_LENGTH})`);
   }
 }

@@ -102,7 +102,8 @@ export const consumerCommands = {
 
   /**
    * Waits up to 15 s for the opened page's <blaze-face> to show faces (or fail), then reports them with
-   * what the page did: failures, other origins, console errors, CSP violations, and the bytes served.
+   * what the page did: failures, other origins, console errors, CSP violations, and the bytes served (in all,
+   * and of the package's own files).
    */
   async 'consumer-faces'(session) {
     const { page, log, server, firstRequest } = opened.get(session.id) ?? {};
@@ -136,7 +137,9 @@ export const consumerCommands = {
     const bytes = files.reduce((sum, file) => sum + statSync(file).size, 0);
     const sent = files.map((file) => (/\.(js|html|css|json)$/.test(file) ? gzipSync(readFileSync(file)).length : statSync(file).size));
     const transferBytes = sent.reduce((sum, size) => sum + size, 0);
-    return { settled, ...view, ...log, bytes, transferBytes, paths };
+    // The library's own share: what the package served, without the test page and its photo.
+    const libraryBytes = files.filter((file) => file.includes('/node_modules/blaze-face/')).reduce((sum, file) => sum + statSync(file).size, 0);
+    return { settled, ...view, ...log, bytes, libraryBytes, transferBytes, paths };
   },
 
   async 'consumer-close'(session) {

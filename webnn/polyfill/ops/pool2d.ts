@@ -4,7 +4,7 @@
 // count_include_pad=false, which is what WebNN implementations built on TFLite/XNNPACK/DirectML do).
 import type { MLPool2dOptions } from '../../types.ts';
 import { opError } from '../errors.ts';
-import { checkLimits } from '../limits.ts';
+import { checkByteLength, checkLimits } from '../limits.ts';
 import type { PolyfillOperand } from '../operand.ts';
 import { checkList, windowOutputSize } from '../shape.ts';
 import type { Tensor, Tf } from '../tf.ts';
@@ -91,6 +91,8 @@ export function pool2d(ctx: OpContext, kind: PoolKind, input: PolyfillOperand, o
   const padRight = Math.max(0, needW - w - pl);
   const padded = pt + padBottom + pl + padRight > 0;
   const paddings: Array<[number, number]> = [[0, 0], [pt, padBottom], [pl, padRight], [0, 0]];
+  // The padded input is a real tensor too, which a small output does not bound (huge padding, huge stride).
+  if (padded) checkByteLength(op, 'padded input', { dataType: input.dataType, shape: [n, pt + h + padBottom, pl + w + padRight, c] });
   const subsample = (sh > 1 || sw > 1) && (dh > 1 || dw > 1);
 
   const inputs = [input];

@@ -8,7 +8,7 @@ import type { MLResample2dOptions } from '../../types.ts';
 import { opError } from '../errors.ts';
 import { checkLimits } from '../limits.ts';
 import type { PolyfillOperand } from '../operand.ts';
-import type { Tensor, Tf } from '../tf.ts';
+import type { Tensor } from '../tf.ts';
 import { axisShape } from './gather-index.ts';
 import type { OpContext, OpResult } from './op-context.ts';
 
@@ -57,7 +57,9 @@ export function resample2d(ctx: OpContext, input: PolyfillOperand, options: MLRe
     const size: [number, number] = [plans[0]!.outSize, plans[1]!.outSize];
     return {
       dataType: input.dataType, shape, inputs: [input],
-      kernel: (tf, [x]) => tf.image.resizeBilinear(x as Parameters<Tf['image']['resizeBilinear']>[0], size, false, true),
+      // The kernel itself (WebNN's input is always 4-D): tfjs-core's resizeBilinear op sits in its `image`
+      // namespace, which a bundler keeps whole.
+      kernel: (tf, [x]) => tf.engine().runKernel(tf.ResizeBilinear, { images: x! }, { size, alignCorners: false, halfPixelCenters: true }) as Tensor,
     };
   }
 
