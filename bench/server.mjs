@@ -8,13 +8,15 @@ import { join, normalize, resolve } from 'node:path';
 import { commonjsPlugin } from '../tools/commonjs-plugin.mjs';
 import { devMiddleware } from '../tools/dev-middleware.mjs';
 
-/** Serves bench/dist/ byte for byte: the dev server's transforms would rewrite the bundles (and inline source maps). */
+/** Serves bench/dist/ byte for byte (the dev server's transforms would rewrite the bundles and inline source maps). */
 function bundles(distDir) {
   return async (context, next) => {
     if (!context.path.startsWith('/bench/dist/')) return next();
     const file = join(distDir, normalize(context.path.slice('/bench/dist/'.length)));
     if (!file.startsWith(distDir) || !statSync(file, { throwIfNoEntry: false })?.isFile()) return next();
-    context.type = 'text/javascript';
+    // wasm as application/wasm: with any other type WebAssembly.instantiateStreaming() refuses the response,
+    // and tfjs's engine fetches the binary a second time for its fallback.
+    context.type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.wasm') ? 'application/wasm' : 'application/octet-stream';
     context.body = createReadStream(file);
   };
 }
