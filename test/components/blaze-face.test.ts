@@ -7,58 +7,16 @@ import '../../components/index.ts';
 import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 import type { BlazeFaceErrorDetail, BlazeFaceFacesDetail } from '../../components/events.ts';
 import { FaceDetector } from '../../model/face-detector.ts';
-import type { Face } from '../../model/face.ts';
+import { boxColor, createElement, delay, expectSameFaces, until, useElementSources } from '../helpers/element-harness.ts';
+import { nextEvent } from '../helpers/element-events.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
 import { withFaultyWorkers } from '../helpers/native-faults.ts';
 import {
-  describeForNative, describeForPolyfill, expectedBackend, itForPolyfill, itWithFakeCamera,
+  describeForNative, expectedBackend, itForPolyfill, itWithFakeCamera,
 } from '../helpers/test-browser.ts';
 
-const boxColor = [255, 0, 255] as const;
 const photo = '/node_modules/@vladmandic/face-api/demo/sample2.jpg';
 const twoFaces = '/node_modules/@vladmandic/face-api/demo/sample3.jpg';
-
-/**
- * A 640x480 canvas showing `image` letterboxed, repainted every 30 ms so its stream keeps producing frames;
- * `showImage(false)` paints it black instead (a scene without faces) until `showImage(true)`.
- */
-function paintedStream(image: ImageData): {
-  stream: MediaStream;
-  canvas: HTMLCanvasElement;
-  showImage(visible: boolean): void;
-  stop(): void;
-} {
-  const canvas = document.createElement('canvas');
-  canvas.width = 640;
-  canvas.height = 480;
-  const context = canvas.getContext('2d')!;
-  const bitmapCanvas = new OffscreenCanvas(image.width, image.height);
-  bitmapCanvas.getContext('2d')!.putImageData(image, 0, 0);
-  const scale = Math.min(640 / image.width, 480 / image.height);
-  let visible = true;
-  const paint = () => {
-    context.fillStyle = '#000';
-    context.fillRect(0, 0, 640, 480);
-    if (!visible) return;
-    const width = image.width * scale;
-    const height = image.height * scale;
-    context.drawImage(bitmapCanvas, (640 - width) / 2, (480 - height) / 2, width, height);
-  };
-  paint();
-  const timer = setInterval(paint, 30);
-  const stream = canvas.captureStream(30);
-  return {
-    stream,
-    canvas,
-    showImage: (show) => {
-      visible = show;
-      paint();
-    },
-    stop: () => (clearInterval(timer), stream.getTracks().forEach((track) => track.stop())),
-  };
-}
-
-const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** How many faces events `element` fires during `ms` milliseconds. */
 async function facesEventsDuring(element: HTMLElement, ms: number): Promise<number> {
@@ -70,84 +28,7 @@ async function facesEventsDuring(element: HTMLElement, ms: number): Promise<numb
   return count;
 }
 
-function nextEvent<T>(element: HTMLElement, type: string, accept: (detail: T) => boolean = () => true, timeoutMs = 60000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
-    const listener = (event: Event) => {
-      const detail = (event as CustomEvent<T>).detail;
-      if (!accept(detail)) return;
-      clearTimeout(timer);
-      element.removeEventListener(type, listener);
-      resolve(detail);
-    };
-    element.addEventListener(type, listener);
-  });
-}
-
-/** Until `condition()` holds, checked every 50 ms. */
-async function until(condition: () => boolean, what: string, timeoutMs = 60000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(50);
-  }
-}
-
-/**
- * Names of the Workers this page starts, oldest first, while `recordWorkers()` is on: after an element's
- * `ready`, its current detector runs in the newest. WorkerFaceDetector names each worker uniquely, and the
- * name is what the worker-eval command addresses, so a test reaches exactly that worker (a retired detector's
- * worker, still finishing a task, would never answer an evaluate).
- */
-const startedWorkers: string[] = [];
-const PageWorker = globalThis.Worker;
-function recordWorkers(on: boolean): void {
-  startedWorkers.length = 0;
-  globalThis.Worker = on
-    ? class extends PageWorker {
-        constructor(url: string | URL, options?: WorkerOptions) {
-          super(url, options);
-          startedWorkers.push(options?.name ?? '');
-        }
-      }
-    : PageWorker;
-}
-
-/**
- * Loses the GPU context under the detector that `<blaze-face>` runs, as a GPU reset or driver crash would.
- * The element detects in a dedicated Worker, out of this page's reach, so the loss is caused from the
- * DevTools side of that worker (the worker-eval command), where TensorFlow.js keeps its engine on the
- * global as `_tfengine`. Only GPU engines can be lost, hence engine="webgl" in these tests (named, because
- * power-preference="high-performance" skips the software GPU that SwiftShader is here). WEBGL_lose_context
- * loses the context and fires webglcontextlost in the worker itself. WebGPU is not used here: its
- * device.lost settles only when the GPU process answers, after the work queued before it, and on a loaded
- * 2-core machine SwiftShader's GPU process took 19 s to answer (over the 60 s wait in a CI run); WebGPU's
- * loss is tested on FaceDetector, without a video to feed, in test/model/context-loss.test.ts. Each detector has a worker, hence an
- * engine, of its own, so a new detector starts on a working GPU context (in the page, a lost WebGL engine
- * would stay lost).
- */
-async function loseDetectorContext(): Promise<void> {
-  const lose = "self._tfengine.findBackend('webgl').gpgpu.gl.getExtension('WEBGL_lose_context').loseContext()";
-  const current = startedWorkers.at(-1);
-  expect(current, 'a detector worker was started').to.be.a('string');
-  const { values } = (await executeServerCommand('worker-eval', { name: current, expression: `${lose}, true` })) as {
-    values: boolean[];
-  };
-  expect(values, 'one detector worker, whose context was lost').to.deep.equal([true]);
-}
-
 const announcement = (count: number) => (count === 0 ? 'No faces in view' : count === 1 ? '1 face in view' : `${count} faces in view`);
-
-function createElement(setup: (element: BlazeFaceElement) => void): BlazeFaceElement {
-  const element = document.createElement('blaze-face');
-  element.style.width = '640px';
-  element.style.height = '480px';
-  element.style.setProperty('--blaze-face-box-color', `rgb(${boxColor.join(',')})`);
-  element.style.setProperty('--blaze-face-line-width', '4');
-  setup(element);
-  document.body.append(element);
-  return element;
-}
 
 function overlayPixels(element: BlazeFaceElement): ImageData {
   const canvas = element.shadowRoot!.querySelector('canvas')!;
@@ -175,45 +56,16 @@ function countOpaque(pixels: ImageData): number {
   return count;
 }
 
-function expectSameFaces(actual: readonly Face[], expected: readonly Face[], tolerance: number): void {
-  expect(actual.length, 'face count').to.equal(expected.length);
-  expected.forEach((face, index) => {
-    for (const key of ['xMin', 'yMin', 'xMax', 'yMax'] as const) {
-      expect(Math.abs(actual[index].box[key] - face.box[key]), `face ${index} ${key}`).to.be.below(tolerance);
-    }
-  });
-}
-
 describe('<blaze-face>', function () {
   let image: ImageData;
   let reference: FaceDetector;
-  const cleanup: (() => void)[] = [];
+  const { streamOf, elementOn, afterTest } = useElementSources();
 
   before(async () => {
     image = await loadImageData(photo);
     reference = await FaceDetector.create({ context: { engine: 'wasm' } });
   });
   after(() => reference.dispose());
-  /** A painted stream of `picture`, stopped after the test. */
-  function streamOf(picture: ImageData): ReturnType<typeof paintedStream> {
-    const source = paintedStream(picture);
-    cleanup.push(source.stop);
-    return source;
-  }
-
-  /** An element analysing `source`, configured first by `setup`. */
-  function elementOn(source: ReturnType<typeof paintedStream>, setup: (element: BlazeFaceElement) => void = () => undefined): BlazeFaceElement {
-    return createElement((element) => {
-      setup(element);
-      element.srcObject = source.stream;
-    });
-  }
-
-  afterEach(() => {
-    for (const step of cleanup.splice(0)) step();
-    document.querySelectorAll('blaze-face').forEach((element) => element.remove());
-  });
-
   describe('detection and drawing from a MediaStream', () => {
     it('emits the faces the model finds and draws their boxes where they are', async () => {
       const source = streamOf(image);
@@ -378,109 +230,6 @@ describe('<blaze-face>', function () {
     });
   });
 
-  describeForPolyfill('context loss', () => {
-    before(() => recordWorkers(true));
-    after(() => recordWorkers(false));
-    // GPU engines on SwiftShader are slow: a new detector takes seconds to compile its shaders.
-    function startOnGpu(source: ReturnType<typeof paintedStream>): BlazeFaceElement {
-      return elementOn(source, (element) => {
-        element.engine = 'webgl';
-      });
-    }
-
-    it('reports each lost context, recreates the detector and detects again', async function () {
-      this.timeout(300000);
-      const source = streamOf(image);
-      const expected = await reference.detect(source.canvas);
-      const element = startOnGpu(source);
-      await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length === expected.length, 120000);
-      const engine = element.backend!.engine;
-      expect(engine, 'a GPU engine, the kind that can be lost').to.equal('webgl');
-      const errors: BlazeFaceErrorDetail[] = [];
-      element.addEventListener('error', (event) => errors.push(event.detail));
-
-      for (const round of [1, 2]) {
-        const lost = nextEvent<BlazeFaceErrorDetail>(element, 'error');
-        const ready = nextEvent(element, 'ready', () => true, 120000);
-        await loseDetectorContext();
-        const report = await lost;
-        expect(report.type, `loss ${round}`).to.equal('context-lost');
-        expect(report.message).to.contain('lost');
-        expect(element.state).to.equal('loading');
-        await element.updateComplete;
-        expect(element.shadowRoot!.querySelector('[part=status]')!.textContent).to.contain('Recreating the face detector');
-        expect(element.faces, 'faces of the lost detector are cleared').to.deep.equal([]);
-
-        await ready;
-        const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', () => true, 120000);
-        expectSameFaces(detail.faces, expected, 0.02);
-        expect(element.state).to.equal('running');
-        expect(element.backend?.engine).to.equal(engine);
-      }
-      // Only the losses were reported: not the frame that was being computed when the context went away.
-      expect(errors.map((error) => error.type)).to.deep.equal(['context-lost', 'context-lost']);
-    });
-
-    it('stops with an error and a retry button when the new detector is lost before detecting anything', async function () {
-      this.timeout(300000);
-      const source = streamOf(image);
-      const element = startOnGpu(source);
-      await nextEvent(element, 'faces', () => true, 120000);
-      expect(element.backend!.engine).to.equal('webgl');
-      // Paused, the recreated detector gets no frame, so a second loss finds it unproven: recreating it
-      // again could go on forever, so the element gives up and says so.
-      element.paused = true;
-      await element.updateComplete;
-      const ready = nextEvent(element, 'ready', () => true, 120000);
-      const firstLoss = nextEvent<BlazeFaceErrorDetail>(element, 'error');
-      await loseDetectorContext();
-      expect((await firstLoss).type).to.equal('context-lost');
-      await ready;
-      await until(() => element.state === 'paused', 'the recreated detector, paused');
-
-      const secondLoss = nextEvent<BlazeFaceErrorDetail>(element, 'error');
-      await loseDetectorContext();
-      const failure = await secondLoss;
-      expect(failure.type).to.equal('context-lost');
-      expect(failure.message).to.contain('again');
-      expect(element.state).to.equal('error');
-      await element.updateComplete;
-      const status = element.shadowRoot!.querySelector('[part=status]') as HTMLElement;
-      expect(status.textContent).to.contain('again');
-      const retry = status.querySelector<HTMLButtonElement>('[part=retry-button]');
-      expect(retry, 'retry button').to.not.equal(null);
-      element.paused = false;
-      const faces = nextEvent(element, 'faces', () => true, 120000);
-      retry!.click();
-      await faces;
-      expect(element.state).to.equal('running');
-    });
-  });
-
-  describeForNative('context loss on native WebNN', () => {
-    before(() => recordWorkers(true));
-    after(() => recordWorkers(false));
-
-    it("reports the detector's destroyed MLContext as context-lost, recreates the detector on native and detects again", async function () {
-      this.timeout(240000);
-      const source = streamOf(image);
-      const expected = await reference.detect(source.canvas);
-      const element = elementOn(source);
-      await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length === expected.length, 120000);
-      expect(element.backend).to.deep.include({ implementation: 'native', engine: 'webnn' });
-      const lost = nextEvent<BlazeFaceErrorDetail>(element, 'error');
-      const ready = nextEvent(element, 'ready', () => true, 120000);
-      const { counts } = (await executeServerCommand('worker-destroy-webnn', { name: startedWorkers.at(-1) })) as { counts: number[] };
-      expect(counts, "one detector worker, whose one native context was destroyed").to.deep.equal([1]);
-      expect((await lost).type).to.equal('context-lost');
-      await ready;
-      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', () => true, 120000);
-      expectSameFaces(detail.faces, expected, 0.02);
-      expect(element.state).to.equal('running');
-      expect(element.backend).to.deep.include({ implementation: 'native', engine: 'webnn' });
-    });
-  });
-
   describeForNative('native WebNN that cannot run the network', () => {
     it("falls back to the polyfill inside the detector's worker, says why in backend, and detects", async () => {
       const source = streamOf(image);
@@ -563,7 +312,7 @@ describe('<blaze-face>', function () {
       let mutations = 0;
       const observer = new MutationObserver((records) => (mutations += records.length));
       observer.observe(region, { childList: true, characterData: true, subtree: true });
-      cleanup.push(() => observer.disconnect());
+      afterTest(() => observer.disconnect());
       await until(() => region.textContent === announcement(expected), `"${announcement(expected)}"`);
 
       // Faces come and go every 250 ms: far more often than the summary may change.

@@ -1,18 +1,23 @@
 // Waiting for <blaze-face>'s events in element tests.
 import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 
-/** The detail of the element's next `type` event; rejects after `timeoutMs`. */
-export function nextEvent<T>(element: HTMLElement, type: 'faces' | 'error' | 'ended' | 'ready', timeoutMs = 60000): Promise<T> {
+/** The detail of the element's next `type` event that `accept` takes; rejects after `timeoutMs`. */
+export function nextEvent<T>(
+  element: HTMLElement,
+  type: 'faces' | 'error' | 'ended' | 'ready',
+  accept: (detail: T) => boolean = () => true,
+  timeoutMs = 60000,
+): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no ${type} event within ${timeoutMs} ms`)), timeoutMs);
-    element.addEventListener(
-      type,
-      (event) => {
-        clearTimeout(timer);
-        resolve((event as CustomEvent<T>).detail);
-      },
-      { once: true },
-    );
+    const listener = (event: Event) => {
+      const detail = (event as CustomEvent<T>).detail;
+      if (!accept(detail)) return;
+      clearTimeout(timer);
+      element.removeEventListener(type, listener);
+      resolve(detail);
+    };
+    element.addEventListener(type, listener);
   });
 }
 

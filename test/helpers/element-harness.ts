@@ -1,0 +1,118 @@
+// What the <blaze-face> element tests share: a canvas stream of a test photo (the element's video source), the
+// element styled so its overlay pixels can be checked, and face comparison. useElementSources() gives a suite
+// streams and elements that are stopped and removed after each of its tests.
+import { expect } from 'chai';
+import '../../components/index.ts';
+import type { BlazeFaceElement } from '../../components/blaze-face.ts';
+import type { Face } from '../../model/face.ts';
+
+/** The box colour the elements of these tests draw in (a colour no test photo has). */
+export const boxColor = [255, 0, 255] as const;
+
+export type PaintedStream = ReturnType<typeof paintedStream>;
+
+/**
+ * A 640x480 canvas showing `image` letterboxed, repainted every 30 ms so its stream keeps producing frames;
+ * `showImage(false)` paints it black instead (a scene without faces) until `showImage(true)`.
+ */
+export function paintedStream(image: ImageData): {
+  stream: MediaStream;
+  canvas: HTMLCanvasElement;
+  showImage(visible: boolean): void;
+  stop(): void;
+} {
+  const canvas = document.createElement('canvas');
+  canvas.width = 640;
+  canvas.height = 480;
+  const context = canvas.getContext('2d')!;
+  const bitmapCanvas = new OffscreenCanvas(image.width, image.height);
+  bitmapCanvas.getContext('2d')!.putImageData(image, 0, 0);
+  const scale = Math.min(640 / image.width, 480 / image.height);
+  let visible = true;
+  const paint = () => {
+    context.fillStyle = '#000';
+    context.fillRect(0, 0, 640, 480);
+    if (!visible) return;
+    const width = image.width * scale;
+    const height = image.height * scale;
+    context.drawImage(bitmapCanvas, (640 - width) / 2, (480 - height) / 2, width, height);
+  };
+  paint();
+  const timer = setInterval(paint, 30);
+  const stream = canvas.captureStream(30);
+  return {
+    stream,
+    canvas,
+    showImage: (show) => {
+      visible = show;
+      paint();
+    },
+    stop: () => (clearInterval(timer), stream.getTracks().forEach((track) => track.stop())),
+  };
+}
+
+export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+
+/** Until `condition()` holds, checked every 50 ms. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 60000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(50);
+  }
+}
+
+export function createElement(setup: (element: BlazeFaceElement) => void): BlazeFaceElement {
+  const element = document.createElement('blaze-face');
+  element.style.width = '640px';
+  element.style.height = '480px';
+  element.style.setProperty('--blaze-face-box-color', `rgb(${boxColor.join(',')})`);
+  element.style.setProperty('--blaze-face-line-width', '4');
+  setup(element);
+  document.body.append(element);
+  return element;
+}
+
+
+export function expectSameFaces(actual: readonly Face[], expected: readonly Face[], tolerance: number): void {
+  expect(actual.length, 'face count').to.equal(expected.length);
+  expected.forEach((face, index) => {
+    for (const key of ['xMin', 'yMin', 'xMax', 'yMax'] as const) {
+      expect(Math.abs(actual[index].box[key] - face.box[key]), `face ${index} ${key}`).to.be.below(tolerance);
+    }
+  });
+}
+
+
+/** For the suite it is called in: painted streams and elements on them, stopped and removed after each test. */
+export function useElementSources(): {
+  streamOf(picture: ImageData): PaintedStream;
+  elementOn(source: PaintedStream, setup?: (element: BlazeFaceElement) => void): BlazeFaceElement;
+  afterTest(step: () => void): void;
+} {
+  const cleanup: (() => void)[] = [];
+  afterEach(() => {
+    for (const step of cleanup.splice(0)) step();
+    document.querySelectorAll('blaze-face').forEach((element) => element.remove());
+  });
+  return {
+    /** A painted stream of `picture`, stopped after the test. */
+    streamOf(picture) {
+      const source = paintedStream(picture);
+      cleanup.push(source.stop);
+      return source;
+    },
+    /** An element analysing `source`, configured first by `setup`. */
+    elementOn(source, setup = () => undefined) {
+      return createElement((element) => {
+        setup(element);
+        element.srcObject = source.stream;
+      });
+    },
+    /** Runs `step` after the test, with the streams' and elements' clean-up. */
+    afterTest(step) {
+      cleanup.push(step);
+    },
+  };
+}
