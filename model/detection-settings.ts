@@ -17,6 +17,8 @@ export interface DetectionSettings {
 export interface DetectOptions {
   /** Flip x so the faces line up with a mirrored (selfie) view. */
   mirrored?: boolean;
+  /** Thresholds for this call only, over the detector's own (which stay as they are). */
+  settings?: Partial<DetectionSettings>;
 }
 
 /** Checks a model name, so a typo fails at once with the list of valid names. */
@@ -44,6 +46,15 @@ export function validateSettings(settings: Partial<DetectionSettings>): void {
   if (scoreMerge !== undefined && scoreMerge !== 'max' && scoreMerge !== 'mean') {
     throw new InvalidOptionError('scoreMerge', `scoreMerge must be 'max' or 'mean', got ${String(scoreMerge)}`);
   }
+}
+
+/** `base` with the thresholds `changes` sets; a key present but undefined leaves `base`'s value. */
+export function mergeSettings(base: DetectionSettings, changes: Partial<DetectionSettings> = {}): DetectionSettings {
+  const merged = { ...base };
+  for (const [key, value] of Object.entries(changes) as [keyof DetectionSettings, never][]) {
+    if (value !== undefined && key in base) merged[key] = value;
+  }
+  return merged;
 }
 
 const PRECISIONS: readonly PrecisionChoice[] = ['auto', 'float32', 'float16'];

@@ -23,7 +23,9 @@ import type { Precision } from './graph/device-builder.ts';
 import { loadNetwork, type Network, type PrecisionChoice } from './graph/load-network.ts';
 import { captureError, copyFramePixels, isCopyableFrame, pixelsToTensor, readPixels, type ImageSource, type RgbaPixels } from './image-to-tensor.ts';
 import { removeLetterbox } from './letterbox.ts';
-import { checkModelName, checkPrecision, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
+import {
+  checkModelName, checkPrecision, mergeSettings, validateSettings, type DetectionSettings, type DetectOptions,
+} from './detection-settings.ts';
 import { defaultModelUrl, modelSpecs, type ModelName, type ModelSpec } from './model-specs.ts';
 import { nonMaxSuppression, type ScoreMerge } from './non-max-suppression.ts';
 import { tensorsToDetections } from './tensors-to-detections.ts';
@@ -208,11 +210,13 @@ export class FaceDetector {
   /** Changes thresholds for the next calls; the network is not rebuilt. */
   configure(settings: Partial<DetectionSettings>): void {
     validateSettings(settings);
-    this.#settings = { ...this.#settings, ...settings };
+    this.#settings = mergeSettings(this.#settings, settings);
   }
 
   /** Detects faces in one image; coordinates are normalized to the source image. */
-  detect(source: ImageSource, options: DetectOptions = {}): Promise<Face[]> {
+  async detect(source: ImageSource, options: DetectOptions = {}): Promise<Face[]> {
+    // Checked before queuing (this part runs at the call), so a bad threshold rejects this call alone.
+    if (options.settings) validateSettings(options.settings);
     // Calls share one set of tensors, so they run one after another in call order.
     const run = this.#queue.then(() => this.#detectNow(source, options));
     this.#queue = run.catch(() => undefined);
@@ -279,7 +283,7 @@ export class FaceDetector {
       this.#context.readTensor(this.#regressors, this.#regressorValues),
       this.#context.readTensor(this.#scores, this.#scoreValues),
     ]);
-    const settings = this.#settings;
+    const settings = mergeSettings(this.#settings, options.settings);
     const decoded = tensorsToDetections(this.#regressorValues, this.#scoreValues, this.#anchors, {
       ...this.#spec.decode,
       minScore: settings.minScore,

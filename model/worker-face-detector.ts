@@ -1,7 +1,10 @@
 // WorkerFaceDetector: FaceDetector's API with the work done in a dedicated Worker, so a page's main thread
 // only grabs the frame (a GPU-side VideoFrame or ImageBitmap, transferred, not copied) and receives faces.
+// Detectors made with the same options share one worker (model/worker/shared-workers.ts).
 
-import { checkModelName, checkPrecision, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
+import {
+  checkModelName, checkPrecision, mergeSettings, validateSettings, type DetectionSettings, type DetectOptions,
+} from './detection-settings.ts';
 import type { DetectorBackend, FaceDetectorOptions } from './face-detector.ts';
 import { restoreFace, type Face } from './face.ts';
 import { InvalidImageError } from './errors.ts';
@@ -9,11 +12,8 @@ import { captureError, imageSourceSize, type ImageSource } from './image-to-tens
 import type { ModelName } from './model-specs.ts';
 import { assetBase } from './assets.ts';
 import { polyfillConfig } from '../webnn/polyfill/config.ts';
-import { reviveError } from './worker/errors.ts';
-import type { Reply, Request, WorkerImage, WorkerOptions } from './worker/protocol.ts';
-
-type Pending = { resolve: (reply: Reply) => void; reject: (error: Error) => void };
-type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
+import type { Reply, WorkerImage, WorkerOptions } from './worker/protocol.ts';
+import { DetectorWorker, type RequestBody } from './worker/shared-workers.ts';
 
 /** Options for a worker-based detector: as FaceDetector's, except that a context must be options, not an MLContext. */
 export type WorkerFaceDetectorOptions = Omit<FaceDetectorOptions, 'context'> & {
@@ -36,90 +36,52 @@ async function toWorkerImage(source: ImageSource): Promise<{ image: WorkerImage;
   }
 }
 
-/** Detectors created on this page so far: each worker gets a name of its own, as DevTools lists it. */
-let workersStarted = 0;
-
 export class WorkerFaceDetector {
   readonly backend: DetectorBackend;
   readonly model: ModelName;
   readonly inputSize: number;
+  /** Resolves when the context of this detector's worker is lost (every detector sharing it sees the same). */
   readonly lost: Promise<{ message: string }>;
 
-  #worker: Worker;
-  #pending: Map<number, Pending>;
-  #nextId: () => number;
+  #worker: DetectorWorker;
+  /** This detector's requests still waiting for the worker, settled at once by dispose(). */
+  #inFlight = new Set<number>();
   #settings: DetectionSettings;
   #disposed = false;
 
+  /**
+   * A detector on the page's shared worker for these options (see model/worker/shared-workers.ts): detectors
+   * with the same model, model file, context options and precision run in one worker; thresholds are each
+   * detector's own.
+   */
   static async create(options: WorkerFaceDetectorOptions = {}): Promise<WorkerFaceDetector> {
     const model = options.model ?? 'short';
     // The same checks as FaceDetector, before starting a worker for nothing.
     checkModelName(model);
     if (options.precision !== undefined) checkPrecision(options.precision);
     validateSettings(options);
-    const worker = new Worker(new URL('./worker/detector-worker.ts', import.meta.url), {
-      type: 'module',
-      name: `blaze-face ${model} #${++workersStarted}`,
-    });
-    const pending = new Map<number, Pending>();
-    let lastId = 0;
-    const nextId = () => ++lastId;
-    let markLost!: (info: { message: string }) => void;
-    const lost = new Promise<{ message: string }>((resolve) => (markLost = resolve));
-    const failAll = (message: string) => {
-      for (const { reject } of pending.values()) reject(new DOMException(message, 'OperationError'));
-      pending.clear();
-      markLost({ message });
-    };
-    worker.addEventListener('message', (event: MessageEvent<Reply>) => {
-      const reply = event.data;
-      if (reply.type === 'lost') return markLost({ message: reply.message });
-      const waiting = pending.get(reply.id);
-      pending.delete(reply.id);
-      if (reply.type === 'error') waiting?.reject(reviveError(reply.error));
-      else waiting?.resolve(reply);
-    });
-    worker.addEventListener('error', (event) => failAll(`The face detector worker failed: ${event.message || 'script error'}`));
-
+    const { modelUrl, context, minScore, suppressionThreshold, scoreMerge, maxFaces, ...rest } = options;
     const page = typeof document !== 'undefined' ? document.baseURI : self.location.href;
-    const { modelUrl, context, ...rest } = options;
     const base = assetBase();
-    const request: Request = {
-      id: nextId(),
-      type: 'create',
-      options: {
-        ...rest,
-        ...(context ? { context } : {}),
-        ...(modelUrl ? { modelUrl: new URL(String(modelUrl), page).href } : {}),
-        ...(base ? { assetBase: base.href } : {}),
-        polyfill: polyfillConfig(),
-      },
-    };
-    const created = await new Promise<Reply>((resolve, reject) => {
-      pending.set(request.id, { resolve, reject });
-      worker.postMessage(request);
-    }).catch((error: unknown) => {
-      worker.terminate();
+    const worker = DetectorWorker.acquire({
+      ...rest,
+      model,
+      ...(context ? { context } : {}),
+      ...(modelUrl ? { modelUrl: new URL(String(modelUrl), page).href } : {}),
+      ...(base ? { assetBase: base.href } : {}),
+      polyfill: polyfillConfig(),
+    });
+    const created = await worker.created.catch((error: unknown) => {
+      worker.release();
       throw error;
     });
-    if (created.type !== 'created') throw new Error(`unexpected reply ${created.type}`);
-    return new WorkerFaceDetector(worker, pending, nextId, lost, model, created.backend, created.inputSize, created.settings);
+    const settings = mergeSettings(created.settings, { minScore, suppressionThreshold, scoreMerge, maxFaces });
+    return new WorkerFaceDetector(worker, model, created.backend, created.inputSize, settings);
   }
 
-  private constructor(
-    worker: Worker,
-    pending: Map<number, Pending>,
-    nextId: () => number,
-    lost: Promise<{ message: string }>,
-    model: ModelName,
-    backend: DetectorBackend,
-    inputSize: number,
-    settings: DetectionSettings,
-  ) {
+  private constructor(worker: DetectorWorker, model: ModelName, backend: DetectorBackend, inputSize: number, settings: DetectionSettings) {
     this.#worker = worker;
-    this.#pending = pending;
-    this.#nextId = nextId;
-    this.lost = lost;
+    this.lost = worker.lost;
     this.model = model;
     this.backend = backend;
     this.inputSize = inputSize;
@@ -130,17 +92,18 @@ export class WorkerFaceDetector {
     return { ...this.#settings };
   }
 
-  /** Changes thresholds for the next calls; checked here so a bad value throws at this call. */
+  /** Changes thresholds for the next calls (this detector's only; each frame carries them to the worker). */
   configure(settings: Partial<DetectionSettings>): void {
     validateSettings(settings);
-    this.#settings = { ...this.#settings, ...settings };
-    void this.#send({ type: 'configure', settings }).catch(() => undefined);
+    this.#settings = mergeSettings(this.#settings, settings);
   }
 
   async detect(source: ImageSource, options: DetectOptions = {}): Promise<Face[]> {
     this.#assertUsable();
+    if (options.settings) validateSettings(options.settings);
+    const settings = mergeSettings(this.#settings, options.settings);
     const { image, transfer } = await toWorkerImage(source);
-    const reply = await this.#send({ type: 'detect', image, mirrored: Boolean(options.mirrored) }, transfer).catch((error: unknown) => {
+    const reply = await this.#send({ type: 'detect', image, mirrored: Boolean(options.mirrored), settings }, transfer).catch((error: unknown) => {
       // The one image a worker cannot be sent: a bitmap of a cross-origin image without CORS.
       if (error instanceof DOMException && error.name === 'DataCloneError') {
         throw new InvalidImageError('cross-origin', `The image comes from another origin without CORS permission (${error.message}).`);
@@ -161,16 +124,15 @@ export class WorkerFaceDetector {
     return reply.type === 'memory' && reply.memory ? reply.memory : undefined;
   }
 
+  /** Ends this detector; the worker ends with the last detector using it. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    // Calls still in flight will get no answer from a worker that is going away: settle them now.
-    for (const { reject } of this.#pending.values()) reject(new DOMException('This FaceDetector has been disposed', 'InvalidStateError'));
-    this.#pending.clear();
-    // Let the worker release its engine resources, then end it.
-    void this.#send({ type: 'dispose' })
-      .catch(() => undefined)
-      .finally(() => this.#worker.terminate());
+    // Calls still in flight would be answered to a detector that is gone: settle them now.
+    const disposed = new DOMException('This FaceDetector has been disposed', 'InvalidStateError');
+    for (const id of this.#inFlight) this.#worker.abandon(id, disposed);
+    this.#inFlight.clear();
+    this.#worker.release();
   }
 
   #assertUsable(): void {
@@ -178,22 +140,18 @@ export class WorkerFaceDetector {
   }
 
   #send(body: RequestBody, transfer: Transferable[] = []): Promise<Reply> {
-    const request = { ...body, id: this.#nextId() } as Request;
-    return new Promise((resolve, reject) => {
-      // disposed while the caller was preparing its frame: the worker would never answer
-      if (this.#disposed && body.type !== 'dispose') {
-        for (const owned of transfer) (owned as { close?(): void }).close?.(); // our copies of the frame
-        reject(new DOMException('This FaceDetector has been disposed', 'InvalidStateError'));
-        return;
-      }
-      this.#pending.set(request.id, { resolve, reject });
-      try {
-        this.#worker.postMessage(request, transfer);
-      } catch (error) {
-        this.#pending.delete(request.id);
-        for (const owned of transfer) (owned as { close?(): void }).close?.();
-        reject(error);
-      }
-    });
+    // disposed while the caller was preparing its frame: nothing may reach the worker on its behalf
+    if (this.#disposed) {
+      for (const owned of transfer) (owned as { close?(): void }).close?.(); // our copies of the frame
+      return Promise.reject(new DOMException('This FaceDetector has been disposed', 'InvalidStateError'));
+    }
+    const { id, reply } = this.#worker.send(body, transfer);
+    this.#inFlight.add(id);
+    return reply
+      .catch((error: unknown) => {
+        for (const owned of transfer) (owned as { close?(): void }).close?.(); // not sent, or not read: ours to close
+        throw error;
+      })
+      .finally(() => this.#inFlight.delete(id));
   }
 }

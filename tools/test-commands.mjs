@@ -13,6 +13,14 @@ const commands = {
     await page.browserContext().setPermission(origin, { permission: { name: 'camera' }, state });
     return true;
   },
+  /**
+   * The names of the test page's live dedicated workers (a worker's name is its DevTools target's title), so
+   * a test can count the workers a page started and see them end.
+   */
+  async 'page-workers'(session) {
+    const workers = session.browser.getPage(session.id).workers();
+    return { names: workers.map((worker) => worker.client.target()._getTargetInfo().title) };
+  },
   /** Which browser entry of web-test-runner.config.mjs runs the test, and what it can do (nativeWebNN, fakeCamera). */
   async 'test-browser'(session) {
     return { name: session.browser.name, ...session.browser.capabilities };

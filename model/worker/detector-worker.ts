@@ -1,4 +1,5 @@
-// The worker side of WorkerFaceDetector: owns a FaceDetector and answers the page's requests in order.
+// The worker side of WorkerFaceDetector: owns one FaceDetector and answers the requests of every
+// WorkerFaceDetector that shares it (see shared-workers.ts), each frame with its sender's thresholds.
 // Running here keeps pixel reading, inference and post-processing off the page's main thread.
 
 /// <reference lib="webworker" />
@@ -35,15 +36,12 @@ async function handle(request: Request): Promise<Reply> {
     }
     case 'detect': {
       try {
-        const faces = await requireDetector().detect(request.image, { mirrored: request.mirrored });
+        const faces = await requireDetector().detect(request.image, { mirrored: request.mirrored, settings: request.settings });
         return { id: request.id, type: 'faces', faces: faces.map(plain) };
       } finally {
         if (!(request.image instanceof ImageData)) request.image.close();
       }
     }
-    case 'configure':
-      requireDetector().configure(request.settings);
-      return { id: request.id, type: 'done' };
     case 'memory':
       return { id: request.id, type: 'memory', memory: requireDetector().engineMemory() ?? null };
     case 'dispose': {

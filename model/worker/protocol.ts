@@ -8,7 +8,11 @@ import type { PolyfillConfig } from '../../webnn/polyfill/config.ts';
 /** What the worker can read pixels from: all transferable or cloneable. */
 export type WorkerImage = ImageBitmap | VideoFrame | ImageData;
 
-export type WorkerOptions = Omit<FaceDetectorOptions, 'context' | 'modelUrl'> & {
+/**
+ * What a worker's detector is made of. Thresholds are not among them: detectors sharing a worker keep their
+ * own, and send them with each frame.
+ */
+export type WorkerOptions = Omit<FaceDetectorOptions, 'context' | 'modelUrl' | keyof DetectionSettings> & {
   context?: Exclude<FaceDetectorOptions['context'], MLContextLike>;
   /** A model file the page named, resolved against the page (the worker's own URL is elsewhere). */
   modelUrl?: string;
@@ -22,8 +26,7 @@ type MLContextLike = { dispatch: unknown };
 
 export type Request =
   | { id: number; type: 'create'; options: WorkerOptions }
-  | { id: number; type: 'detect'; image: WorkerImage; mirrored: boolean }
-  | { id: number; type: 'configure'; settings: Partial<DetectionSettings> }
+  | { id: number; type: 'detect'; image: WorkerImage; mirrored: boolean; settings: DetectionSettings }
   | { id: number; type: 'memory' }
   | { id: number; type: 'dispose' };
 

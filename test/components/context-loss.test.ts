@@ -7,7 +7,8 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 import type { BlazeFaceErrorDetail, BlazeFaceFacesDetail } from '../../components/events.ts';
 import { FaceDetector } from '../../model/face-detector.ts';
-import { expectSameFaces, until, useElementSources, type PaintedStream } from '../helpers/element-harness.ts';
+import { expectSameFaces, useElementSources, type PaintedStream } from '../helpers/element-harness.ts';
+import { detectorWorkers, until } from '../helpers/waits.ts';
 import { nextEvent } from '../helpers/element-events.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
 import { describeForNative, describeForPolyfill } from '../helpers/test-browser.ts';
@@ -167,6 +168,34 @@ describe('<blaze-face> context loss', function () {
       expectSameFaces(detail.faces, expected, 0.02);
       expect(element.state).to.equal('running');
       expect(element.backend).to.deep.include({ implementation: 'native', engine: 'webnn' });
+    });
+
+    it('elements sharing a detector all report its lost context and move to one new worker together', async function () {
+      this.timeout(240000);
+      const source = streamOf(image);
+      const expected = await reference.detect(source.canvas);
+      expect(expected.length, 'faces in the photo').to.be.at.least(2);
+      const elements = [elementOn(source), elementOn(source, (element) => (element.maxFaces = 1))];
+      await Promise.all(elements.map((element) => nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0, 120000)));
+      const shared = await detectorWorkers();
+      expect(shared, 'one worker for both').to.have.length(1);
+      const losses = elements.map((element) => nextEvent<BlazeFaceErrorDetail>(element, 'error'));
+      const recovered = elements.map((element) =>
+        nextEvent(element, 'ready', () => true, 120000).then(() =>
+          nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0, 120000),
+        ),
+      );
+      const { counts } = (await executeServerCommand('worker-destroy-webnn', { name: shared[0] })) as { counts: number[] };
+      expect(counts, 'the shared worker, whose one native context was destroyed').to.deep.equal([1]);
+      expect((await Promise.all(losses)).map((loss) => loss.type)).to.deep.equal(['context-lost', 'context-lost']);
+      const [all, capped] = await Promise.all(recovered);
+      expectSameFaces(all.faces, expected, 0.02);
+      expect(capped.faces, 'each element keeps its own max-faces').to.have.length(1);
+      await until(async () => {
+        const names = await detectorWorkers();
+        return names.length === 1 && names[0] !== shared[0];
+      }, 'the lost worker to end, the new one alone');
+      expect(elements.map((element) => element.state)).to.deep.equal(['running', 'running']);
     });
   });
 

@@ -51,18 +51,6 @@ export function paintedStream(image: ImageData): {
   };
 }
 
-export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-
-/** Until `condition()` holds, checked every 50 ms. */
-export async function until(condition: () => boolean, what: string, timeoutMs = 60000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(50);
-  }
-}
-
 export function createElement(setup: (element: BlazeFaceElement) => void): BlazeFaceElement {
   const element = document.createElement('blaze-face');
   element.style.width = '640px';

@@ -8,6 +8,9 @@ import { ModelFormatError } from '../../model/readers/imported-model.ts';
 import { fetchOk, loadImageData } from '../helpers/fixtures.ts';
 import { rejection } from '../helpers/rejection.ts';
 import { expectedBackend, networkEngine } from '../helpers/test-browser.ts';
+import { detectorWorkers, until } from '../helpers/waits.ts';
+
+const asArrays = (faces: { toArray(): number[] }[]) => faces.map((face) => face.toArray());
 
 
 describe('WorkerFaceDetector', () => {
@@ -55,6 +58,38 @@ describe('WorkerFaceDetector', () => {
     const before = await worker.engineMemory();
     for (let i = 0; i < 20; i++) await worker.detect(photo);
     expect(await worker.engineMemory()).to.deep.equal(before);
+  });
+
+  it('detectors made with the same options share one worker, each with its own thresholds; it ends with the last', async () => {
+    const expected = asArrays(await local.detect(photo));
+    expect(expected.length, 'faces in the photo').to.be.at.least(2);
+    const best = asArrays(await local.detect(photo, { settings: { maxFaces: 1 } }));
+    expect(best).to.deep.equal(expected.slice(0, 1));
+    const before = await detectorWorkers(); // the suite's detector's
+    expect(before).to.have.length(1);
+    const [strict, same] = await Promise.all([
+      WorkerFaceDetector.create({ context: { engine: networkEngine }, maxFaces: 1 }),
+      WorkerFaceDetector.create({ context: { engine: networkEngine } }),
+    ]);
+    expect(await detectorWorkers(), 'no new worker for the same options').to.deep.equal(before);
+    // In flight together on the one worker, each with its own detector's thresholds (or the call's).
+    const [one, all, perCall] = await Promise.all([strict.detect(photo), same.detect(photo), same.detect(photo, { settings: { maxFaces: 1 } })]);
+    expect(asArrays(one)).to.deep.equal(best);
+    expect(asArrays(all)).to.deep.equal(expected);
+    expect(asArrays(perCall)).to.deep.equal(best);
+    expect([strict.settings.maxFaces, same.settings.maxFaces, worker.settings.maxFaces]).to.deep.equal([1, Infinity, Infinity]);
+    expect(await rejection(same.detect(photo, { settings: { minScore: 2 } }))).to.be.instanceOf(InvalidOptionError);
+
+    const full = await WorkerFaceDetector.create({ model: 'full', context: { engine: networkEngine } });
+    const withFull = await detectorWorkers();
+    expect(withFull, 'a worker of its own for another model').to.have.length(2);
+    strict.dispose();
+    same.dispose();
+    expect(asArrays(await worker.detect(photo)), 'the first detector, after the others sharing its worker left').to.deep.equal(expected);
+    expect(await detectorWorkers()).to.deep.equal(withFull);
+    full.dispose();
+    await until(async () => (await detectorWorkers()).length === 1, "the full model's worker to end");
+    expect(await detectorWorkers()).to.deep.equal(before);
   });
 
   it('rebuilds typed errors from the worker', async () => {

@@ -1,0 +1,75 @@
+// Several <blaze-face> elements on one page: they all detect, share one detector worker per model (engine,
+// thread pool and weights once, not once per element), keep their own thresholds, and free the workers when
+// they leave. Workers and their engine memory are counted from the browser's side (DevTools protocol).
+
+import { expect } from 'chai';
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { BlazeFaceElement } from '../../components/blaze-face.ts';
+import type { BlazeFaceFacesDetail } from '../../components/events.ts';
+import { createElement, useElementSources } from '../helpers/element-harness.ts';
+import { nextEvent } from '../helpers/element-events.ts';
+import { loadImageData } from '../helpers/fixtures.ts';
+import { detectorWorkers, until } from '../helpers/waits.ts';
+
+/** The TensorFlow.js engine's live tensors and bytes in the worker named `name`. */
+async function workerEngineMemory(name: string): Promise<{ tensors: number; bytes: number }> {
+  const expression = '(({ numTensors, numBytes }) => ({ tensors: numTensors, bytes: numBytes }))(self._tfengine.memory())';
+  const { values } = (await executeServerCommand('worker-eval', { name, expression })) as { values: { tensors: number; bytes: number }[] };
+  expect(values, `one worker named ${name}`).to.have.length(1);
+  return values[0];
+}
+
+const withFaces = (detail: BlazeFaceFacesDetail) => detail.faces.length > 0;
+
+describe('<blaze-face> elements sharing a page', function () {
+  const { streamOf, elementOn } = useElementSources();
+
+  it('four elements (two streams, an image, the camera) all detect on one worker per model, which ends when they leave', async () => {
+    await executeServerCommand('camera-permission', { state: 'granted' });
+    const picture = await loadImageData('/test/fixtures/seed/3faces.png');
+
+    // One element alone: its worker and that worker's engine memory, the cost of one short-model detector.
+    const alone = elementOn(streamOf(picture));
+    const aloneFaces = await nextEvent<BlazeFaceFacesDetail>(alone, 'faces', withFaces);
+    expect(aloneFaces.faces.length, 'faces in the stream').to.be.at.least(2);
+    const [aloneWorker, ...others] = await detectorWorkers();
+    expect(others).to.deep.equal([]);
+    const oneDetector = await workerEngineMemory(aloneWorker);
+    alone.remove();
+    await until(async () => (await detectorWorkers()).length === 0, 'the lone element’s worker to end');
+
+    const streamed = elementOn(streamOf(picture));
+    const capped = elementOn(streamOf(picture), (element) => (element.maxFaces = 1));
+    const photo = createElement((element) => {
+      element.model = 'full';
+      element.src = '/test/fixtures/seed/4faces.png';
+    });
+    const camera = createElement(() => undefined); // the browser's synthetic camera (a test pattern, no face)
+    const elements: BlazeFaceElement[] = [streamed, capped, photo, camera];
+    const [streamedFaces, cappedFaces, photoFaces] = await Promise.all([
+      nextEvent<BlazeFaceFacesDetail>(streamed, 'faces', withFaces),
+      nextEvent<BlazeFaceFacesDetail>(capped, 'faces', withFaces),
+      nextEvent<BlazeFaceFacesDetail>(photo, 'faces', withFaces),
+      nextEvent<BlazeFaceFacesDetail>(camera, 'faces'),
+    ]);
+    expect(streamedFaces.faces.length).to.equal(aloneFaces.faces.length);
+    expect(cappedFaces.faces, 'max-faces is the element’s own, on a shared worker').to.have.length(1);
+    expect(photoFaces.faces.length).to.be.at.least(3);
+    expect(elements.map((element) => element.state)).to.deep.equal(['running', 'running', 'running', 'running']);
+    expect(elements.map((element) => element.backend?.engine)).to.deep.equal(['wasm', 'wasm', 'wasm', 'wasm']);
+
+    const workers = await detectorWorkers();
+    expect(workers.map((name) => name.replace(/ #\d+$/, '')), 'one worker per model').to.deep.equal(['blaze-face full', 'blaze-face short']);
+    const shortWorker = workers.find((name) => name.startsWith('blaze-face short'))!;
+    const shared = await workerEngineMemory(shortWorker);
+    // Three elements on the short model hold one detector's engine memory, not three: the same tensors and
+    // bytes give or take a frame's outputs in flight (2 tensors, 61 KB against 0.63 MB), where three would be 3x.
+    expect(Math.abs(shared.tensors - oneDetector.tensors), 'tensors beyond one detector').to.be.at.most(4);
+    expect(shared.bytes / oneDetector.bytes, 'bytes against one detector').to.be.within(0.8, 1.25);
+    const [streamedMemory, cappedMemory, cameraMemory] = await Promise.all([streamed, capped, camera].map((element) => element.engineMemory()));
+    for (const memory of [cappedMemory, cameraMemory]) expect(memory!.bytes / streamedMemory!.bytes, 'the same engine').to.be.within(0.8, 1.25);
+
+    for (const element of elements) element.remove();
+    await until(async () => (await detectorWorkers()).length === 0, 'every detector worker to end');
+  });
+});
