@@ -76,6 +76,7 @@ describe('<blaze-face> context loss', function () {
     // GPU engines on SwiftShader are slow: a new detector takes seconds to compile its shaders.
     function startOnGpu(source: PaintedStream): BlazeFaceElement {
       return elementOn(source, (element) => {
+        element.model = 'short'; // the reference's model
         element.engine = 'webgl';
       });
     }
@@ -155,7 +156,7 @@ describe('<blaze-face> context loss', function () {
       this.timeout(240000);
       const source = streamOf(image);
       const expected = await reference.detect(source.canvas);
-      const element = elementOn(source);
+      const element = elementOn(source, (element) => (element.model = 'short'));
       await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length === expected.length, 120000);
       expect(element.backend).to.deep.include({ implementation: 'native', engine: 'webnn' });
       const lost = nextEvent<BlazeFaceErrorDetail>(element, 'error');
@@ -175,7 +176,8 @@ describe('<blaze-face> context loss', function () {
       const source = streamOf(image);
       const expected = await reference.detect(source.canvas);
       expect(expected.length, 'faces in the photo').to.be.at.least(2);
-      const elements = [elementOn(source), elementOn(source, (element) => (element.maxFaces = 1))];
+      const onShort = (element: BlazeFaceElement) => (element.model = 'short'); // the reference's model
+      const elements = [elementOn(source, onShort), elementOn(source, (element) => (onShort(element), (element.maxFaces = 1)))];
       await Promise.all(elements.map((element) => nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0, 120000)));
       const shared = await detectorWorkers();
       expect(shared, 'one worker for both').to.have.length(1);

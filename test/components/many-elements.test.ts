@@ -29,7 +29,8 @@ describe('<blaze-face> elements sharing a page', function () {
     const picture = await loadImageData('/test/fixtures/seed/3faces.png');
 
     // One element alone: its worker and that worker's engine memory, the cost of one short-model detector.
-    const alone = elementOn(streamOf(picture));
+    const onShort = (element: BlazeFaceElement) => (element.model = 'short');
+    const alone = elementOn(streamOf(picture), onShort);
     const aloneFaces = await nextEvent<BlazeFaceFacesDetail>(alone, 'faces', withFaces);
     expect(aloneFaces.faces.length, 'faces in the stream').to.be.at.least(2);
     const [aloneWorker, ...others] = await detectorWorkers();
@@ -38,13 +39,13 @@ describe('<blaze-face> elements sharing a page', function () {
     alone.remove();
     await until(async () => (await detectorWorkers()).length === 0, 'the lone element’s worker to end');
 
-    const streamed = elementOn(streamOf(picture));
-    const capped = elementOn(streamOf(picture), (element) => (element.maxFaces = 1));
+    const streamed = elementOn(streamOf(picture), onShort);
+    const capped = elementOn(streamOf(picture), (element) => (onShort(element), (element.maxFaces = 1)));
     const photo = createElement((element) => {
       element.model = 'full';
       element.src = '/test/fixtures/seed/4faces.png';
     });
-    const camera = createElement(() => undefined); // the browser's synthetic camera (a test pattern, no face)
+    const camera = createElement(onShort); // the browser's synthetic camera (a test pattern, no face)
     const elements: BlazeFaceElement[] = [streamed, capped, photo, camera];
     const [streamedFaces, cappedFaces, photoFaces] = await Promise.all([
       nextEvent<BlazeFaceFacesDetail>(streamed, 'faces', withFaces),
