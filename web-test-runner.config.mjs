@@ -2,6 +2,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { defaultReporter } from '@web/test-runner';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { devMiddleware } from './tools/dev-middleware.mjs';
+import { heldRequests } from './tools/held-requests.mjs';
 import { testCommands } from './tools/test-commands.mjs';
 import { commonjsPlugin } from './tools/commonjs-plugin.mjs';
 import { nativeChromiumArgs, nativeChromiumPath } from './tools/native-chromium.mjs';
@@ -116,7 +117,7 @@ export default {
   browserStartTimeout: 120000,
   testsStartTimeout: 120000,
   testsFinishTimeout: 600000,
-  middleware: [devMiddleware],
+  middleware: [heldRequests, devMiddleware],
   plugins: [commonjsPlugin(), testCommands(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   reporters: [defaultReporter(), browserTally()],
   testFramework: { config: { timeout: 120000 } },

@@ -221,15 +221,26 @@ export class BlazeFaceElement extends LitElement {
     const generation = ++this.#startGeneration;
     this.#release();
     this.#setState('loading', 'Loading the face detector…');
+    // The source opens while the detector loads, so camera permission and start-up overlap the engine, the
+    // model and the graph build. Whichever side fails first is the error reported, with its own type.
+    let sourceOpen = false;
+    const detector = this.#ensureDetector().then((loaded) => {
+      if (!sourceOpen && generation === this.#startGeneration) this.#setState('loading', 'Opening the video source…');
+      return loaded;
+    });
+    const source = this.#attachSource(generation).then(() => {
+      sourceOpen = true;
+      // A source that is ready first is shown at once, under the loading message.
+      if (generation === this.#startGeneration && !this.#image && !this.paused && !document.hidden) void this.#video.play().catch(() => undefined);
+    });
     try {
-      const detector = await this.#ensureDetector();
+      const [loaded] = await Promise.all([detector, source]);
       if (generation !== this.#startGeneration) return;
-      this.#setState('loading', 'Opening the video source…');
-      await this.#attachSource(generation);
-      if (generation !== this.#startGeneration) return;
-      await this.#analyse(detector);
+      await this.#analyse(loaded);
     } catch (error) {
-      if (generation === this.#startGeneration) this.#fail(error);
+      if (generation !== this.#startGeneration) return;
+      this.#startGeneration++; // so the side still opening closes what it opens (a camera granted late)
+      this.#fail(error);
     }
   }
 
@@ -444,7 +455,9 @@ export class BlazeFaceElement extends LitElement {
     const video = this.#video;
     this.#image = null;
     if (this.src && !this.srcObject && !videoExtensions.test(this.src)) {
-      this.#image = await this.#loadImage(this.src);
+      const image = await this.#loadImage(this.src);
+      if (generation !== this.#startGeneration) return;
+      this.#image = image;
       this.requestUpdate();
       return;
     }

@@ -20,7 +20,7 @@ import { generateAnchors, type Anchors } from './anchors.ts';
 import { UnsupportedGraphError } from './errors.ts';
 import { createFace, mirrorFace, type Face } from './face.ts';
 import type { Precision } from './graph/device-builder.ts';
-import { loadNetwork, type Network, type PrecisionChoice } from './graph/load-network.ts';
+import { buildNetwork, fetchModel, modelFileName, type Network, type PrecisionChoice } from './graph/load-network.ts';
 import { captureError, copyFramePixels, isCopyableFrame, pixelsToTensor, readPixels, type ImageSource, type RgbaPixels } from './image-to-tensor.ts';
 import { removeLetterbox } from './letterbox.ts';
 import {
@@ -64,6 +64,8 @@ interface DetectorSetup {
   spec: ModelSpec;
   settings: DetectionSettings;
   url: string | URL;
+  /** The model file, fetched while the context is created (a wasm engine compiles meanwhile). */
+  file: Promise<Uint8Array>;
   precision: PrecisionChoice;
 }
 
@@ -112,7 +114,10 @@ export class FaceDetector {
 
     const precision = options.precision ?? 'auto';
     checkPrecision(precision);
-    const setup: DetectorSetup = { model, spec, settings, url: options.modelUrl ?? defaultModelUrl(model), precision };
+    const url = options.modelUrl ?? defaultModelUrl(model);
+    const file = fetchModel(url);
+    file.catch(() => undefined); // its error is reported where the file is awaited, after the context is up
+    const setup: DetectorSetup = { model, spec, settings, url, file, precision };
 
     const choice = options.context;
     if (isContext(choice)) return FaceDetector.#open(setup, choice, false, describeContext(choice));
@@ -142,7 +147,7 @@ export class FaceDetector {
   static async #open(
     setup: DetectorSetup, context: MLContext, ownsContext: boolean, backend: Backend & Partial<DetectorBackend>,
   ): Promise<FaceDetector> {
-    const network = await loadNetwork(setup.spec, setup.url, context, setup.precision);
+    const network = await buildNetwork(setup.spec, await setup.file, modelFileName(setup.url), context, setup.precision);
     let tensors: { input: MLTensor; regressors: MLTensor; scores: MLTensor };
     try {
       const [input, regressors, scores] = await Promise.all([

@@ -1,4 +1,5 @@
 import { elementCommands } from '../test/components/node/element-commands.mjs';
+import { heldRequestCommands } from './held-requests.mjs';
 import { pwaCommands } from '../test/pwa/node/pwa-commands.mjs';
 import { consumerCommands, stopConsumerServers } from '../test/package/node/consumer-commands.mjs';
 
@@ -25,6 +26,8 @@ const commands = {
   async 'test-browser'(session) {
     return { name: session.browser.name, ...session.browser.capabilities };
   },
+  // release-held: see tools/held-requests.mjs.
+  ...heldRequestCommands,
   // <blaze-face>'s tests' commands (worker-eval, page-visibility): test/components/node/element-commands.mjs.
   ...elementCommands,
   // The PWA tests' commands (pwa-open, pwa-offline, pwa-build, ...): test/pwa/node/pwa-commands.mjs.

@@ -31,7 +31,8 @@ const formats: Record<ModelSpec['format'], { read: (bytes: Uint8Array, source: s
   onnx: { read: readOnnx, translator: onnxTranslator },
 };
 
-async function fetchModel(url: string | URL): Promise<Uint8Array> {
+/** A model file's bytes, fetched with our credentials rule and the size cap. */
+export async function fetchModel(url: string | URL): Promise<Uint8Array> {
   let response: Response;
   try {
     // Cookies go only to our own origin; another origin's file must allow us by CORS (the default 'cors' mode).
@@ -97,8 +98,12 @@ function checkInput(model: ImportedModel, spec: ModelSpec): void {
 }
 
 export async function loadNetwork(spec: ModelSpec, url: string | URL, context: MLContext, precision: PrecisionChoice): Promise<Network> {
-  const bytes = await fetchModel(url);
-  return buildNetwork(spec, bytes, String(url).split('/').pop() || String(url), context, precision);
+  return buildNetwork(spec, await fetchModel(url), modelFileName(url), context, precision);
+}
+
+/** How errors name a model file: its last path segment. */
+export function modelFileName(url: string | URL): string {
+  return String(url).split('/').pop() || String(url);
 }
 
 /** A model file's bytes -> built graph on `context`; `source` names the file in errors. */

@@ -1,0 +1,85 @@
+// <blaze-face> opens its source while its detector loads: the model's download is held back by the test
+// server (tools/held-requests.mjs), and the video must already play, under the loading message, and a camera
+// refusal must already be reported, before the model arrives.
+
+import { expect } from 'chai';
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { BlazeFaceElement } from '../../components/blaze-face.ts';
+import type { BlazeFaceErrorDetail, BlazeFaceFacesDetail } from '../../components/events.ts';
+import { createElement, useElementSources } from '../helpers/element-harness.ts';
+import { nextEvent } from '../helpers/element-events.ts';
+import { loadImageData } from '../helpers/fixtures.ts';
+import { itWithFakeCamera } from '../helpers/test-browser.ts';
+import { until } from '../helpers/waits.ts';
+
+const shortModel = '/assets/models/face_detection_short_range.tflite';
+let held = 0;
+
+/** A model-url whose download the test server holds until `release()`. */
+function heldModel(): { url: string; release: () => Promise<unknown> } {
+  const token = `start-up-${++held}-${Date.now()}`;
+  return { url: `${shortModel}?held=${token}`, release: () => executeServerCommand('release-held', { token }) };
+}
+
+function statusText(element: BlazeFaceElement): string {
+  return element.shadowRoot!.querySelector('[part=status]')!.textContent ?? '';
+}
+
+describe('<blaze-face> start-up', function () {
+  this.timeout(180000);
+  const { streamOf, elementOn } = useElementSources();
+
+  it('plays the video under "Loading the face detector…" while the model downloads, then detects', async () => {
+    const model = heldModel();
+    const element = elementOn(streamOf(await loadImageData('/test/fixtures/seed/3faces.png')), (element) => {
+      element.model = 'short';
+      element.modelUrl = model.url;
+    });
+    const video = element.shadowRoot!.querySelector('video')!;
+    await until(() => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && !video.paused && video.currentTime > 0, 'the video playing');
+    expect(element.state, 'still loading: the model is held').to.equal('loading');
+    await element.updateComplete;
+    expect(statusText(element)).to.contain('Loading the face detector');
+    const faces = nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0, 120000);
+    await model.release();
+    await faces;
+    expect(element.state).to.equal('running');
+  });
+
+  itWithFakeCamera('reports a refused camera at once, without waiting for the model', async () => {
+    await executeServerCommand('camera-permission', { state: 'denied' });
+    const model = heldModel();
+    const element = createElement((element) => {
+      element.model = 'short';
+      element.modelUrl = model.url;
+    });
+    const error = await nextEvent<BlazeFaceErrorDetail>(element, 'error', () => true, 60000);
+    expect(error.type).to.equal('camera-denied');
+    expect(element.state).to.equal('error');
+    // The model, released now, loads for the next start; nothing opened the camera behind the error.
+    const ready = nextEvent(element, 'ready', () => true, 120000);
+    await model.release();
+    await ready;
+    expect(element.state).to.equal('error');
+    expect(element.shadowRoot!.querySelector('video')!.srcObject).to.equal(null);
+    await executeServerCommand('camera-permission', { state: 'granted' });
+  });
+
+  itWithFakeCamera('shows the camera under the loading message before the model arrives', async () => {
+    await executeServerCommand('camera-permission', { state: 'granted' });
+    const model = heldModel();
+    const element = createElement((element) => {
+      element.model = 'short';
+      element.modelUrl = model.url;
+    });
+    const video = element.shadowRoot!.querySelector('video')!;
+    await until(() => video.srcObject instanceof MediaStream && !video.paused && video.currentTime > 0, 'the camera playing');
+    expect(element.state).to.equal('loading');
+    await element.updateComplete;
+    expect(statusText(element)).to.contain('Loading the face detector');
+    const faces = nextEvent<BlazeFaceFacesDetail>(element, 'faces', () => true, 120000);
+    await model.release();
+    await faces;
+    expect(element.state).to.equal('running');
+  });
+});
