@@ -24,6 +24,18 @@ function isTensorLimits(value: unknown): value is MLTensorLimits {
   return Array.isArray(limits?.dataTypes) && typeof limits?.rankRange === 'object';
 }
 
+/**
+ * Ranks the WebNN spec itself requires of an operand. Another rank there makes a malformed graph (a broken
+ * model file), not one too large for the device: it is left to the real builder, whose TypeError the
+ * translator reports as a ModelFormatError.
+ */
+const specRanks: Record<string, Record<string, number>> = {
+  conv2d: { input: 4, filter: 4, bias: 1, output: 4 },
+  maxPool2d: { input: 4, output: 4 },
+  averagePool2d: { input: 4, output: 4 },
+  resample2d: { input: 4, output: 4 },
+};
+
 /** Throws when `operand` (named as the spec names it in `op`) is outside the device's `limits`. */
 function checkOperand(op: string, name: string, operand: MLOperandDescriptor, limits: MLTensorLimits): void {
   if (!limits.dataTypes.includes(operand.dataType)) {
@@ -31,6 +43,8 @@ function checkOperand(op: string, name: string, operand: MLOperandDescriptor, li
     throw new UnsupportedGraphError('check', op, `${name} data type ${operand.dataType} is not supported (supported: ${supported})`, operand.dataType);
   }
   const rank = operand.shape.length;
+  const required = specRanks[op]?.[name];
+  if (required !== undefined && rank !== required) return;
   const { min, max } = limits.rankRange;
   if (rank < min || rank > max) throw new UnsupportedGraphError('check', op, `${name} rank ${rank} is outside the supported ${min}..${max}`);
 }

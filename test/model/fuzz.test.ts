@@ -91,6 +91,28 @@ describe('fuzzed model files', () => {
     }
   });
 
+  it("keeps what npm run fuzz found fixed: a conv2d filter or bias of the wrong rank is the file's fault", async () => {
+    // Bit flips that changed a weight tensor's shape: the device's limits must not be blamed (an
+    // UnsupportedGraphError, which on native WebNN would send a broken file to the polyfill), the file is.
+    const { context } = await createContext({ engine: 'wasm' });
+    try {
+      for (const [model, seed, complaint] of [
+        ['short', 6091, 'filter'],
+        ['short', 8581, 'bias'],
+        ['full', 7667, 'bias'],
+      ] as const) {
+        const { path } = files.find((file) => file.model === model)!;
+        const pristine = await bytesOf(path);
+        const mutation = mutate(pristine, mapStructure(pristine, 'tflite'), 'tflite', seed);
+        const graph = await graphOutcome(mutation.bytes, modelSpecs[model], `${model}-seed-${seed}`, context);
+        expect(graph.outcome, `${model} seed ${seed}: ${graph.message}`).to.equal('format-error');
+        expect(graph.message, `${model} seed ${seed}`).to.contain('conv2d').and.to.contain(complaint);
+      }
+    } finally {
+      context.destroy();
+    }
+  });
+
   it('refuses a file over the size cap before parsing it', () => {
     // Valid headers followed by zeros: only the size can be what the readers object to.
     const huge = new Uint8Array(MAX_MODEL_BYTES + 1);
