@@ -100,10 +100,11 @@ describe('fuzzed model files', () => {
         ['short', 6091, 'filter'],
         ['short', 8581, 'bias'],
         ['full', 7667, 'bias'],
+        ['back', 5012, 'filter'],
       ] as const) {
-        const { path } = files.find((file) => file.model === model)!;
+        const { path, format } = files.find((file) => file.model === model)!;
         const pristine = await bytesOf(path);
-        const mutation = mutate(pristine, mapStructure(pristine, 'tflite'), 'tflite', seed);
+        const mutation = mutate(pristine, mapStructure(pristine, format), format, seed);
         const graph = await graphOutcome(mutation.bytes, modelSpecs[model], `${model}-seed-${seed}`, context);
         expect(graph.outcome, `${model} seed ${seed}: ${graph.message}`).to.equal('format-error');
         expect(graph.message, `${model} seed ${seed}`).to.contain('conv2d').and.to.contain(complaint);
