@@ -228,7 +228,10 @@ export class BlazeFaceElement extends LitElement {
       if (!sourceOpen && generation === this.#startGeneration) this.#setState('loading', 'Opening the video source…');
       return loaded;
     });
-    const source = this.#attachSource(generation).then(() => {
+    // The source goes into the shadow DOM's <video> or <img>: after the first render, on connection.
+    const source = this.updateComplete.then(async () => {
+      if (generation !== this.#startGeneration) return;
+      await this.#attachSource(generation);
       sourceOpen = true;
       // A source that is ready first is shown at once, under the loading message.
       if (generation === this.#startGeneration && !this.#image && !this.paused && !document.hidden) void this.#video.play().catch(() => undefined);
