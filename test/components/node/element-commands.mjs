@@ -30,7 +30,8 @@ export const elementCommands = {
   /**
    * Destroys every native MLContext alive in the dedicated worker named `name`, as a device reset would, and
    * returns how many. The worker's code keeps its context private, so they are found by the DevTools
-   * protocol's heap query (Runtime.queryObjects) for MLContext's prototype.
+   * protocol's heap query (Runtime.queryObjects) for MLContext's prototype. Native WebNN only: in a worker
+   * running the polyfill's threaded wasm engine, the heap query crashes this Chromium.
    */
   async 'worker-destroy-webnn'(session, { name }) {
     const counts = await Promise.all(workersNamed(session, name).map(async (worker) => {
