@@ -35,6 +35,7 @@ describe('<blaze-face> start-up', function () {
       element.model = 'short';
       element.modelUrl = model.url;
     });
+    await element.updateComplete;
     const video = element.shadowRoot!.querySelector('video')!;
     await until(() => video.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && !video.paused && video.currentTime > 0, 'the video playing');
     expect(element.state, 'still loading: the model is held').to.equal('loading');
@@ -72,6 +73,7 @@ describe('<blaze-face> start-up', function () {
       element.model = 'short';
       element.modelUrl = model.url;
     });
+    await element.updateComplete;
     const video = element.shadowRoot!.querySelector('video')!;
     await until(() => video.srcObject instanceof MediaStream && !video.paused && video.currentTime > 0, 'the camera playing');
     expect(element.state).to.equal('loading');
