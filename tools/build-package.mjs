@@ -16,8 +16,9 @@ const lib = join(root, 'dist/lib');
 await build({ root, configFile: join(root, 'vite.package.config.ts'), logLevel: 'warn' });
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.lib.json')], { stdio: 'inherit' });
 
-const sourceWorker = "new URL('./worker/detector-worker.ts', import.meta.url)";
-const bundledWorker = "new URL('../../worker/detector-worker.js', import.meta.url)";
+// In model/worker/shared-workers.ts, which starts the page's detector workers.
+const sourceWorker = "new URL('./detector-worker.ts', import.meta.url)";
+const bundledWorker = "new URL('../../../worker/detector-worker.js', import.meta.url)";
 
 /**
  * What tsc leaves as in the sources but must change in dist/lib/: the worker is the bundled one, and the
