@@ -15,6 +15,8 @@ import { detectorWorkers, until } from '../helpers/waits.ts';
 const withFaces = (detail: BlazeFaceFacesDetail) => detail.faces.length > 0;
 
 describe('<blaze-face> elements sharing a page', function () {
+  // Three workers start in turn (one alone, then one per model), each compiling its engine and graph.
+  this.timeout(300000);
   const { streamOf, elementOn } = useElementSources();
 
   it('four elements (two streams, an image, the camera) all detect on one worker per model, which ends when they leave', async () => {
