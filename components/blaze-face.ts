@@ -24,7 +24,7 @@ import {
   type BlazeFaceFacesDetail,
 } from './events.ts';
 import { FrameLoop } from './frame-loop.ts';
-import { containRect, drawFaces, overlayStyle } from './overlay.ts';
+import { containRect, drawFaces, mediaSize, overlayStyle } from './overlay.ts';
 import { blazeFaceStyles } from './styles.ts';
 
 export type BlazeFaceState = 'idle' | 'loading' | 'running' | 'paused' | 'error';
@@ -280,8 +280,7 @@ export class BlazeFaceElement extends LitElement {
   /** The current frame with the overlay drawn on it, as a PNG Blob. */
   async snapshot(): Promise<Blob> {
     const media = this.#image ?? this.#video;
-    const width = media instanceof HTMLImageElement ? media.naturalWidth : media.videoWidth;
-    const height = media instanceof HTMLImageElement ? media.naturalHeight : media.videoHeight;
+    const [width, height] = mediaSize(media);
     if (!width || !height) throw new BlazeFaceError('unsupported-source', 'There is no frame to take a snapshot of yet.');
     const canvas = new OffscreenCanvas(width, height);
     const context = canvas.getContext('2d');
@@ -331,8 +330,15 @@ export class BlazeFaceElement extends LitElement {
     const failed = this._state === 'error';
     return html`
       <div class="stage" ?data-mirrored=${this.isMirrored}>
-        <video part="video" playsinline muted ?hidden=${Boolean(this.#image)}></video>
-        <img part="image" alt="" ?hidden=${!this.#image} />
+        <video
+          part="video"
+          playsinline
+          muted
+          ?hidden=${Boolean(this.#image)}
+          @loadedmetadata=${this.#fitToMedia}
+          @resize=${this.#fitToMedia}
+        ></video>
+        <img part="image" alt="" ?hidden=${!this.#image} @load=${this.#fitToMedia} />
         <canvas part="overlay" aria-hidden="true"></canvas>
       </div>
       <div part="status" class="status" role="status" ?hidden=${!this._message}>
@@ -620,6 +626,17 @@ export class BlazeFaceElement extends LitElement {
     return overlayStyle(this.#liveStyle, this.keypoints);
   }
 
+  /**
+   * The host takes the media's aspect ratio as soon as its size is known (or changes). This resizes the
+   * host, so it happens here, on the media's own events, and never inside the ResizeObserver's redraw:
+   * a resize made there would be a ResizeObserver loop, an error on the page.
+   */
+  #fitToMedia = (event: Event): void => {
+    const [width, height] = mediaSize(event.currentTarget as HTMLVideoElement | HTMLImageElement);
+    if (width && height) this.style.setProperty('--blaze-face-aspect-ratio', `${width} / ${height}`);
+    this.#redraw();
+  };
+
   #redraw(): void {
     if (!this.hasUpdated) return;
     const canvas = this.#canvas;
@@ -631,11 +648,7 @@ export class BlazeFaceElement extends LitElement {
       canvas.width = Math.round(width * ratio);
       canvas.height = Math.round(height * ratio);
     }
-    const image = this.#image;
-    const video = this.#video;
-    const mediaWidth = image ? image.naturalWidth : video.videoWidth;
-    const mediaHeight = image ? image.naturalHeight : video.videoHeight;
-    if (mediaWidth && mediaHeight) this.style.setProperty('--blaze-face-aspect-ratio', `${mediaWidth} / ${mediaHeight}`);
+    const [mediaWidth, mediaHeight] = mediaSize(this.#image ?? this.#video);
     const context = canvas.getContext('2d');
     if (!context) return;
     drawFaces(context, this.#faces, containRect(mediaWidth, mediaHeight, width, height), this.#style(), ratio);

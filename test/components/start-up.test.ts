@@ -84,4 +84,44 @@ describe('<blaze-face> start-up', function () {
     await faces;
     expect(element.state).to.equal('running');
   });
+
+  it('takes the video\'s aspect ratio while the model loads, and a page resizing it then is no ResizeObserver loop', async () => {
+    const pageErrors: string[] = [];
+    const onError = (event: ErrorEvent) => pageErrors.push(event.message);
+    window.addEventListener('error', onError);
+    const model = heldModel();
+    // A square video in an element sized by its width alone, which starts at 4:3: the host must change height.
+    const square = document.createElement('canvas');
+    square.width = square.height = 256;
+    const context = square.getContext('2d')!;
+    const paint = setInterval(() => context.fillRect(0, 0, 256, 256), 30);
+    const stream = square.captureStream(30);
+    try {
+      const element = createElement((element) => {
+        element.model = 'short';
+        element.modelUrl = model.url;
+        element.style.width = '400px';
+        element.style.height = '';
+        element.srcObject = stream;
+      });
+      await element.updateComplete;
+      const video = element.shadowRoot!.querySelector('video')!;
+      await until(() => video.videoWidth === 256, 'the video\'s size');
+      await until(() => element.getBoundingClientRect().height === 400, 'the host at the video\'s 1:1 ratio');
+      // The page resizes the element while the detector is still loading: the overlay follows in a
+      // ResizeObserver callback, which must not resize the host again.
+      element.style.width = '300px';
+      const canvas = element.shadowRoot!.querySelector('canvas')!;
+      await until(() => canvas.height === Math.round(300 * devicePixelRatio), 'the overlay resized');
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      expect(element.getBoundingClientRect().height).to.equal(300);
+      expect(element.state, 'still loading: the model is held').to.equal('loading');
+      expect(pageErrors).to.deep.equal([]);
+    } finally {
+      window.removeEventListener('error', onError);
+      clearInterval(paint);
+      stream.getTracks().forEach((track) => track.stop());
+      await model.release();
+    }
+  });
 });
