@@ -17,12 +17,12 @@ export interface ContentRect {
   height: number;
 }
 
-/** Where a width x height picture lands inside a box under object-fit: contain. */
 /** The intrinsic size of the element showing the media; zero before it has loaded. */
 export function mediaSize(media: HTMLVideoElement | HTMLImageElement): [width: number, height: number] {
   return media instanceof HTMLImageElement ? [media.naturalWidth, media.naturalHeight] : [media.videoWidth, media.videoHeight];
 }
 
+/** Where a width x height picture lands inside a box under object-fit: contain. */
 export function containRect(mediaWidth: number, mediaHeight: number, boxWidth: number, boxHeight: number): ContentRect {
   if (!mediaWidth || !mediaHeight) return { x: 0, y: 0, width: boxWidth, height: boxHeight };
   const scale = Math.min(boxWidth / mediaWidth, boxHeight / mediaHeight);
