@@ -66,8 +66,10 @@ const theirs = new Map<string, MediaPipeDetector>();
 const oursNative = new Map<Model, OurDetector>();
 let engineName = '';
 
-async function setup(options: { engine: PolyfillEngine; threads?: number; models: Model[]; native?: boolean }): Promise<Record<string, unknown>> {
+async function setup(options: { engine: PolyfillEngine; threads?: number; models: Model[]; native?: boolean; load?: boolean }): Promise<Record<string, unknown>> {
   await loadInputs();
+  // Before the detectors exist, so that the wasm engine measures its thread count on the loaded machine.
+  if (options.load) await startLoad();
   const webnn = await import('../webnn/index.ts');
   if (options.threads !== undefined) webnn.configurePolyfill({ wasmThreads: options.threads });
   const { FaceDetector, WorkerFaceDetector } = await import('../model/index.ts');
@@ -82,19 +84,22 @@ async function setup(options: { engine: PolyfillEngine; threads?: number; models
     theirs.set(`${model}/VIDEO`, await mp.createMediaPipeDetector(model, { runningMode: 'VIDEO' }));
   }
   engineName = options.engine;
-  const detector = ours.values().next().value!;
-  let threads: number | null = null;
-  if (detector.backend.engine === 'wasm') {
-    const wasm = await import('@tensorflow/tfjs-backend-wasm');
-    threads = wasm.getThreadsCount();
+  // A wasm engine settles its thread count over the first frames of its first graph (webnn/polyfill/wasm-threads.ts):
+  // those frames run here, before anything is timed.
+  const seed = inputs.get('seed128')![0]!;
+  for (const detector of [...ours.values(), ...oursInWorker.values()]) {
+    for (let i = 0; i < 50; i++) await detector.detect(seed);
   }
+  const detector = ours.values().next().value!;
+  const threads = detector.backend.engine === 'wasm' ? (await import('../webnn/polyfill/index.ts')).wasmThreads() : undefined;
   // What tfjs itself decided about this page: it only loads the threaded binary when both checks pass.
   const tf = await import('@tensorflow/tfjs-core');
   const support = detector.backend.engine === 'wasm'
     ? { simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') }
     : undefined;
   const native = oursNative.values().next().value?.backend;
-  return { backend: detector.backend, ...(native ? { nativeBackend: native } : {}), wasmThreadsUsed: threads, tfjsWasmSupport: support, crossOriginIsolated };
+  const worker = oursInWorker.values().next().value?.backend;
+  return { backend: detector.backend, ...(worker ? { workerBackend: worker } : {}), ...(native ? { nativeBackend: native } : {}), wasmThreads: threads, tfjsWasmSupport: support, crossOriginIsolated, loaded: options.load === true };
 }
 
 async function info(): Promise<Record<string, unknown>> {
@@ -354,6 +359,104 @@ async function cold(options: { lib: 'ours' | 'theirs'; model: Model; engine?: Po
   return { ms, faces, bytes, decodedBytes, requests: entries.filter((e) => e.startTime >= t0).length };
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Load: another busy program on the machine, as a Worker spinning on one core for the rest of the page's life
+// (bench/run.mjs gives each loaded row a fresh page, closed after the row).
+
+let spinner: Worker | undefined;
+
+async function startLoad(): Promise<void> {
+  if (spinner) return;
+  const code = `postMessage('spinning'); const end = Date.now() + 15 * 60 * 1000; while (Date.now() < end) {}`;
+  spinner = new Worker(URL.createObjectURL(new Blob([code], { type: 'text/javascript' })));
+  await new Promise((resolve) => spinner!.addEventListener('message', resolve, { once: true }));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Time to the first face: the fake camera of bench/run.mjs's second browser shows one seed face, and a fresh
+// page measures from the start of one library's camera pipeline to its first result with a face.
+
+/** One 640×480 camera frame, the 1face.png seed scaled into it on grey, as I420 (BT.601, limited range), base64. */
+async function cameraFrame(): Promise<string> {
+  const [width, height] = [640, 480];
+  const seed = await decode(SEED[0]!);
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d')!;
+  context.fillStyle = '#808080';
+  context.fillRect(0, 0, width, height);
+  context.drawImage(seed, (width - height) / 2, 0, height, height);
+  const rgba = context.getImageData(0, 0, width, height).data;
+  const yuv = new Uint8Array(width * height * 1.5);
+  const luma = (i: number) => 16 + (65.738 * rgba[i]! + 129.057 * rgba[i + 1]! + 25.064 * rgba[i + 2]!) / 256;
+  for (let p = 0; p < width * height; p++) yuv[p] = Math.round(luma(p * 4));
+  const u = width * height;
+  const v = u + (width * height) / 4;
+  for (let y = 0; y < height; y += 2) {
+    for (let x = 0; x < width; x += 2) {
+      let [r, g, b] = [0, 0, 0];
+      for (const [dx, dy] of [[0, 0], [1, 0], [0, 1], [1, 1]] as const) {
+        const i = ((y + dy) * width + x + dx) * 4;
+        r += rgba[i]! / 4;
+        g += rgba[i + 1]! / 4;
+        b += rgba[i + 2]! / 4;
+      }
+      const k = (y / 2) * (width / 2) + x / 2;
+      yuv[u + k] = Math.round(128 + (-37.945 * r - 74.494 * g + 112.439 * b) / 256);
+      yuv[v + k] = Math.round(128 + (112.439 * r - 94.154 * g - 18.285 * b) / 256);
+    }
+  }
+  let binary = '';
+  for (let i = 0; i < yuv.length; i += 0x8000) binary += String.fromCharCode(...yuv.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+/** The camera, playing in a video element, as a page using MediaPipe opens it. */
+async function openCamera(): Promise<HTMLVideoElement> {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
+  await video.play();
+  return video;
+}
+
+/**
+ * ours: from appending <blaze-face> (the package's drop-in, dist/blaze-face.js, imported beforehand) to its
+ * first faces event with a face. theirs: from the same point, MediaPipe's detector created while the camera
+ * opens, then detectForVideo() on each new frame until one has a face.
+ */
+async function firstFace(options: { lib: 'ours' | 'theirs' }): Promise<Record<string, unknown>> {
+  if (options.lib === 'ours') {
+    await import(/* @vite-ignore */ '/dist/blaze-face.js' as string);
+    const t0 = performance.now();
+    const element = document.createElement('blaze-face') as HTMLElement & { backend?: unknown };
+    const face = new Promise<number>((resolve, reject) => {
+      element.addEventListener('faces', (event) => {
+        if ((event as CustomEvent<{ faces: unknown[] }>).detail.faces.length > 0) resolve(performance.now());
+      });
+      element.addEventListener('error', (event) => reject(new Error(JSON.stringify((event as unknown as CustomEvent).detail))));
+    });
+    document.body.append(element);
+    const ms = (await face) - t0;
+    const backend = element.backend;
+    element.remove();
+    return { ms, backend };
+  }
+  const { createMediaPipeDetector } = (await import(/* @vite-ignore */ '/bench/dist/theirs.js' as string)) as typeof import('./cold-theirs.ts');
+  const t0 = performance.now();
+  const [detector, video] = await Promise.all([createMediaPipeDetector('short', { runningMode: 'VIDEO' }), openCamera()]);
+  const ms = await new Promise<number>((resolve) => {
+    const step = () => {
+      if (detector.detectForVideo(video, performance.now()).length > 0) resolve(performance.now() - t0);
+      else video.requestVideoFrameCallback(step);
+    };
+    step();
+  });
+  detector.close();
+  (video.srcObject as MediaStream).getTracks().forEach((track) => track.stop());
+  return { ms };
+}
+
 declare global {
   interface Window {
     bench: unknown;
@@ -361,5 +464,5 @@ declare global {
   }
 }
 
-window.bench = { info, setup, pairs, video, stages, memory, cold };
+window.bench = { info, setup, pairs, video, stages, memory, cold, cameraFrame, firstFace };
 window.benchReady = true;

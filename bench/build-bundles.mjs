@@ -1,4 +1,4 @@
-// Builds bench/dist/{ours,theirs}.js: each library as one minified ES bundle with the app's build settings,
+// Builds the package's drop-in (dist/) and bench/dist/{ours,theirs}.js: each library as one minified ES bundle with the app's build settings,
 // so cold start and bytes compare what a site would ship, not the dev server's hundreds of unbundled modules.
 import { resolve } from 'node:path';
 import { build } from 'vite';
@@ -6,6 +6,8 @@ import { bundleComments, minifyKeepingTypeofGuards } from '../tools/minify.mjs';
 
 export async function buildBenchBundles() {
   const root = resolve(import.meta.dirname, '..');
+  // The package's drop-in, dist/blaze-face.js with its worker and assets, for time-to-first-face.
+  await build({ root, configFile: resolve(root, 'vite.package.config.ts'), logLevel: 'warn' });
   await build({
     root,
     configFile: false,

@@ -8,11 +8,16 @@ import { join, normalize, resolve } from 'node:path';
 import { commonjsPlugin } from '../tools/commonjs-plugin.mjs';
 import { devMiddleware } from '../tools/dev-middleware.mjs';
 
-/** Serves bench/dist/ byte for byte (the dev server's transforms would rewrite the bundles and inline source maps). */
-function bundles(distDir) {
+/**
+ * Serves each bundle folder (URL path prefix → folder) byte for byte: the dev server's transforms would rewrite
+ * the bundles and inline source maps.
+ */
+function bundles(folders) {
   return async (context, next) => {
-    if (!context.path.startsWith('/bench/dist/')) return next();
-    const file = join(distDir, normalize(context.path.slice('/bench/dist/'.length)));
+    const entry = Object.entries(folders).find(([prefix]) => context.path.startsWith(prefix));
+    if (!entry) return next();
+    const [prefix, distDir] = entry;
+    const file = join(distDir, normalize(context.path.slice(prefix.length)));
     if (!file.startsWith(distDir) || !statSync(file, { throwIfNoEntry: false })?.isFile()) return next();
     // wasm as application/wasm: with any other type WebAssembly.instantiateStreaming() refuses the response,
     // and tfjs's engine fetches the binary a second time for its fallback.
@@ -29,7 +34,7 @@ export async function startBenchServer() {
       port: 0,
       hostname: '127.0.0.1',
       nodeResolve: true,
-      middleware: [devMiddleware, bundles(resolve(rootDir, 'bench/dist'))],
+      middleware: [devMiddleware, bundles({ '/bench/dist/': resolve(rootDir, 'bench/dist'), '/dist/': resolve(rootDir, 'dist') })],
       plugins: [commonjsPlugin({ rootDir }), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: resolve(rootDir, 'tsconfig.json') })],
     },
     readCliArgs: false,

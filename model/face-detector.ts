@@ -7,7 +7,7 @@
 // because they only touch the few anchors that pass the threshold there, and exp() over all of them
 // in the graph would be wasted work.
 
-import { createContext, createPolyfillContextFor, describeContext, engineMemory } from '../webnn/index.ts';
+import { createContext, createPolyfillContextFor, describeContext, dispatchGraph, engineMemory } from '../webnn/index.ts';
 import type {
   Backend,
   MLContext,
@@ -21,7 +21,7 @@ import { UnsupportedGraphError } from './errors.ts';
 import { createFace, mirrorFace, type Face } from './face.ts';
 import type { Precision } from './graph/device-builder.ts';
 import { buildNetwork, fetchModel, modelFileName, type Network, type PrecisionChoice } from './graph/load-network.ts';
-import { captureError, copyFramePixels, isCopyableFrame, pixelsToTensor, readPixels, type ImageSource, type RgbaPixels } from './image-to-tensor.ts';
+import { captureError, copyFramePixels, copyToConverts, isCopyableFrame, pixelsToTensor, readPixels, type ImageSource, type RgbaPixels } from './image-to-tensor.ts';
 import { removeLetterbox } from './letterbox.ts';
 import {
   checkModelName, checkPrecision, mergeSettings, validateSettings, type DetectionSettings, type DetectOptions,
@@ -74,8 +74,6 @@ function isContext(choice: ContextChoice | undefined): choice is MLContext {
 }
 
 export class FaceDetector {
-  /** Which WebNN implementation, engine and precision run the network (and whether native fell back). */
-  readonly backend: DetectorBackend;
   readonly model: ModelName;
   readonly inputSize: number;
   /** Resolves when the WebNN context is lost (engine failure, GPU reset, or dispose()). */
@@ -94,11 +92,14 @@ export class FaceDetector {
   /** Reused RGBA bytes of video frames read with copyTo, and whether this browser can do that. */
   #frameBytes: Uint8Array | undefined;
   #frameCopies = true;
+  /** Whether copyTo() converts a frame to the RGBA asked for (WebKit returns a BGRA frame's bytes as they are). */
+  #copyConverts: Promise<boolean> | undefined;
   /** Read-back buffers, reused every call (no per-frame allocation for the network's outputs). */
   #regressorValues: Float32Array;
   #scoreValues: Float32Array;
   #queue: Promise<unknown> = Promise.resolve();
   #disposed = false;
+  #backend: DetectorBackend;
 
   static async create(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
     const model = options.model ?? 'short';
@@ -132,7 +133,8 @@ export class FaceDetector {
       console.warn(`blaze-face: native WebNN cannot run the face detector, the WebNN polyfill runs it instead. ${error.message}`);
       const fallback = await createPolyfillContextFor(choice);
       const backend: Backend & Pick<DetectorBackend, 'fallbackFrom' | 'reason'> = {
-        implementation: fallback.implementation, engine: fallback.engine, fallbackFrom: 'native', reason: error.message,
+        implementation: fallback.implementation, engine: fallback.engine, ...(fallback.threads ? { threads: fallback.threads } : {}),
+        fallbackFrom: 'native', reason: error.message,
       };
       try {
         return await FaceDetector.#open(setup, fallback.context, true, backend);
@@ -195,7 +197,7 @@ export class FaceDetector {
     this.#settings = settings;
     this.#context = context;
     this.#ownsContext = ownsContext;
-    this.backend = backend;
+    this.#backend = backend;
     this.lost = context.lost;
     this.#graph = network.graph;
     this.#input = tensors.input;
@@ -208,6 +210,18 @@ export class FaceDetector {
   }
 
   /** The current thresholds. */
+  /**
+   * Which WebNN implementation, engine and precision run the network (and whether native fallback happened).
+   * `threads` is read as it is now: the wasm engine settles its count over the first frames (see
+   * webnn/polyfill/wasm-threads.ts).
+   */
+  get backend(): DetectorBackend {
+    if (this.#backend.threads === undefined) return this.#backend;
+    const { threads } = describeContext(this.#context);
+    if (threads !== this.#backend.threads) this.#backend = { ...this.#backend, ...(threads ? { threads } : {}) };
+    return this.#backend;
+  }
+
   get settings(): Readonly<DetectionSettings> {
     return { ...this.#settings };
   }
@@ -235,7 +249,7 @@ export class FaceDetector {
 
   /** The polyfill engine's tensor count and bytes (for leak checks); undefined on native WebNN, which has no such counter. */
   engineMemory(): { tensors: number; bytes: number } | undefined {
-    return this.backend.implementation === 'polyfill' ? engineMemory(this.#context) : undefined;
+    return this.#backend.implementation === 'polyfill' ? engineMemory(this.#context) : undefined;
   }
 
   /** Releases the graph, the tensors and (if this detector created it) the WebNN context. */
@@ -263,11 +277,12 @@ export class FaceDetector {
   async #read(source: ImageSource): Promise<RgbaPixels> {
     if (isCopyableFrame(source) && this.#frameCopies) {
       try {
-        const pixels = await copyFramePixels(source, this.#frameBytes);
+        this.#copyConverts ??= copyToConverts();
+        const pixels = await copyFramePixels(source, this.#frameBytes, await this.#copyConverts);
         this.#frameBytes = pixels.data;
         return pixels;
       } catch (error) {
-        // A browser without copyTo's RGBA conversion says NotSupportedError: draw instead, from now on.
+        // A frame format that copyTo cannot turn into RGBA here says NotSupportedError: draw instead, from now on.
         if (!(error instanceof DOMException && error.name === 'NotSupportedError')) throw captureError(error);
         this.#frameCopies = false;
       }
@@ -279,11 +294,7 @@ export class FaceDetector {
     if (this.#disposed) throw new DOMException('This FaceDetector has been disposed', 'InvalidStateError');
     const prepared = pixelsToTensor(await this.#read(source), this.inputSize, this.#pixels);
     this.#context.writeTensor(this.#input, prepared.tensor);
-    this.#context.dispatch(
-      this.#graph,
-      { input: this.#input },
-      { regressors: this.#regressors, scores: this.#scores },
-    );
+    dispatchGraph(this.#context, this.#graph, { input: this.#input }, { regressors: this.#regressors, scores: this.#scores });
     await Promise.all([
       this.#context.readTensor(this.#regressors, this.#regressorValues),
       this.#context.readTensor(this.#scores, this.#scoreValues),

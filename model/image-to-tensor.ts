@@ -197,13 +197,49 @@ export function isCopyableFrame(source: ImageSource): source is VideoFrame {
 }
 
 /**
- * A VideoFrame's pixels as RGBA through VideoFrame.copyTo: no canvas and no GPU read-back (for a frame that is
- * already RGBA in memory it is a plain copy). Writes into `reuse` when that has the right size.
+ * Whether this browser's VideoFrame.copyTo() converts to the format it is asked for. WebKit ignores
+ * `format: 'RGBA'` and returns a BGRA frame's own bytes, red and blue swapped. Found out on a 1×1 BGRA frame of
+ * known bytes; resolves false where copyTo cannot convert or fails.
  */
-export async function copyFramePixels(frame: VideoFrame, reuse?: Uint8Array): Promise<RgbaPixels & { data: Uint8Array }> {
+export async function copyToConverts(): Promise<boolean> {
+  const frame = new VideoFrame(new Uint8Array([0x10, 0x20, 0x30, 0xff]), { format: 'BGRA', codedWidth: 1, codedHeight: 1, timestamp: 0 });
+  try {
+    const pixel = new Uint8Array(4);
+    await frame.copyTo(pixel, { format: 'RGBA', colorSpace: 'srgb' });
+    return pixel[0] === 0x30 && pixel[2] === 0x10;
+  } catch {
+    return false;
+  } finally {
+    frame.close();
+  }
+}
+
+/**
+ * A VideoFrame's pixels as RGBA through VideoFrame.copyTo: no canvas and no GPU read-back (for a frame that is
+ * already RGBA in memory it is a plain copy). Writes into `reuse` when that has the right size. `converts`
+ * (copyToConverts()) false: only RGBA, RGBX, BGRA and BGRX frames are copied, red and blue swapped for the BGR
+ * ones; other formats throw a NotSupportedError DOMException, and the frame must be drawn.
+ */
+export async function copyFramePixels(frame: VideoFrame, reuse?: Uint8Array, converts = true): Promise<RgbaPixels & { data: Uint8Array }> {
   const { width, height } = drawableSize(frame);
   const data = reuse?.length === width * height * 4 ? reuse : new Uint8Array(width * height * 4);
-  await frame.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' });
+  if (converts) {
+    await frame.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' });
+    return { data, width, height };
+  }
+  const format = frame.format;
+  if (format !== 'RGBA' && format !== 'RGBX' && format !== 'BGRA' && format !== 'BGRX') {
+    throw new DOMException(`VideoFrame.copyTo() here cannot convert ${format ?? 'this'} frames to RGBA`, 'NotSupportedError');
+  }
+  // One row after another, whatever stride the frame's own layout has.
+  await frame.copyTo(data, { layout: [{ offset: 0, stride: width * 4 }] });
+  if (format === 'BGRA' || format === 'BGRX') {
+    for (let i = 0; i < data.length; i += 4) {
+      const blue = data[i]!;
+      data[i] = data[i + 2]!;
+      data[i + 2] = blue;
+    }
+  }
   return { data, width, height };
 }
 

@@ -37,7 +37,6 @@ async function toWorkerImage(source: ImageSource): Promise<{ image: WorkerImage;
 }
 
 export class WorkerFaceDetector {
-  readonly backend: DetectorBackend;
   readonly model: ModelName;
   readonly inputSize: number;
   /** Resolves when the context of this detector's worker is lost (every detector sharing it sees the same). */
@@ -48,6 +47,7 @@ export class WorkerFaceDetector {
   #inFlight = new Set<number>();
   #settings: DetectionSettings;
   #disposed = false;
+  #backend: DetectorBackend;
 
   /**
    * A detector on the page's shared worker for these options (see model/worker/shared-workers.ts): detectors
@@ -83,9 +83,14 @@ export class WorkerFaceDetector {
     this.#worker = worker;
     this.lost = worker.lost;
     this.model = model;
-    this.backend = backend;
+    this.#backend = backend;
     this.inputSize = inputSize;
     this.#settings = settings;
+  }
+
+  /** The worker detector's backend; `threads` as of its latest frame (see FaceDetector.backend). */
+  get backend(): DetectorBackend {
+    return this.#backend;
   }
 
   get settings(): Readonly<DetectionSettings> {
@@ -111,6 +116,7 @@ export class WorkerFaceDetector {
       throw error;
     });
     if (reply.type !== 'faces') throw new Error(`unexpected reply ${reply.type}`);
+    if (reply.threads !== undefined && reply.threads !== this.#backend.threads) this.#backend = { ...this.#backend, threads: reply.threads };
     return reply.faces.map(restoreFace);
   }
 

@@ -1,10 +1,10 @@
 // blaze-face's entry to WebNN: a native context when the browser has a working one, otherwise the
 // TensorFlow.js polyfill; callers get the same MLContext/MLGraphBuilder interfaces either way.
 import type {
-  Backend, ML, MLContext, MLContextOptions, MLGraphBuilder, MLGraphBuilderConstructor, PolyfillEngine,
+  Backend, ML, MLContext, MLContextOptions, MLGraph, MLGraphBuilder, MLGraphBuilderConstructor, MLNamedTensors, PolyfillEngine,
 } from './types.ts';
 import {
-  createPolyfillContext, isPolyfillContext, PolyfillGraphBuilder, wasmThreadCount, type PolyfillContext,
+  createPolyfillContext, dispatchChoosingThreads, isPolyfillContext, PolyfillGraphBuilder, wasmThreads, type PolyfillContext,
 } from './polyfill/index.ts';
 import { usableGpuContext } from './polyfill/gpu-choice.ts';
 
@@ -110,13 +110,25 @@ export async function createPolyfillContextFor(options: MLContextOptions = {}): 
 /** Which implementation and engine run `context`, and why (Backend.reason) when that is not the preferred one. */
 export function describeContext(context: MLContext): Backend {
   if (!isPolyfillContext(context)) return { implementation: 'native', engine: 'webnn' };
-  const threads = context.engine === 'wasm' ? wasmThreadCount() : undefined;
+  const threads = context.engine === 'wasm' ? wasmThreads()?.threads : undefined;
   return {
     implementation: 'polyfill',
     engine: context.engine,
     ...(threads ? { threads } : {}),
     ...(context.reason ? { reason: context.reason } : {}),
   };
+}
+
+/**
+ * context.dispatch(graph, inputs, outputs); on the polyfill's wasm engine, timed toward its choice of thread count
+ * while that is open (polyfill/wasm-threads.ts). Not in the spec: a detector's dispatches go through here.
+ */
+export function dispatchGraph(context: MLContext, graph: MLGraph, inputs: MLNamedTensors, outputs: MLNamedTensors): void {
+  if (isPolyfillContext(context) && context.engine === 'wasm') {
+    dispatchChoosingThreads(graph as MLGraph & { readonly destroyed: boolean }, () => context.dispatch(graph, inputs, outputs));
+  } else {
+    context.dispatch(graph, inputs, outputs);
+  }
 }
 
 /** A graph builder for `context`, native or polyfill to match it. */

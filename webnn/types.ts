@@ -180,7 +180,10 @@ export type Implementation = 'native' | 'polyfill';
 export interface Backend {
   implementation: Implementation;
   engine: Engine;
-  /** Threads the polyfill's wasm engine runs: 1 unless the page is cross-origin isolated. */
+  /**
+   * Threads the polyfill's wasm engine runs: 1 unless the page is cross-origin isolated; there, the count
+   * configurePolyfill() set, else the fastest of 1, 2 and 4 as the first detector measured it on its graph.
+   */
   threads?: number;
   /**
    * Why the polyfill runs on this engine instead of the one the options preferred, e.g. that

@@ -36,8 +36,10 @@ async function handle(request: Request): Promise<Reply> {
     }
     case 'detect': {
       try {
-        const faces = await requireDetector().detect(request.image, { mirrored: request.mirrored, settings: request.settings });
-        return { id: request.id, type: 'faces', faces: faces.map(plain) };
+        const running = requireDetector();
+        const faces = await running.detect(request.image, { mirrored: request.mirrored, settings: request.settings });
+        const { threads } = running.backend;
+        return { id: request.id, type: 'faces', faces: faces.map(plain), ...(threads ? { threads } : {}) };
       } finally {
         if (!(request.image instanceof ImageData)) request.image.close();
       }

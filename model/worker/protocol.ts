@@ -39,7 +39,8 @@ export interface SerializedError {
 
 export type Reply =
   | { id: number; type: 'created'; backend: DetectorBackend; inputSize: number; settings: DetectionSettings }
-  | { id: number; type: 'faces'; faces: FaceData[] }
+  /** `threads`: the worker engine's thread count now, which it settles over the first frames. */
+  | { id: number; type: 'faces'; faces: FaceData[]; threads?: number }
   | { id: number; type: 'memory'; memory: { tensors: number; bytes: number } | null }
   | { id: number; type: 'done' }
   | { id: number; type: 'error'; error: SerializedError }

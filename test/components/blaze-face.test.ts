@@ -13,7 +13,7 @@ import { nextEvent } from '../helpers/element-events.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
 import { withFaultyWorkers } from '../helpers/native-faults.ts';
 import {
-  describeForNative, expectedBackend, itForPolyfill, itWithFakeCamera,
+  describeForNative, expectNetworkBackend, itForPolyfill, itWithFakeCamera,
 } from '../helpers/test-browser.ts';
 
 const photo = '/node_modules/@vladmandic/face-api/demo/sample2.jpg';
@@ -81,7 +81,7 @@ describe('<blaze-face>', function () {
       expect(element.shadowRoot!.querySelector('[part=status]')!.textContent).to.contain('Loading');
       const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
       expect(element.state).to.equal('running');
-      expect(element.backend).to.deep.equal({ ...expectedBackend, precision: 'float32' });
+      expectNetworkBackend(element.backend!, { precision: 'float32' });
       expect(element.matches(':state(running)')).to.equal(true);
       expect(element.isMirrored, 'a stream is not mirrored by default').to.equal(false);
       // The stream passes through video encoding (YUV), so its pixels differ slightly from the canvas.

@@ -25,7 +25,7 @@ export interface MediaPipeFace {
   score: number;
 }
 
-export type MediaPipeImage = ImageData | HTMLCanvasElement | ImageBitmap | OffscreenCanvas;
+export type MediaPipeImage = ImageData | HTMLCanvasElement | HTMLVideoElement | ImageBitmap | OffscreenCanvas;
 
 export interface MediaPipeDetectorOptions {
   /** Defaults to MediaPipe's 0.5. */

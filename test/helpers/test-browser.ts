@@ -1,8 +1,10 @@
 // Which browser of web-test-runner.config.mjs a test runs in, so that a test meant for every browser runs the
 // network on that browser's own WebNN where it works (and says so) and on the polyfill's wasm engine elsewhere,
 // and a test about one implementation is defined only where that implementation runs.
+import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { Backend } from '../../webnn/index.ts';
+import { maxWasmThreads, threadCandidates } from '../../webnn/polyfill/wasm-threads.ts';
 
 export interface TestBrowser {
   name: string;
@@ -17,10 +19,19 @@ export const testBrowser = await executeServerCommand<TestBrowser, undefined>('t
 /** The engine option that runs the network here: 'native' never falls back, so a broken native WebNN fails the test. */
 export const networkEngine = testBrowser.nativeWebNN ? 'native' : 'wasm';
 
-/** The backend a detector created with networkEngine must report. */
-export const expectedBackend: Backend = testBrowser.nativeWebNN
-  ? { implementation: 'native', engine: 'webnn' }
-  : { implementation: 'polyfill', engine: 'wasm', threads: navigator.hardwareConcurrency };
+/**
+ * Checks the backend of a detector created with networkEngine, with `extra` fields (precision…): native WebNN,
+ * or the polyfill's wasm engine on one of the thread counts it measures (which one wins depends on the load).
+ */
+export function expectNetworkBackend(backend: Backend, extra: Record<string, unknown> = {}): void {
+  if (testBrowser.nativeWebNN) {
+    expect(backend).to.deep.equal({ implementation: 'native', engine: 'webnn', ...extra });
+    return;
+  }
+  const { threads, ...rest } = backend;
+  expect(rest).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', ...extra });
+  expect(threadCandidates(maxWasmThreads(undefined)), 'threads').to.include(threads);
+}
 
 /** A suite about the polyfill itself (its engines, its memory counter): defined where the polyfill runs the network. */
 export function describeForPolyfill(title: string, suite: (this: Mocha.Suite) => void): void {

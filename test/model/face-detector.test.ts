@@ -11,7 +11,7 @@ import { ModelFormatError, type ImportedModel } from '../../model/readers/import
 import { createContext, createGraphBuilder } from '../../webnn/index.ts';
 import { fetchOk, loadImageData } from '../helpers/fixtures.ts';
 import { rejection } from '../helpers/rejection.ts';
-import { expectedBackend, networkEngine } from '../helpers/test-browser.ts';
+import { expectNetworkBackend, networkEngine } from '../helpers/test-browser.ts';
 
 const photoUrl = '/node_modules/@vladmandic/face-api/demo/sample2.jpg';
 
@@ -33,7 +33,7 @@ describe('FaceDetector', () => {
   after(() => detector.dispose());
 
   it('reports its backend and finds the faces of a photo', async () => {
-    expect(detector.backend).to.deep.equal({ ...expectedBackend, precision: 'float32' });
+    expectNetworkBackend(detector.backend, { precision: 'float32' });
     const faces = await detector.detect(photo);
     expect(faces.length).to.be.greaterThan(0);
     for (const face of faces) {
@@ -69,6 +69,28 @@ describe('FaceDetector', () => {
     frame.close();
     rgbaFrame.close();
     bitmap.close();
+  });
+
+  it("gives a BGRA VideoFrame's faces where copyTo ignores the format asked for (as WebKit's does)", async () => {
+    const copyTo = VideoFrame.prototype.copyTo;
+    // WebKit's copyTo(buffer, { format: 'RGBA' }) returns a BGRA frame's own bytes.
+    VideoFrame.prototype.copyTo = function (this: VideoFrame, destination: AllowSharedBufferSource, options: VideoFrameCopyToOptions = {}) {
+      const { format, colorSpace, ...kept } = options;
+      return copyTo.call(this, destination, kept);
+    };
+    const webkitLike = await FaceDetector.create({ context: { engine: networkEngine } });
+    try {
+      const bgraBytes = new Uint8Array(photo.data.length);
+      for (let i = 0; i < bgraBytes.length; i += 4) bgraBytes.set([photo.data[i + 2]!, photo.data[i + 1]!, photo.data[i]!, 255], i);
+      const frame = new VideoFrame(bgraBytes, { format: 'BGRA', codedWidth: photo.width, codedHeight: photo.height, timestamp: 0 });
+      const expected = await webkitLike.detect(photo);
+      expect(expected.length).to.be.greaterThan(0);
+      expectSameFaces(await webkitLike.detect(frame), expected);
+      frame.close();
+    } finally {
+      VideoFrame.prototype.copyTo = copyTo;
+      webkitLike.dispose();
+    }
   });
 
   it('detectBatch returns one list per image, in order', async () => {

@@ -9,10 +9,11 @@ import { FaceDetector } from '../../model/face-detector.ts';
 import { UnsupportedGraphError } from '../../model/errors.ts';
 import { WorkerFaceDetector } from '../../model/worker-face-detector.ts';
 import type { MLOpSupportLimits } from '../../webnn/index.ts';
+import { wasmThreads } from '../../webnn/polyfill/index.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
 import { installNativeFaults, withFaultyWorkers, type NativeFaults } from '../helpers/native-faults.ts';
 import { rejection } from '../helpers/rejection.ts';
-import { describeForNative, describeForPolyfill } from '../helpers/test-browser.ts';
+import { describeForNative, describeForPolyfill, expectNetworkBackend } from '../helpers/test-browser.ts';
 
 const photoUrl = '/node_modules/@vladmandic/face-api/demo/sample2.jpg';
 
@@ -52,8 +53,9 @@ describeForNative('native WebNN that cannot run the network: fallback to the pol
   it('build() rejecting for maxPool2d: the polyfill runs it, backend says why, console.warn says it once', async () => {
     const { result: detector, warnings } = await withFaults({ buildRejectsOp: 'maxPool2d' }, () => FaceDetector.create());
     try {
-      const { reason, ...backend } = detector.backend;
+      const { reason, threads, ...backend } = detector.backend;
       expect(backend).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', precision: 'float32', fallbackFrom: 'native' });
+      expect(threads, 'the count the wasm engine chose on this page').to.equal(wasmThreads()!.threads);
       expect(reason).to.contain('build() failed').and.to.contain('maxPool2d is not supported on this device');
       expect(warnings).to.have.length(1);
       expect(warnings[0]).to.contain('WebNN polyfill runs it instead').and.to.contain(reason);
@@ -124,9 +126,7 @@ describeForNative('native WebNN that cannot run the network: fallback to the pol
 describeForPolyfill('where native WebNN does not work at all', () => {
   it('the polyfill runs without a fallback note or a warning', async () => {
     const { result: detector, warnings } = await withFaults({}, () => FaceDetector.create());
-    expect(detector.backend).to.deep.equal({
-      implementation: 'polyfill', engine: 'wasm', threads: navigator.hardwareConcurrency, precision: 'float32',
-    });
+    expectNetworkBackend(detector.backend, { precision: 'float32' });
     expect(warnings).to.deep.equal([]);
     detector.dispose();
   });

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { generateAnchors, type Anchors } from '../../model/anchors.ts';
 import { InvalidImageError, type InvalidImageReason } from '../../model/errors.ts';
 import { createFace, mirrorFace } from '../../model/face.ts';
-import { copyFramePixels, imageToTensor, isCopyableFrame, sampleLetterboxed, type ImageSource } from '../../model/image-to-tensor.ts';
+import { copyFramePixels, copyToConverts, imageToTensor, isCopyableFrame, sampleLetterboxed, type ImageSource } from '../../model/image-to-tensor.ts';
 import { rejection } from '../helpers/rejection.ts';
 import { computeLetterbox, removeLetterbox } from '../../model/letterbox.ts';
 import { modelSpecs } from '../../model/model-specs.ts';
@@ -401,6 +401,25 @@ describe('imageToTensor', () => {
     for (const frame of [rgba, drawn, cropped]) frame.close();
     bitmap.close();
     expect(await rejection(copyFramePixels(rgba))).to.be.instanceOf(InvalidImageError);
+  });
+
+  it('copyFramePixels where copyTo ignores the format asked for (WebKit): BGR frames swapped back, YUV ones refused', async () => {
+    expect(await copyToConverts(), "this browser's copyTo converts BGRA to the RGBA asked for").to.equal(true);
+    const image = patternImage(37, 23);
+    const bgraBytes = new Uint8Array(image.data.length);
+    for (let i = 0; i < bgraBytes.length; i += 4) bgraBytes.set([image.data[i + 2]!, image.data[i + 1]!, image.data[i]!, 255], i);
+    const init = { codedWidth: 37, codedHeight: 23, timestamp: 0 };
+    const bgra = new VideoFrame(bgraBytes, { format: 'BGRA', ...init });
+    const rgba = new VideoFrame(image.data, { format: 'RGBA', ...init });
+    for (const frame of [bgra, rgba]) {
+      const pixels = await copyFramePixels(frame, undefined, false);
+      expect(Array.from(pixels.data), frame.format ?? '').to.deep.equal([...image.data]);
+    }
+    const i420 = new VideoFrame(new Uint8Array(38 * 24 * 1.5), { format: 'I420', codedWidth: 38, codedHeight: 24, timestamp: 0 });
+    const refused = await rejection(copyFramePixels(i420, undefined, false));
+    expect(refused).to.be.instanceOf(DOMException);
+    expect((refused as DOMException).name).to.equal('NotSupportedError');
+    for (const frame of [bgra, rgba, i420]) frame.close();
   });
 
   it('reuses the output array it is given', () => {

@@ -4,7 +4,10 @@
 export interface PolyfillConfig {
   /** Folder (URL ending in '/') serving tfjs-backend-wasm*.wasm. Default: the binaries packaged with this module. */
   wasmPath?: string;
-  /** Threads for the wasm engine when the page is cross-origin isolated. Default: navigator.hardwareConcurrency. */
+  /**
+   * Threads for the wasm engine when the page is cross-origin isolated, used as they are. Default: measured, the
+   * fastest of 1, 2 and 4 (up to navigator.hardwareConcurrency) on the first detector's graph (wasm-threads.ts).
+   */
   wasmThreads?: number;
   /** Let 'high-performance' choose WebGPU/WebGL on software adapters (SwiftShader, llvmpipe); the speed check still applies. Default false. */
   allowSoftwareGpu?: boolean;

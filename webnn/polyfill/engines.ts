@@ -4,6 +4,7 @@ import type { PolyfillEngine } from '../types.ts';
 import type { Tf } from './tf.ts';
 import { registerWasmAddRelu } from './wasm-add-relu.ts';
 import { polyfillConfig } from './config.ts';
+import { maxWasmThreads, wasmEngineStarted } from './wasm-threads.ts';
 
 /**
  * The wasm binaries packaged with this module, one literal `new URL(…, import.meta.url)` each: the pattern by
@@ -15,13 +16,6 @@ function packagedWasmFiles(): Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wa
     'tfjs-backend-wasm-simd.wasm': new URL('../../assets/wasm/tfjs-backend-wasm-simd.wasm', import.meta.url).href,
     'tfjs-backend-wasm-threaded-simd.wasm': new URL('../../assets/wasm/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url).href,
   };
-}
-
-let wasmThreads: number | undefined;
-
-/** Threads the wasm engine runs (1 without cross-origin isolation), once it has initialised. */
-export function wasmThreadCount(): number | undefined {
-  return wasmThreads;
 }
 
 const loading = new Map<PolyfillEngine, Promise<Tf>>();
@@ -56,11 +50,13 @@ async function initialise(engine: PolyfillEngine): Promise<Tf> {
       // else the plain binary; it sizes its XNNPACK thread pool from setThreadsCount.
       wasm.setWasmPaths(polyfillConfig().wasmPath ?? packagedWasmFiles());
       if (globalThis.crossOriginIsolated) {
-        const threads = Math.max(1, polyfillConfig().wasmThreads ?? navigator.hardwareConcurrency ?? 1);
-        wasm.setThreadsCount(threads);
-        // tfjs caps its pool at half of navigator.hardwareConcurrency (it assumes two hyper-threads per core),
+        const max = maxWasmThreads(polyfillConfig().wasmThreads);
+        // A configured count is used as it is; otherwise the engine starts on one thread and the first detector
+        // measures which count runs fastest (wasm-threads.ts).
+        wasm.setThreadsCount(polyfillConfig().wasmThreads === undefined ? 1 : max);
+        // tfjs caps every pool at half of navigator.hardwareConcurrency (it assumes two hyper-threads per core),
         // so a 2-core machine would get 1 thread. Its wasm reads that number once, while the module initialises.
-        setBackend = () => withLogicalCores(2 * threads, () => tf.setBackend(engine));
+        setBackend = () => withLogicalCores(2 * max, () => tf.setBackend(engine));
       }
       break;
     }
@@ -70,7 +66,8 @@ async function initialise(engine: PolyfillEngine): Promise<Tf> {
   if (!ok) throw new Error(`${engine}: TensorFlow.js backend failed to initialise`);
   if (engine === 'wasm') {
     registerWasmAddRelu(tf);
-    wasmThreads = (await import('@tensorflow/tfjs-backend-wasm')).getThreadsCount();
+    const configured = polyfillConfig().wasmThreads;
+    wasmEngineStarted(tf.findBackend('wasm'), globalThis.crossOriginIsolated ? maxWasmThreads(configured) : 1, configured !== undefined);
   }
   return tf;
 }

@@ -6,7 +6,7 @@ import { loadEngine } from './engines.ts';
 export { PolyfillGraphBuilder } from './builder.ts';
 export { PolyfillContext } from './context.ts';
 export { configurePolyfill, polyfillConfig, type PolyfillConfig } from './config.ts';
-export { wasmThreadCount } from './engines.ts';
+export { dispatchChoosingThreads, wasmThreads, type WasmThreads } from './wasm-threads.ts';
 
 /** Creates a polyfill context on exactly `engine`; rejects if that engine cannot initialise here. */
 export async function createPolyfillContext(engine: PolyfillEngine): Promise<PolyfillContext> {
