@@ -244,7 +244,7 @@ async function stages(options: { model: Model; input: InputName; warmup: number;
     const decoded = tensorsToDetections(new Float32Array(r), new Float32Array(s), anchors, { ...spec.decode, minScore: spec.defaultMinScore });
     t.push(performance.now());
     const merged = nonMaxSuppression(decoded, { threshold: spec.defaultSuppressionThreshold, scoreMerge: 'max', maxResults: Infinity });
-    removeLetterbox(merged, prepared.letterbox).map(createFace);
+    removeLetterbox(merged, prepared.letterbox).map((detection) => createFace(detection, prepared.sourceWidth / prepared.sourceHeight));
     t.push(performance.now());
     if (i < options.warmup) continue;
     names.forEach((n, k) => times[n]!.push(t[k + 1]! - t[k]!));
@@ -430,8 +430,15 @@ async function firstFace(options: { lib: 'ours' | 'theirs' }): Promise<Record<st
     await import(/* @vite-ignore */ '/dist/blaze-face.js' as string);
     const t0 = performance.now();
     const element = document.createElement('blaze-face') as HTMLElement & { backend?: unknown };
+    const marks: Record<string, number> = {};
+    element.addEventListener('ready', () => (marks.readyMs ??= performance.now() - t0));
+    // The camera's first frame in the element's own <video>, which exists after its first render.
+    void (element as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete.then(() => {
+      element.shadowRoot?.querySelector('video')?.addEventListener('loadeddata', () => (marks.videoMs ??= performance.now() - t0), { once: true });
+    });
     const face = new Promise<number>((resolve, reject) => {
       element.addEventListener('faces', (event) => {
+        marks.firstFacesMs ??= performance.now() - t0;
         if ((event as CustomEvent<{ faces: unknown[] }>).detail.faces.length > 0) resolve(performance.now());
       });
       element.addEventListener('error', (event) => reject(new Error(JSON.stringify((event as unknown as CustomEvent).detail))));
@@ -440,11 +447,15 @@ async function firstFace(options: { lib: 'ours' | 'theirs' }): Promise<Record<st
     const ms = (await face) - t0;
     const backend = element.backend;
     element.remove();
-    return { ms, backend };
+    return { ms, backend, marks };
   }
   const { createMediaPipeDetector } = (await import(/* @vite-ignore */ '/bench/dist/theirs.js' as string)) as typeof import('./cold-theirs.ts');
   const t0 = performance.now();
-  const [detector, video] = await Promise.all([createMediaPipeDetector('short', { runningMode: 'VIDEO' }), openCamera()]);
+  const marks: Record<string, number> = {};
+  const [detector, video] = await Promise.all([
+    createMediaPipeDetector('short', { runningMode: 'VIDEO' }).finally(() => (marks.readyMs = performance.now() - t0)),
+    openCamera().finally(() => (marks.videoMs = performance.now() - t0)), // playing: past its first frame
+  ]);
   const ms = await new Promise<number>((resolve) => {
     const step = () => {
       if (detector.detectForVideo(video, performance.now()).length > 0) resolve(performance.now() - t0);
@@ -454,7 +465,7 @@ async function firstFace(options: { lib: 'ours' | 'theirs' }): Promise<Record<st
   });
   detector.close();
   (video.srcObject as MediaStream).getTracks().forEach((track) => track.stop());
-  return { ms };
+  return { ms, marks };
 }
 
 declare global {

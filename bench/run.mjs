@@ -1,6 +1,6 @@
 // `npm run bench`: our FaceDetector vs MediaPipe Tasks' FaceDetector in headless Chromium, same page, same
 // ImageData, interleaved calls. Prints one table, writes bench/results/latest.json and the README's
-// "Benchmarks" section. BENCH_QUICK=1 shrinks every count for a smoke run. Timing is never asserted.
+// "Benchmarks" section. BENCH_QUICK=1 shrinks every count for a smoke run; BENCH_ONLY picks sections. Timing is never asserted.
 // BENCH_BROWSER=native runs it in the Chromium with working native WebNN (tools/native-chromium.mjs): then the
 // wasm rows gain native rows measured in the same pairs, and the results go to bench/results/native.json only.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +20,9 @@ const MEMORY_CALLS = quick ? 50 : 1000;
 const COLD_REPEATS = quick ? 1 : 3;
 const root = resolve(import.meta.dirname, '..');
 const nativeBrowser = process.env.BENCH_BROWSER === 'native';
+/** BENCH_ONLY=latency,cold,first-face: run only those sections (and leave the README alone). */
+const only = process.env.BENCH_ONLY?.split(',');
+const runs = (section) => !only || only.includes(section);
 
 const polyfillArgs = [
   '--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update',
@@ -102,7 +105,7 @@ async function main() {
     { label: 'wasm-loaded', engine: 'wasm', load: true },
     { label: 'wasm-2threads-loaded', engine: 'wasm', threads: 2, load: true },
   ];
-  for (const e of engines) {
+  for (const e of runs('latency') ? engines : []) {
     const { page, close } = await freshPage();
     try {
       if (!results.info) results.info = await call(page, 'info');
@@ -148,7 +151,7 @@ async function main() {
   }
 
   // 2. Cold start and bytes before the first result: one fresh page (empty cache) per library per try.
-  for (const model of ['short', 'full']) {
+  for (const model of runs('cold') ? ['short', 'full'] : []) {
     for (const lib of ['ours', 'theirs']) {
       const tries = [];
       for (let i = 0; i < COLD_REPEATS; i++) {
@@ -163,7 +166,7 @@ async function main() {
     }
   }
   // 3. Time to the first face from the camera: a second browser whose fake camera shows one seed face.
-  if (!nativeBrowser) results.firstFace = await measureFirstFace(freshPage, call, server.url);
+  if (!nativeBrowser && runs('first-face')) results.firstFace = await measureFirstFace(freshPage, call, server.url);
   await browser.close();
   await server.stop();
   results.seconds = Math.round((Date.now() - started) / 1000);
@@ -171,8 +174,8 @@ async function main() {
   const text = render(results);
   console.log(`\n${text}`);
   mkdirSync(resolve(root, 'bench/results'), { recursive: true });
-  writeFileSync(resolve(root, `bench/results/${nativeBrowser ? 'native' : 'latest'}.json`), `${JSON.stringify(results, null, 2)}\n`);
-  if (!quick && !nativeBrowser) writeReadme(results, text);
+  writeFileSync(resolve(root, `bench/results/${nativeBrowser ? 'native' : only ? 'partial' : 'latest'}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  if (!quick && !nativeBrowser && !only) writeReadme(results, text);
 }
 
 /**
@@ -207,7 +210,7 @@ async function measureFirstFace(freshPage, call, url) {
           const result = await cameraPage.evaluate((o) => window.bench.firstFace(o), { lib });
           tries[lib].push(result.ms);
           backend ??= result.backend;
-          console.log(`  first face, ${lib}: ${round(result.ms)} ms`);
+          console.log(`  first face, ${lib}: ${round(result.ms)} ms (${Object.entries(result.marks).map(([mark, ms]) => `${mark} ${round(ms)}`).join(', ')})`);
         } finally {
           await context.close();
         }

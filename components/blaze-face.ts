@@ -82,6 +82,7 @@ export class BlazeFaceElement extends LitElement {
     src: { reflect: true },
     srcObject: { attribute: false },
     keypoints: { converter: booleanAttribute(true) },
+    rotateBoxes: { attribute: 'rotate-boxes', type: Boolean, reflect: true },
     paused: { type: Boolean, reflect: true },
     powerPreference: { attribute: 'power-preference', reflect: true },
     accelerated: { converter: booleanAttribute(true) },
@@ -108,6 +109,8 @@ export class BlazeFaceElement extends LitElement {
   /** Any MediaStream to analyse instead of the camera (screen share, canvas capture, WebRTC). */
   declare srcObject: MediaStream | null;
   declare keypoints: boolean;
+  /** Draw each box turned by its face's roll (the eye line), as a face-mesh crop would be; off by default. */
+  declare rotateBoxes: boolean;
   declare paused: boolean;
   declare powerPreference: MLPowerPreference;
   declare accelerated: boolean;
@@ -152,6 +155,7 @@ export class BlazeFaceElement extends LitElement {
     this.facingMode = defaultSettings.facingMode;
     this.srcObject = null;
     this.keypoints = true;
+    this.rotateBoxes = false;
     this.paused = false;
     this.powerPreference = defaultSettings.powerPreference;
     this.accelerated = true;
@@ -204,6 +208,7 @@ export class BlazeFaceElement extends LitElement {
     super.disconnectedCallback();
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     this.#resizeObserver.disconnect();
+    this.#startGeneration++; // a start still opening its source or loading its detector ends there
     this.#release();
     this.#retire(this.#detector);
     this.#detector = null;
@@ -319,7 +324,7 @@ export class BlazeFaceElement extends LitElement {
     }
     // Restart after this update has finished, so the state change it makes is an update of its own.
     if ((needsDetector || needsSource) && !this.#userStopped) queueMicrotask(() => void this.start());
-    if (changed.has('mirrored') || changed.has('keypoints')) this.#redraw();
+    if (changed.has('mirrored') || changed.has('keypoints') || changed.has('rotateBoxes')) this.#redraw();
   }
 
   protected override firstUpdated(): void {
@@ -388,6 +393,9 @@ export class BlazeFaceElement extends LitElement {
       (detector) => {
         if (this.#detectorLoad !== load) {
           this.#retire(detector);
+          // Replaced by a newer load (settings changed), or dropped because the element left the page: then no
+          // other detector (and worker) may start for it.
+          if (!this.isConnected) throw new DOMException('The element left the page while its detector loaded', 'AbortError');
           return this.#ensureDetector();
         }
         this.#detector = detector;
@@ -623,7 +631,7 @@ export class BlazeFaceElement extends LitElement {
 
   #style() {
     this.#liveStyle ??= getComputedStyle(this);
-    return overlayStyle(this.#liveStyle, this.keypoints);
+    return overlayStyle(this.#liveStyle, this.keypoints, this.rotateBoxes);
   }
 
   /**

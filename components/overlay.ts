@@ -8,6 +8,8 @@ export interface OverlayStyle {
   keypointColor: string;
   lineWidth: number;
   keypoints: boolean;
+  /** Boxes turned by the face's roll about their centre. */
+  rotateBoxes: boolean;
 }
 
 export interface ContentRect {
@@ -32,13 +34,14 @@ export function containRect(mediaWidth: number, mediaHeight: number, boxWidth: n
 }
 
 /** Reads the element's styling custom properties (from a live CSSStyleDeclaration, cheap per frame). */
-export function overlayStyle(style: CSSStyleDeclaration, keypoints: boolean): OverlayStyle {
+export function overlayStyle(style: CSSStyleDeclaration, keypoints: boolean, rotateBoxes: boolean): OverlayStyle {
   const lineWidth = Number.parseFloat(style.getPropertyValue('--blaze-face-line-width'));
   return {
     boxColor: style.getPropertyValue('--blaze-face-box-color').trim() || '#00e676',
     keypointColor: style.getPropertyValue('--blaze-face-keypoint-color').trim() || '#ff1744',
     lineWidth: Number.isFinite(lineWidth) && lineWidth > 0 ? lineWidth : 3,
     keypoints,
+    rotateBoxes,
   };
 }
 
@@ -57,16 +60,18 @@ export function drawFaces(
   context.lineWidth = style.lineWidth;
   context.strokeStyle = style.boxColor;
   context.fillStyle = style.keypointColor;
-  const toX = (x: number) => rect.x + x * rect.width;
-  const toY = (y: number) => rect.y + y * rect.height;
   for (const face of faces) {
-    const { xMin, yMin, xMax, yMax } = face.box;
-    context.strokeRect(toX(xMin), toY(yMin), toX(xMax) - toX(xMin), toY(yMax) - toY(yMin));
+    const { box, keypoints, roll } = face.toPixels(rect.width, rect.height);
+    context.save();
+    context.translate(rect.x + box.x + box.width / 2, rect.y + box.y + box.height / 2);
+    if (style.rotateBoxes) context.rotate(roll);
+    context.strokeRect(-box.width / 2, -box.height / 2, box.width, box.height);
+    context.restore();
     if (!style.keypoints) continue;
     const radius = Math.max(2, style.lineWidth);
-    for (const point of face.keypoints) {
+    for (const point of keypoints) {
       context.beginPath();
-      context.arc(toX(point.x), toY(point.y), radius, 0, 2 * Math.PI);
+      context.arc(rect.x + point.x, rect.y + point.y, radius, 0, 2 * Math.PI);
       context.fill();
     }
   }

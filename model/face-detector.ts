@@ -292,14 +292,21 @@ export class FaceDetector {
 
   async #detectNow(source: ImageSource, options: DetectOptions): Promise<Face[]> {
     if (this.#disposed) throw new DOMException('This FaceDetector has been disposed', 'InvalidStateError');
-    const prepared = pixelsToTensor(await this.#read(source), this.inputSize, this.#pixels);
+    const pixels = await this.#read(source);
+    const settings = mergeSettings(this.#settings, options.settings);
+    const faces = await this.#detectPixels(pixels, settings);
+    return options.mirrored ? faces.map(mirrorFace) : faces;
+  }
+
+  /** One run of the network on RGBA pixels: the faces, normalized to them. */
+  async #detectPixels(pixels: RgbaPixels, settings: DetectionSettings): Promise<Face[]> {
+    const prepared = pixelsToTensor(pixels, this.inputSize, this.#pixels);
     this.#context.writeTensor(this.#input, prepared.tensor);
     dispatchGraph(this.#context, this.#graph, { input: this.#input }, { regressors: this.#regressors, scores: this.#scores });
     await Promise.all([
       this.#context.readTensor(this.#regressors, this.#regressorValues),
       this.#context.readTensor(this.#scores, this.#scoreValues),
     ]);
-    const settings = mergeSettings(this.#settings, options.settings);
     const decoded = tensorsToDetections(this.#regressorValues, this.#scoreValues, this.#anchors, {
       ...this.#spec.decode,
       minScore: settings.minScore,
@@ -309,7 +316,7 @@ export class FaceDetector {
       scoreMerge: settings.scoreMerge,
       maxResults: settings.maxFaces,
     });
-    const faces = removeLetterbox(merged, prepared.letterbox).map(createFace);
-    return options.mirrored ? faces.map(mirrorFace) : faces;
+    const aspect = prepared.sourceWidth / prepared.sourceHeight;
+    return removeLetterbox(merged, prepared.letterbox).map((detection) => createFace(detection, aspect));
   }
 }

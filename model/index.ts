@@ -12,7 +12,7 @@ export {
 } from './face-detector.ts';
 export { configure, type AssetOptions } from './assets.ts';
 export { WorkerFaceDetector, type WorkerFaceDetectorOptions } from './worker-face-detector.ts';
-export { keypointNames, mirrorFace, type Face, type FaceBox, type Keypoint, type KeypointName } from './face.ts';
+export { keypointNames, mirrorFace, type Face, type FaceBox, type Keypoint, type KeypointName, type PixelFace } from './face.ts';
 export type { ImageSource } from './image-to-tensor.ts';
 export { modelNames, modelSpecs, type ModelName } from './model-specs.ts';
 export type { ScoreMerge } from './non-max-suppression.ts';

@@ -18,7 +18,7 @@ function reply(message: Reply): void {
 }
 
 function plain(face: FaceData): FaceData {
-  return { box: { ...face.box }, keypoints: face.keypoints.map((point) => ({ ...point })), score: face.score };
+  return { box: { ...face.box }, keypoints: face.keypoints.map((point) => ({ ...point })), score: face.score, roll: face.roll };
 }
 
 async function handle(request: Request): Promise<Reply> {

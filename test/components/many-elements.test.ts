@@ -31,7 +31,7 @@ describe('<blaze-face> elements sharing a page', function () {
     expect(await detectorWorkers()).to.have.length(1);
     const oneDetector = (await alone.engineMemory())!;
     alone.remove();
-    await until(async () => (await detectorWorkers()).length === 0, 'the lone element’s worker to end');
+    await until(async () => (await detectorWorkers()).length === 0, async () => `the lone element’s worker to end; still listed: ${(await detectorWorkers()).join(', ')}`);
 
     const streamed = elementOn(streamOf(picture), onShort);
     const capped = elementOn(streamOf(picture), (element) => (onShort(element), (element.maxFaces = 1)));
@@ -66,6 +66,7 @@ describe('<blaze-face> elements sharing a page', function () {
     }
 
     for (const element of elements) element.remove();
-    await until(async () => (await detectorWorkers()).length === 0, 'every detector worker to end');
+    const left = async () => `every detector worker to end; still listed: ${(await detectorWorkers()).join(', ')}; element states: ${elements.map((element) => element.state).join(', ')}`;
+    await until(async () => (await detectorWorkers()).length === 0, left);
   });
 });

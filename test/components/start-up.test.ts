@@ -10,7 +10,7 @@ import { createElement, useElementSources } from '../helpers/element-harness.ts'
 import { nextEvent } from '../helpers/element-events.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
 import { itWithFakeCamera } from '../helpers/test-browser.ts';
-import { until } from '../helpers/waits.ts';
+import { delay, detectorWorkers, until } from '../helpers/waits.ts';
 
 const shortModel = '/assets/models/face_detection_short_range.tflite';
 let held = 0;
@@ -83,6 +83,22 @@ describe('<blaze-face> start-up', function () {
     await model.release();
     await faces;
     expect(element.state).to.equal('running');
+  });
+
+  it('an element removed while its model downloads starts no detector worker after it has left', async () => {
+    const model = heldModel();
+    const element = elementOn(streamOf(await loadImageData('/test/fixtures/seed/3faces.png')), (element) => {
+      element.model = 'short';
+      element.modelUrl = model.url;
+    });
+    await until(async () => (await detectorWorkers()).length === 1, 'the detector worker to start');
+    element.remove();
+    await model.release();
+    await until(async () => (await detectorWorkers()).length === 0, async () => `the worker to end; still listed: ${(await detectorWorkers()).join(', ')}`);
+    // The load it dropped has settled by now (the file was released): nothing started in its place.
+    await delay(2000);
+    expect(await detectorWorkers()).to.deep.equal([]);
+    expect(element.state).to.not.equal('running');
   });
 
   it('takes the video\'s aspect ratio while the model loads, and a page resizing it then is no ResizeObserver loop', async () => {

@@ -4,11 +4,11 @@ import { executeServerCommand } from '@web/test-runner-commands';
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Until `condition()` holds, checked every 50 ms. */
-export async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 60000): Promise<void> {
+/** Until `condition()` holds, checked every 50 ms; `what` may say what is still in the way when time runs out. */
+export async function until(condition: () => boolean | Promise<boolean>, what: string | (() => Promise<string>), timeoutMs = 60000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!(await condition())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : await what()}`);
     await delay(50);
   }
 }

@@ -467,7 +467,7 @@ describe('Face', () => {
   );
 
   it('exposes box, named keypoints and the seed 17-number layout', () => {
-    const face = createFace(source);
+    const face = createFace(source, 1);
     expect(face.box.xMin).to.equal(0.3);
     expect(face.box.width).to.be.closeTo(0.2, 1e-12);
     expect(face.box.height).to.be.closeTo(0.4, 1e-12);
@@ -477,7 +477,7 @@ describe('Face', () => {
   });
 
   it('mirrors x and swaps left/right so index 0 is still the eye on the viewer’s left', () => {
-    const mirrored = mirrorFace(createFace(source));
+    const mirrored = mirrorFace(createFace(source, 1));
     expect(mirrored.box.xMin).to.be.closeTo(0.5, 1e-12);
     expect(mirrored.box.xMax).to.be.closeTo(0.7, 1e-12);
     expect(mirrored.box.width).to.be.closeTo(0.2, 1e-12);
@@ -491,6 +491,29 @@ describe('Face', () => {
     expect(byName.rightEar![0]).to.be.closeTo(0.51, 1e-12);
     expect(byName.rightEye![0]).to.be.lessThan(byName.leftEye![0]!);
     expect(mirrored.score).to.equal(0.93);
-    expect(mirrorFace(mirrored).toArray().map((v) => +v.toFixed(12))).to.deep.equal(createFace(source).toArray());
+    expect(mirrorFace(mirrored).toArray().map((v) => +v.toFixed(12))).to.deep.equal(createFace(source, 1).toArray());
+  });
+
+  it('rolls by the eye line in source pixels, negated by mirroring, and maps to any picture size', () => {
+    // Eyes (0.35, 0.3) and (0.45, 0.31): in a square source the line rises 0.01 over 0.1.
+    expect(createFace(source, 1).roll).to.be.closeTo(Math.atan2(0.01, 0.1), 1e-12);
+    // The same normalized points in a source twice as wide: 0.1 of the width is twice as many pixels.
+    const wide = createFace(source, 2);
+    expect(wide.roll).to.be.closeTo(Math.atan2(0.01, 0.2), 1e-12);
+    expect(mirrorFace(wide).roll).to.be.closeTo(-wide.roll, 1e-12);
+    const upsideDown = createFace(detection([0.3, 0.2, 0.5, 0.6], 0.9, [0.45, 0.3, 0.35, 0.3, 0.4, 0.2, 0.4, 0.1, 0.5, 0.3, 0.3, 0.3]), 1);
+    expect(upsideDown.roll).to.be.closeTo(Math.PI, 1e-12);
+
+    const pixels = wide.toPixels(640, 320);
+    expect(pixels.box.x).to.be.closeTo(192, 1e-9);
+    expect(pixels.box.y).to.be.closeTo(64, 1e-9);
+    expect(pixels.box.width).to.be.closeTo(128, 1e-9);
+    expect(pixels.box.height).to.be.closeTo(128, 1e-9);
+    expect(pixels.keypoints[1]).to.deep.include({ name: 'leftEye' });
+    expect(pixels.keypoints[1]!.x).to.be.closeTo(288, 1e-9);
+    expect(pixels.keypoints[1]!.y).to.be.closeTo(99.2, 1e-9);
+    expect(pixels.roll, 'a 640×320 picture has the source\'s aspect').to.be.closeTo(wide.roll, 1e-12);
+    expect(wide.toPixels(320, 320).roll, 'squeezed to a square').to.be.closeTo(Math.atan2(0.01, 0.1), 1e-12);
+    expect(() => wide.toPixels(0, 10)).to.throw(RangeError);
   });
 });
