@@ -46,17 +46,11 @@ async function handle(request: Request): Promise<Reply> {
     }
     case 'memory':
       return { id: request.id, type: 'memory', memory: requireDetector().engineMemory() ?? null };
-    case 'dispose': {
-      const disposed = detector;
-      detector = undefined;
-      disposed?.dispose();
-      return { id: request.id, type: 'done' };
-    }
   }
 }
 
 function requireDetector(): FaceDetector {
-  if (!detector) throw new DOMException('The face detector is not ready or was disposed', 'InvalidStateError');
+  if (!detector) throw new DOMException('The face detector is not ready', 'InvalidStateError');
   return detector;
 }
 

@@ -27,8 +27,7 @@ type MLContextLike = { dispatch: unknown };
 export type Request =
   | { id: number; type: 'create'; options: WorkerOptions }
   | { id: number; type: 'detect'; image: WorkerImage; mirrored: boolean; settings: DetectionSettings }
-  | { id: number; type: 'memory' }
-  | { id: number; type: 'dispose' };
+  | { id: number; type: 'memory' };
 
 export interface SerializedError {
   name: string;
@@ -42,6 +41,5 @@ export type Reply =
   /** `threads`: the worker engine's thread count now, which it settles over the first frames. */
   | { id: number; type: 'faces'; faces: FaceData[]; threads?: number }
   | { id: number; type: 'memory'; memory: { tensors: number; bytes: number } | null }
-  | { id: number; type: 'done' }
   | { id: number; type: 'error'; error: SerializedError }
   | { id: -1; type: 'lost'; message: string };

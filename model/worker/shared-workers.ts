@@ -96,14 +96,14 @@ export class DetectorWorker {
     this.#pending.delete(id);
   }
 
-  /** One user fewer; after the last, the worker releases its engine resources and ends. */
+  /**
+   * One user fewer; after the last, the worker ends at once, and its engine's memory, threads and contexts with
+   * it. Not after a goodbye message: a worker still busy with frames would answer late, and keep its threads
+   * busy until then.
+   */
   release(): void {
     if (--this.#users > 0 || this.#ended) return;
-    this.#forget();
-    this.#ended = true;
-    void this.send({ type: 'dispose' })
-      .reply.catch(() => undefined)
-      .finally(() => this.#worker.terminate());
+    this.#end();
   }
 
   #receive(reply: Reply): void {
