@@ -18,8 +18,11 @@ export function booleanAttribute<T extends boolean | undefined>(fallback: T): Co
   };
 }
 
+/** A model by name, or 'auto': short for a user-facing camera, full for everything else. */
+export type ModelChoice = 'auto' | ModelName;
+
 export interface ElementSettings {
-  model: ModelName;
+  model: ModelChoice;
   minScore: number | undefined;
   suppressionThreshold: number | undefined;
   maxFaces: number | undefined;
@@ -29,14 +32,22 @@ export interface ElementSettings {
   engine: 'auto' | PolyfillEngine;
   /** 'auto': float16 only where native WebNN lacks float32 for the network's ops (an NPU); else forced. */
   precision: PrecisionChoice;
+  smoothingMinCutoff: number;
+  smoothingBeta: number;
+  smoothingDerivativeCutoff: number;
 }
 
 const unitInterval = (name: string, value: number | undefined) =>
   value === undefined || (value >= 0 && value <= 1) ? undefined : `${name} must be a number from 0 to 1, got ${value}`;
 
+const positive = (name: string, value: number) =>
+  Number.isFinite(value) && value > 0 ? undefined : `${name} must be a positive number (Hz), got ${value}`;
+
 const validators: { [K in keyof ElementSettings]: (value: ElementSettings[K]) => string | undefined } = {
   model: (value) =>
-    Object.hasOwn(modelSpecs, value) ? undefined : `model must be one of ${Object.keys(modelSpecs).join(', ')}, got "${value}"`,
+    value === 'auto' || Object.hasOwn(modelSpecs, value)
+      ? undefined
+      : `model must be auto or one of ${Object.keys(modelSpecs).join(', ')}, got "${value}"`,
   minScore: (value) => unitInterval('min-score', value),
   suppressionThreshold: (value) => unitInterval('suppression-threshold', value),
   maxFaces: (value) =>
@@ -52,6 +63,10 @@ const validators: { [K in keyof ElementSettings]: (value: ElementSettings[K]) =>
       : `engine must be "auto", "webgpu", "webgl", "wasm" or "cpu", got "${value}"`,
   precision: (value) =>
     value === 'auto' || value === 'float32' || value === 'float16' ? undefined : `precision must be "auto", "float32" or "float16", got "${value}"`,
+  smoothingMinCutoff: (value) => positive('smoothing-min-cutoff', value),
+  smoothingBeta: (value) =>
+    Number.isFinite(value) && value >= 0 ? undefined : `smoothing-beta must be a number of 0 or more, got ${value}`,
+  smoothingDerivativeCutoff: (value) => positive('smoothing-derivative-cutoff', value),
 };
 
 export const validatedSettings = Object.keys(validators) as (keyof ElementSettings)[];

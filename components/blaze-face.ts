@@ -9,11 +9,13 @@ import { InvalidImageError } from '../model/errors.ts';
 import type { DetectorBackend, PrecisionChoice } from '../model/face-detector.ts';
 import { WorkerFaceDetector } from '../model/worker-face-detector.ts';
 import type { Face } from '../model/face.ts';
+import { FaceTracker } from '../model/face-tracker.ts';
+import { defaultOneEuroOptions, type OneEuroOptions } from '../model/one-euro-filter.ts';
 import type { ImageSource } from '../model/image-to-tensor.ts';
 import type { ModelName } from '../model/model-specs.ts';
 import type { MLPowerPreference, PolyfillEngine } from '../webnn/types.ts';
 import { FaceCountAnnouncer } from './announcer.ts';
-import { booleanAttribute, settingProblem, validatedSettings, type ElementSettings } from './attributes.ts';
+import { booleanAttribute, settingProblem, validatedSettings, type ElementSettings, type ModelChoice } from './attributes.ts';
 import { hasLiveVideo, openCamera, setStreamEnabled, stopStream, watchStreamEnd, type FacingMode } from './camera.ts';
 import { ContextLossRecovery } from './context-loss.ts';
 import {
@@ -34,7 +36,7 @@ export type BlazeFaceState = 'idle' | 'loading' | 'running' | 'paused' | 'error'
 // OffscreenCanvas, so there is no in-page path, and TensorFlow.js reaches the page once, inside the worker.
 
 const defaultSettings: ElementSettings = {
-  model: 'short',
+  model: 'auto',
   minScore: undefined,
   suppressionThreshold: undefined,
   maxFaces: undefined,
@@ -42,6 +44,9 @@ const defaultSettings: ElementSettings = {
   powerPreference: 'default',
   engine: 'auto',
   precision: 'auto',
+  smoothingMinCutoff: defaultOneEuroOptions.minCutoff,
+  smoothingBeta: defaultOneEuroOptions.beta,
+  smoothingDerivativeCutoff: defaultOneEuroOptions.derivativeCutoff,
 };
 
 const videoExtensions = /\.(mp4|webm|ogv|ogg|mov|m4v)(\?|#|$)/i;
@@ -55,8 +60,8 @@ const sourceSettings = ['src', 'srcObject', 'facingMode'] as const;
  * Face detection on a live camera, a video, an image or any MediaStream, drawn over the picture.
  *
  * @tagname blaze-face
- * @fires ready - The model has loaded; `detail.backend` says what runs it.
- * @fires faces - Once per processed frame: `detail.faces`, `detail.timestamp`, `detail.latencyMs`.
+ * @fires ready - A model has loaded; `detail.backend` says what runs it, `detail.model` which model it is.
+ * @fires faces - Once per processed frame: `detail.faces` (each with its tracking `id`), `detail.model`, `detail.timestamp`, `detail.latencyMs`.
  * @fires error - `detail.type` (camera-denied, camera-unavailable, model-load, unsupported-source, context-lost, invalid-attribute) and `detail.message`.
  * @fires ended - Every video track of `srcObject` has ended; the element is `idle` (setting a stream or start() starts again).
  * @csspart video - The video being analysed.
@@ -89,12 +94,19 @@ export class BlazeFaceElement extends LitElement {
     engine: { reflect: true },
     precision: { reflect: true },
     modelUrl: { attribute: 'model-url', reflect: true },
+    smoothing: { type: Boolean, reflect: true },
+    smoothingMinCutoff: { type: Number, attribute: 'smoothing-min-cutoff', reflect: true },
+    smoothingBeta: { type: Number, attribute: 'smoothing-beta', reflect: true },
+    smoothingDerivativeCutoff: { type: Number, attribute: 'smoothing-derivative-cutoff', reflect: true },
     _state: { state: true },
     _message: { state: true },
   };
 
-  /** Which network runs: short (default), full, front or back. */
-  declare model: ModelName;
+  /**
+   * Which network runs: `auto` (default) picks short for a user-facing camera and full for everything else (an
+   * environment camera, `src`, `srcObject`, `detect()`), see `activeModel`; or short, full, front or back.
+   */
+  declare model: ModelChoice;
   /** Faces scoring below this are dropped (0..1); the model's default when unset. */
   declare minScore: number | undefined;
   /** IoU above which overlapping detections merge (0..1); 0.3 when unset. */
@@ -121,8 +133,16 @@ export class BlazeFaceElement extends LitElement {
    * elsewhere; `float32` or `float16` forces it (the polyfill computes float32 only, so `float16` fails there).
    */
   declare precision: PrecisionChoice;
-  /** A self-hosted model file to load instead of the built-in one. */
+  /** A self-hosted model file to load instead of the built-in one (of the kind `model` names; short under auto). */
   declare modelUrl: string | undefined;
+  /** Smooth each tracked face's box and keypoints over time (One Euro filter); off by default (raw detections). */
+  declare smoothing: boolean;
+  /** Smoothing: the filter's cutoff frequency (Hz) at rest; lower removes more jitter and lags more. */
+  declare smoothingMinCutoff: number;
+  /** Smoothing: how much the cutoff rises with speed (per face size per second); higher lags less on moving faces. */
+  declare smoothingBeta: number;
+  /** Smoothing: the cutoff frequency (Hz) of the speed estimate. */
+  declare smoothingDerivativeCutoff: number;
   /** @internal */
   declare _state: BlazeFaceState;
   /** @internal */
@@ -133,8 +153,10 @@ export class BlazeFaceElement extends LitElement {
 
   #resolveReady!: (backend: DetectorBackend) => void;
   #internals = this.attachInternals();
-  #detector: WorkerFaceDetector | null = null;
-  #detectorLoad: Promise<WorkerFaceDetector> | null = null;
+  /** The loaded detectors, by model: under auto, both the camera's and the photos' stay (switching is free). */
+  #detectors = new Map<ModelName, WorkerFaceDetector>();
+  #detectorLoads = new Map<ModelName, Promise<WorkerFaceDetector>>();
+  #tracker = new FaceTracker();
   #retiredDetectors = new WeakSet<WorkerFaceDetector>();
   #recovery = new ContextLossRecovery();
   #cameraStream: MediaStream | null = null;
@@ -161,6 +183,10 @@ export class BlazeFaceElement extends LitElement {
     this.accelerated = true;
     this.engine = defaultSettings.engine;
     this.precision = defaultSettings.precision;
+    this.smoothing = false;
+    this.smoothingMinCutoff = defaultSettings.smoothingMinCutoff;
+    this.smoothingBeta = defaultSettings.smoothingBeta;
+    this.smoothingDerivativeCutoff = defaultSettings.smoothingDerivativeCutoff;
     this._state = 'idle';
     this._message = '';
     this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
@@ -173,6 +199,23 @@ export class BlazeFaceElement extends LitElement {
 
   get backend(): DetectorBackend | undefined {
     return this.#detector?.backend;
+  }
+
+  /** The model that runs on the current source: `model`, or what `auto` chose for it. */
+  get activeModel(): ModelName {
+    if (this.model !== 'auto') return this.model;
+    // A self-hosted file's kind is unknown: auto takes it for the default of earlier versions, short.
+    if (this.modelUrl) return 'short';
+    return !this.src && !this.srcObject && this.facingMode === 'user' ? 'short' : 'full';
+  }
+
+  /** The model `detect()` runs: `model`, or full under auto (photos show faces near and far). */
+  get #photoModel(): ModelName {
+    return this.model === 'auto' && !this.modelUrl ? 'full' : this.activeModel;
+  }
+
+  get #detector(): WorkerFaceDetector | null {
+    return this.#detectors.get(this.activeModel) ?? null;
   }
 
   get state(): BlazeFaceState {
@@ -210,9 +253,7 @@ export class BlazeFaceElement extends LitElement {
     this.#resizeObserver.disconnect();
     this.#startGeneration++; // a start still opening its source or loading its detector ends there
     this.#release();
-    this.#retire(this.#detector);
-    this.#detector = null;
-    this.#detectorLoad = null;
+    this.#retireAll();
   }
 
   /** Loads the model if needed and starts analysing the source (camera, src or srcObject). */
@@ -266,7 +307,7 @@ export class BlazeFaceElement extends LitElement {
    * own source and state are untouched.
    */
   async detect(source: ImageSource): Promise<Face[]> {
-    const detector = await this.#ensureDetector();
+    const detector = await this.#ensureDetector(this.#photoModel);
     try {
       return await detector.detect(source);
     } catch (error) {
@@ -311,19 +352,18 @@ export class BlazeFaceElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (!this.hasUpdated || !this.isConnected) return;
     const settingsChanged = changed.has('minScore') || changed.has('suppressionThreshold') || changed.has('maxFaces');
-    if (settingsChanged) this.#detector?.configure(this.#thresholds());
+    if (settingsChanged) for (const detector of this.#detectors.values()) detector.configure(this.#thresholds());
     // Only a real change after the first start counts (a rejected value was put back by willUpdate).
     const changedNow = (name: (typeof detectorSettings)[number] | (typeof sourceSettings)[number]) =>
      changed.has(name) && changed.get(name) !== undefined && changed.get(name) !== this[name];
     const needsDetector = detectorSettings.some(changedNow);
     const needsSource = sourceSettings.some(changedNow);
-    if (needsDetector) {
-      this.#retire(this.#detector);
-      this.#detector = null;
-      this.#detectorLoad = null;
-    }
+    if (needsDetector) this.#retireAll();
     // Restart after this update has finished, so the state change it makes is an update of its own.
     if ((needsDetector || needsSource) && !this.#userStopped) queueMicrotask(() => void this.start());
+    if ((['smoothing', 'smoothingMinCutoff', 'smoothingBeta', 'smoothingDerivativeCutoff'] as const).some((name) => changed.has(name))) {
+      this.#tracker.smoothing = this.#smoothingOptions();
+    }
     if (changed.has('mirrored') || changed.has('keypoints') || changed.has('rotateBoxes')) this.#redraw();
   }
 
@@ -374,11 +414,18 @@ export class BlazeFaceElement extends LitElement {
     };
   }
 
-  #ensureDetector(): Promise<WorkerFaceDetector> {
-    if (this.#detector) return Promise.resolve(this.#detector);
-    if (this.#detectorLoad) return this.#detectorLoad;
+  #smoothingOptions(): OneEuroOptions | null {
+    if (!this.smoothing) return null;
+    return { minCutoff: this.smoothingMinCutoff, beta: this.smoothingBeta, derivativeCutoff: this.smoothingDerivativeCutoff };
+  }
+
+  #ensureDetector(model: ModelName = this.activeModel): Promise<WorkerFaceDetector> {
+    const loaded = this.#detectors.get(model);
+    if (loaded) return Promise.resolve(loaded);
+    const loading = this.#detectorLoads.get(model);
+    if (loading) return loading;
     const load: Promise<WorkerFaceDetector> = WorkerFaceDetector.create({
-      model: this.model,
+      model,
       ...this.#thresholds(),
       context: {
         powerPreference: this.powerPreference,
@@ -391,40 +438,48 @@ export class BlazeFaceElement extends LitElement {
       ...(this.modelUrl ? { modelUrl: this.modelUrl } : {}),
     }).then(
       (detector) => {
-        if (this.#detectorLoad !== load) {
+        if (this.#detectorLoads.get(model) !== load) {
           this.#retire(detector);
           // Replaced by a newer load (settings changed), or dropped because the element left the page: then no
           // other detector (and worker) may start for it.
           if (!this.isConnected) throw new DOMException('The element left the page while its detector loaded', 'AbortError');
-          return this.#ensureDetector();
+          return this.#ensureDetector(model);
         }
-        this.#detector = detector;
+        this.#detectors.set(model, detector);
+        this.#detectorLoads.delete(model);
         void detector.lost.then(({ message }) => this.#onContextLost(detector, message));
         this.#resolveReady(detector.backend);
-        this.dispatchEvent(new CustomEvent('ready', { detail: { backend: detector.backend } }));
+        this.dispatchEvent(new CustomEvent('ready', { detail: { backend: detector.backend, model } }));
         return detector;
       },
       (error: unknown) => {
-        if (this.#detectorLoad === load) this.#detectorLoad = null;
+        if (this.#detectorLoads.get(model) === load) this.#detectorLoads.delete(model);
         const message = error instanceof Error ? error.message : String(error);
         throw new BlazeFaceError('model-load', `The face detection model could not be loaded: ${message}`);
       },
     );
-    this.#detectorLoad = load;
+    this.#detectorLoads.set(model, load);
     return load;
   }
 
-  #retire(detector: WorkerFaceDetector | null): void {
-    if (!detector) return;
+  #retire(detector: WorkerFaceDetector): void {
     this.#retiredDetectors.add(detector);
     detector.dispose();
   }
 
+  /** Drops every detector, loaded or loading (new detector settings, or the element left the page). */
+  #retireAll(): void {
+    for (const detector of this.#detectors.values()) this.#retire(detector);
+    this.#detectors.clear();
+    this.#detectorLoads.clear();
+  }
+
   #onContextLost(detector: WorkerFaceDetector, reason: string): void {
-    if (this.#retiredDetectors.has(detector) || this.#detector !== detector) return;
+    if (this.#retiredDetectors.has(detector) || this.#detectors.get(detector.model) !== detector) return;
     this.#retire(detector); // a lost detector's worker and engine are of no more use
-    this.#detector = null;
-    this.#detectorLoad = null;
+    this.#detectors.delete(detector.model);
+    // A detector kept for another source is simply loaded again when that source comes back.
+    if (detector.model !== this.activeModel) return;
     if (!this.#recovery.shouldRecreate()) {
       this.#fail(
         new BlazeFaceError(
@@ -531,7 +586,8 @@ export class BlazeFaceElement extends LitElement {
   async #detectImage(detector: WorkerFaceDetector, image: HTMLImageElement): Promise<void> {
     const started = performance.now();
     const faces = await detector.detect(image, { mirrored: this.isMirrored });
-    this.#publish(faces, started, started);
+    this.#tracker.reset(); // a photo has no frames before it
+    this.#publish(detector, faces, started, started);
   }
 
   #onFrame = async (timestamp: number): Promise<void> => {
@@ -540,7 +596,7 @@ export class BlazeFaceElement extends LitElement {
     const started = performance.now();
     try {
       const faces = await detector.detect(this.#video, { mirrored: this.isMirrored });
-      if (this.#detector === detector && this._state === 'running') this.#publish(faces, timestamp, started);
+      if (this.#detector === detector && this._state === 'running') this.#publish(detector, faces, timestamp, started);
     } catch (error) {
       // A retired detector (model switch, context loss) may reject an in-flight frame: nothing to report.
       if (this.#detector !== detector) return;
@@ -551,12 +607,14 @@ export class BlazeFaceElement extends LitElement {
     }
   };
 
-  #publish(faces: Face[], timestamp: number, started: number): void {
+  #publish(detector: WorkerFaceDetector, detected: Face[], timestamp: number, started: number): void {
     this.#recovery.succeeded();
+    const [width, height] = mediaSize(this.#image ?? this.#video);
+    const faces = this.#tracker.update(detected, timestamp, width && height ? width / height : 1);
     this.#faces = faces;
     this.#redraw();
     this.#announcer.update(faces.length);
-    const detail: BlazeFaceFacesDetail = { faces, timestamp, latencyMs: performance.now() - started };
+    const detail: BlazeFaceFacesDetail = { faces, model: detector.model, timestamp, latencyMs: performance.now() - started };
     this.dispatchEvent(new CustomEvent('faces', { detail }));
   }
 
@@ -625,6 +683,7 @@ export class BlazeFaceElement extends LitElement {
       video.removeAttribute('src');
     }
     this.#faces = [];
+    this.#tracker.reset();
     this.#announcer.reset();
     if (this.hasUpdated) this.#redraw();
   }

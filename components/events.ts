@@ -1,6 +1,7 @@
 // The events <blaze-face> fires, with their detail types.
 
 import type { Face } from '../model/face.ts';
+import type { ModelName } from '../model/model-specs.ts';
 import type { Backend } from '../webnn/types.ts';
 
 export type BlazeFaceErrorType =
@@ -17,7 +18,10 @@ export interface BlazeFaceErrorDetail {
 }
 
 export interface BlazeFaceFacesDetail {
+  /** Each with its tracking `id` (and smoothed, with `smoothing`). */
   faces: Face[];
+  /** The model that found them (what `model="auto"` chose). */
+  model: ModelName;
   /** The frame's presentation time (ms, performance.now() clock) */
   timestamp: number;
   /** Time from the frame to its result, in milliseconds. */
@@ -26,6 +30,8 @@ export interface BlazeFaceFacesDetail {
 
 export interface BlazeFaceReadyDetail {
   backend: Backend;
+  /** The model that has loaded (with `model="auto"`, the one chosen for the source). */
+  model: ModelName;
 }
 
 export interface BlazeFaceEventMap {

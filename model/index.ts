@@ -12,6 +12,8 @@ export {
 } from './face-detector.ts';
 export { configure, type AssetOptions } from './assets.ts';
 export { WorkerFaceDetector, type WorkerFaceDetectorOptions } from './worker-face-detector.ts';
+export { FaceTracker, defaultFaceTrackerOptions, type FaceTrackerOptions } from './face-tracker.ts';
+export { OneEuroFilter, defaultOneEuroOptions, type OneEuroOptions } from './one-euro-filter.ts';
 export { keypointNames, mirrorFace, type Face, type FaceBox, type Keypoint, type KeypointName, type PixelFace } from './face.ts';
 export type { ImageSource } from './image-to-tensor.ts';
 export { modelNames, modelSpecs, type ModelName } from './model-specs.ts';

@@ -25,16 +25,19 @@ export interface NonMaxSuppressionOptions {
 
 const f32 = Math.fround;
 
-function isEmpty(d: Detection): boolean {
+/** What the overlap of two detections (or face boxes) depends on. */
+type Box = Pick<Detection, 'xMin' | 'yMin' | 'xMax' | 'yMax'>;
+
+function isEmpty(d: Box): boolean {
   return d.xMin > d.xMax || d.yMin > d.yMax;
 }
 
-function area(d: Detection): number {
+function area(d: Box): number {
   return f32(f32(d.xMax - d.xMin) * f32(d.yMax - d.yMin));
 }
 
 /** MediaPipe's IoU: 0 for empty or strictly separated boxes and for a non-positive union. */
-export function intersectionOverUnion(a: Detection, b: Detection): number {
+export function intersectionOverUnion(a: Box, b: Box): number {
   if (isEmpty(a) || isEmpty(b)) return 0;
   if (b.xMax < a.xMin || a.xMax < b.xMin || b.yMax < a.yMin || a.yMax < b.yMin) return 0;
   const width = f32(Math.min(a.xMax, b.xMax) - Math.max(a.xMin, b.xMin));

@@ -1,6 +1,6 @@
 // The app's controls, each mapped onto one of <blaze-face>'s properties: the element does the work.
 import type { BlazeFaceElement } from '../components/blaze-face.ts';
-import type { ModelName } from '../model/model-specs.ts';
+import type { ModelChoice } from '../components/attributes.ts';
 import { cameraShowing, hasFrontAndBackCameras } from './cameras.ts';
 import { byId } from './dom.ts';
 import { PhotoSource } from './photo.ts';
@@ -45,7 +45,7 @@ export function wireControls(element: BlazeFaceElement): void {
     facingToggle.textContent = element.facingMode === 'user' ? 'Use back camera' : 'Use front camera';
   });
 
-  model.addEventListener('change', () => (element.model = model.value as ModelName));
+  model.addEventListener('change', () => (element.model = model.value as ModelChoice));
 
   const showScore = () => (minScoreValue.value = Number(minScore.value).toFixed(2));
   minScore.addEventListener('input', () => {

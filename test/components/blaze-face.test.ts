@@ -364,7 +364,7 @@ describe('<blaze-face>', function () {
       element.setAttribute('model', 'nope');
       const modelDetail = await modelError;
       expect(modelDetail.type).to.equal('invalid-attribute');
-      expect(modelDetail.message).to.contain('model must be one of short, full, front, back');
+      expect(modelDetail.message).to.contain('model must be auto or one of short, full, front, back');
       expect(element.model).to.equal('short');
 
       const scoreError = nextEvent<BlazeFaceErrorDetail>(element, 'error');

@@ -27,6 +27,8 @@ export function nextEvent<T>(
  */
 export function addSeedPhotoElement<T>(attributes: Record<string, string>, type: 'faces' | 'error' | 'ready'): { element: BlazeFaceElement; first: Promise<T> } {
   const element = document.createElement('blaze-face');
+  // The short model, which the references of these tests use; auto's own choice is tested in auto-model.test.ts.
+  element.model = 'short';
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
   const first = nextEvent<T>(element, type);
   element.src = '/test/fixtures/seed/1face.png';

@@ -57,6 +57,9 @@ export function createElement(setup: (element: BlazeFaceElement) => void): Blaze
   element.style.height = '480px';
   element.style.setProperty('--blaze-face-box-color', `rgb(${boxColor.join(',')})`);
   element.style.setProperty('--blaze-face-line-width', '4');
+  // The short model, which the references of these tests use (unless `setup` sets another); auto's own choice
+  // is tested in auto-model.test.ts.
+  element.model = 'short';
   setup(element);
   document.body.append(element);
   return element;

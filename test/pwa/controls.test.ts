@@ -11,12 +11,15 @@ describe('PWA controls', function () {
 
   it('switches between camera, models and photos', async () => {
     await openApp();
-    await detectionDone();
+    expect((await detectionDone()).faces, 'the sample photo\'s three people').to.equal(3);
     expect(await evaluate<string>("return document.getElementById('runtime').textContent")).to.match(/WebNN (polyfill on \w+|\()/);
+    expect(await evaluate<string>("return document.getElementById('model').options[0].value"), 'the first model choice').to.equal('auto');
+    // The photo's time is that of a steady-state call, measured after the first.
+    await waitFor("/^3 faces · full model · \\d+\\.\\d ms$/.test(document.getElementById('stats').textContent)");
 
     await command('pwa-grant-camera');
     await command('pwa-click', { selector: '#camera-toggle' });
-    await waitFor(`${element}.state === 'running' && !${element}.src && /fps/.test(document.getElementById('stats').textContent)`);
+    await waitFor(`${element}.state === 'running' && !${element}.src && /short model · [\\d.]+ ms per frame · \\d+ fps$/.test(document.getElementById('stats').textContent)`);
     expect(await evaluate<string | null>("return document.getElementById('camera-toggle').getAttribute('aria-pressed')")).to.equal('true');
 
     await command('pwa-click', { selector: '#camera-toggle' });

@@ -4,11 +4,12 @@ import { FaceDetector } from '../../model/index.ts';
 import { closeApp, command, detectionDone, openApp, waitForControl } from './app-driver.ts';
 
 async function expectedFaceCount(): Promise<number> {
-  // The same photo, model and minimum score as the app's defaults, computed here without the app.
+  // The same photo, model and minimum score as the app's defaults (auto runs full on a photo), computed here
+  // without the app.
   const image = new Image();
   image.src = '/samples/sample.jpg';
   await image.decode();
-  const detector = await FaceDetector.create({ model: 'short', minScore: 0.5, context: { engine: 'wasm' } });
+  const detector = await FaceDetector.create({ model: 'full', minScore: 0.5, context: { engine: 'wasm' } });
   try {
     return (await detector.detect(image)).length;
   } finally {
@@ -22,7 +23,7 @@ describe('PWA offline', function () {
 
   it('loads, isolates and detects the sample photo offline after the first visit', async () => {
     const expected = await expectedFaceCount();
-    expect(expected).to.be.greaterThan(0);
+    expect(expected, 'the three people of the sample photo').to.equal(3);
 
     await openApp();
     await waitForControl();

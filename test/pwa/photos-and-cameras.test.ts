@@ -5,17 +5,18 @@ import { closeApp, command, detectionDone, evaluate, openApp, waitFor } from './
 
 const element = "document.querySelector('blaze-face')";
 const facingToggle = "document.getElementById('facing-toggle')";
-const twoFaces = 'node_modules/@vladmandic/face-api/demo/sample3.jpg';
+// Face counts with the full model, which auto runs on photos.
+const fourFaces = 'node_modules/@vladmandic/face-api/demo/sample4.jpg';
 const threeFaces = 'node_modules/@vladmandic/face-api/demo/sample1.jpg';
 
 type Box = [number, number, number, number];
 
-/** The faces the app should find in `file`: its model and minimum score, computed here without the app. */
+/** The faces the app should find in `file`: its model (auto: full, for a photo) and minimum score, computed here without the app. */
 async function expectedBoxes(file: string): Promise<Box[]> {
   const image = new Image();
   image.src = `/${file}`;
   await image.decode();
-  const detector = await FaceDetector.create({ model: 'short', minScore: 0.5, context: { engine: 'wasm' } });
+  const detector = await FaceDetector.create({ model: 'full', minScore: 0.5, context: { engine: 'wasm' } });
   try {
     return (await detector.detect(image)).map(({ box }) => [box.xMin, box.yMin, box.xMax, box.yMax]);
   } finally {
@@ -39,19 +40,19 @@ describe('PWA photos and cameras', function () {
   after(closeApp);
 
   it('analyses photos dropped on the page, ignores other files and frees each photo it replaces', async () => {
-    const [expectedTwo, expectedThree] = [await expectedBoxes(twoFaces), await expectedBoxes(threeFaces)];
-    expect(expectedTwo).to.have.length(2);
+    const [expectedFour, expectedThree] = [await expectedBoxes(fourFaces), await expectedBoxes(threeFaces)];
+    expect(expectedFour).to.have.length(4);
     expect(expectedThree).to.have.length(3);
     await openApp();
     await detectionDone();
 
-    await command('pwa-drag-file', { selector: '#drop-zone', file: twoFaces, step: 'over' });
+    await command('pwa-drag-file', { selector: '#drop-zone', file: fourFaces, step: 'over' });
     expect(await evaluate<boolean>("return document.getElementById('drop-zone').classList.contains('dragging')"), 'drop zone shown').to.equal(true);
-    await command('pwa-drag-file', { selector: '#drop-zone', file: twoFaces, step: 'drop' });
+    await command('pwa-drag-file', { selector: '#drop-zone', file: fourFaces, step: 'drop' });
     await photoShown('');
     expect(await evaluate<boolean>("return document.getElementById('drop-zone').classList.contains('dragging')")).to.equal(false);
-    expectBoxes(await shownBoxes(), expectedTwo);
-    expect(await evaluate<string>("return document.getElementById('stats').textContent")).to.match(/^2 faces · /);
+    expectBoxes(await shownBoxes(), expectedFour);
+    expect(await evaluate<string>("return document.getElementById('stats').textContent")).to.match(/^4 faces · /);
     const firstUrl = await evaluate<string>(`return ${element}.src`);
 
     // Not an image: nothing changes (and the browser does not navigate to the file either).
@@ -59,7 +60,7 @@ describe('PWA photos and cameras', function () {
     await command('pwa-drag-file', { selector: '#drop-zone', file: 'package.json', step: 'drop' });
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(await evaluate<string>(`return ${element}.src`)).to.equal(firstUrl);
-    expect(await evaluate<number>(`return ${element}.faces.length`)).to.equal(2);
+    expect(await evaluate<number>(`return ${element}.faces.length`)).to.equal(4);
 
     await command('pwa-drag-file', { selector: '#drop-zone', file: threeFaces, step: 'over' });
     await command('pwa-drag-file', { selector: '#drop-zone', file: threeFaces, step: 'drop' });

@@ -17,7 +17,7 @@ describe('PWA screenshots', function () {
     it(`${shot.name}`, async () => {
       await openApp(shot);
       const result = await detectionDone();
-      expect(result.faces).to.be.greaterThan(0);
+      expect(result.faces, 'the three people of the sample photo').to.equal(3);
       const path = await command<string>('pwa-screenshot', { name: shot.name });
       expect(path).to.match(/\.png$/);
     });

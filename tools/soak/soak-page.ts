@@ -88,7 +88,7 @@ async function soak(options: SoakOptions): Promise<SoakSample[]> {
       const engine = await element.engineMemory();
       const memory = await heap();
       samples.push({
-        frame, model: element.model, tensors: engine?.tensors ?? Number.NaN, engineBytes: engine?.bytes ?? Number.NaN,
+        frame, model: element.activeModel, tensors: engine?.tensors ?? Number.NaN, engineBytes: engine?.bytes ?? Number.NaN,
         ...memory, fps, framesWithFaces,
       });
       console.log(`frame ${frame}: ${JSON.stringify(samples.at(-1))}`);
