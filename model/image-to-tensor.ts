@@ -181,6 +181,9 @@ export function readPixels(source: ImageSource): RgbaPixels {
     const image = context.getImageData(0, 0, width, height, { colorSpace: 'srgb' });
     return { data: image.data, width, height };
   } catch (error) {
+    // A cross-origin source taints the canvas it was drawn on for good (Firefox keeps it tainted through
+    // resizes and later draws): the next source gets a new canvas, or no image could ever be read again.
+    if (error instanceof DOMException && error.name === 'SecurityError') scratch = undefined;
     throw captureError(error);
   }
 }
