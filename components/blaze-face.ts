@@ -16,7 +16,7 @@ import type { ModelName } from '../model/model-specs.ts';
 import type { MLPowerPreference, PolyfillEngine } from '../webnn/types.ts';
 import { FaceCountAnnouncer } from './announcer.ts';
 import { booleanAttribute, settingProblem, validatedSettings, type ElementSettings, type ModelChoice } from './attributes.ts';
-import { hasLiveVideo, openCamera, setStreamEnabled, stopStream, watchStreamEnd, type FacingMode } from './camera.ts';
+import { hasLiveVideo, openCamera, setStreamEnabled, stopStream, watchStreamEnd, type FacingMode, type StreamWatch } from './camera.ts';
 import { ContextLossRecovery } from './context-loss.ts';
 import {
   BlazeFaceError,
@@ -160,8 +160,8 @@ export class BlazeFaceElement extends LitElement {
   #retiredDetectors = new WeakSet<WorkerFaceDetector>();
   #recovery = new ContextLossRecovery();
   #cameraStream: MediaStream | null = null;
-  /** Stops watching the attached stream (camera or srcObject) for its tracks ending. */
-  #unwatchStream: (() => void) | null = null;
+  /** The watch on the attached stream (camera or srcObject) for its tracks ending. */
+  #streamWatch: StreamWatch | null = null;
   #image: HTMLImageElement | null = null;
   #faces: Face[] = [];
   #loop: FrameLoop | null = null;
@@ -537,7 +537,7 @@ export class BlazeFaceElement extends LitElement {
       const stream = this.srcObject;
       if (!hasLiveVideo(stream)) throw new BlazeFaceError('unsupported-source', 'The stream has no live video track.');
       video.srcObject = stream;
-      this.#unwatchStream = watchStreamEnd(stream, () => this.#onStreamEnded());
+      this.#streamWatch = watchStreamEnd(stream, () => this.#onStreamEnded());
     } else if (this.src) {
       video.srcObject = null;
       video.src = this.src;
@@ -550,7 +550,7 @@ export class BlazeFaceElement extends LitElement {
       }
       this.#cameraStream = stream;
       video.srcObject = stream;
-      this.#unwatchStream = watchStreamEnd(stream, () =>
+      this.#streamWatch = watchStreamEnd(stream, () =>
         this.#fail(new BlazeFaceError('camera-unavailable', 'The camera stopped (it was unplugged, or taken by the system or another app).')),
       );
     }
@@ -600,10 +600,16 @@ export class BlazeFaceElement extends LitElement {
     } catch (error) {
       // A retired detector (model switch, context loss) may reject an in-flight frame: nothing to report.
       if (this.#detector !== detector) return;
-      // A frame the detector cannot read is the source's fault. Any other failure is the engine's: a lost
-      // context fails the frame in flight, usually before its `lost` promise settles, so it counts as the loss.
-      if (error instanceof InvalidImageError) this.#fail(error);
-      else this.#onContextLost(detector, error instanceof Error ? error.message : String(error));
+      // A frame the detector cannot read is the source's fault, or the end of its stream, which the stream's
+      // watch reports as such. Any other failure is the engine's: a lost context fails the frame in flight,
+      // usually before its `lost` promise settles, so it counts as the loss.
+      if (!(error instanceof InvalidImageError)) {
+        this.#onContextLost(detector, error instanceof Error ? error.message : String(error));
+        return;
+      }
+      const watch = this.#streamWatch;
+      watch?.check(); // an ended stream is reported, and its watch released
+      if (!watch || this.#streamWatch === watch) this.#fail(error);
     }
   };
 
@@ -671,8 +677,8 @@ export class BlazeFaceElement extends LitElement {
 
   /** Stops the loop and releases what this element opened (the camera); a page's own stream is left alone. */
   #release(): void {
-    this.#unwatchStream?.();
-    this.#unwatchStream = null;
+    this.#streamWatch?.stop();
+    this.#streamWatch = null;
     this.#dropLoop();
     stopStream(this.#cameraStream);
     this.#cameraStream = null;

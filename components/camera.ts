@@ -38,14 +38,21 @@ export function hasLiveVideo(stream: MediaStream): boolean {
   return stream.getVideoTracks().some((track) => track.readyState === 'live');
 }
 
+/** A stream being watched for its end: `check()` looks now, `stop()` stops watching. */
+export interface StreamWatch {
+  check(): void;
+  stop(): void;
+}
+
 /**
  * Calls `onEnded` once, when the last video track of `stream` has ended, however it ended: the device went
  * away (the track's `ended` event), the page stopped the tracks (no event by the spec; Chromium says
  * `inactive` on the stream), or a browser without either. For those, the tracks are also checked every
- * second, since a stopped stream delivers no frames that the frame loop could notice it by.
- * Returns the function that stops watching.
+ * second, since a stopped stream delivers no frames that the frame loop could notice it by; and a frame
+ * that failed may ask at once with `check()` (WebKit still hands over the stopped track's last frame, which
+ * can no longer be read).
  */
-export function watchStreamEnd(stream: MediaStream, onEnded: () => void): () => void {
+export function watchStreamEnd(stream: MediaStream, onEnded: () => void): StreamWatch {
   const check = () => {
     if (hasLiveVideo(stream)) return;
     stop();
@@ -60,5 +67,5 @@ export function watchStreamEnd(stream: MediaStream, onEnded: () => void): () => 
     for (const track of tracks) track.removeEventListener('ended', check);
     stream.removeEventListener('inactive', check);
   };
-  return stop;
+  return { check, stop };
 }

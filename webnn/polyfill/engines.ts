@@ -29,6 +29,7 @@ let queue: Promise<unknown> = Promise.resolve();
 async function initialise(engine: PolyfillEngine): Promise<Tf> {
   const tf = await import('./tf.ts');
   let setBackend = () => tf.setBackend(engine);
+  let threaded = false;
   switch (engine) {
     case 'cpu':
       await import('@tensorflow/tfjs-backend-cpu');
@@ -46,10 +47,14 @@ async function initialise(engine: PolyfillEngine): Promise<Tf> {
     case 'wasm': {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       // Serve the binaries from our own origin. tfjs picks tfjs-backend-wasm-threaded-simd.wasm by itself when
-      // WebAssembly SIMD and threads (SharedArrayBuffer, i.e. crossOriginIsolated) are available, else -simd,
-      // else the plain binary; it sizes its XNNPACK thread pool from setThreadsCount.
+      // WebAssembly SIMD and threads are available, else -simd, else the plain binary; it sizes its XNNPACK
+      // thread pool from setThreadsCount.
       wasm.setWasmPaths(polyfillConfig().wasmPath ?? packagedWasmFiles());
-      if (globalThis.crossOriginIsolated) {
+      // Threads need shared memory, which a cross-origin isolated page does not always have: WebKitGTK leaves
+      // SharedArrayBuffer out unless told otherwise, and Firefox can switch shared memory off. tfjs's own check
+      // (a SharedArrayBuffer posted, a threaded module validated) decides which binary it loads, so it decides here.
+      threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') === true;
+      if (threaded) {
         const max = maxWasmThreads(polyfillConfig().wasmThreads);
         // A configured count is used as it is; otherwise the engine starts on one thread and the first detector
         // measures which count runs fastest (wasm-threads.ts).
@@ -67,7 +72,7 @@ async function initialise(engine: PolyfillEngine): Promise<Tf> {
   if (engine === 'wasm') {
     registerWasmAddRelu(tf);
     const configured = polyfillConfig().wasmThreads;
-    wasmEngineStarted(tf.findBackend('wasm'), globalThis.crossOriginIsolated ? maxWasmThreads(configured) : 1, configured !== undefined);
+    wasmEngineStarted(tf.findBackend('wasm'), threaded ? maxWasmThreads(configured) : 1, configured !== undefined);
   }
   return tf;
 }

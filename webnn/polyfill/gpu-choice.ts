@@ -32,7 +32,8 @@ async function webGpuSoftware(): Promise<string | undefined> {
   if (!adapter) return 'no WebGPU adapter';
   const info = adapter.info ?? {};
   const names = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(', ');
-  if (info.isFallbackAdapter || adapter.isFallbackAdapter) return `the WebGPU adapter is a fallback (software) adapter (${names})`;
+  // Firefox gives its fallback adapter no names at all.
+  if (info.isFallbackAdapter || adapter.isFallbackAdapter) return `the WebGPU adapter is a fallback (software) adapter${names ? ` (${names})` : ''}`;
   if (SOFTWARE_RENDERER.test(names)) return `the WebGPU adapter is software (${names})`;
   return undefined;
 }

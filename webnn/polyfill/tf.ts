@@ -13,6 +13,7 @@ export {
   conv2d,
   div,
   engine,
+  env,
   fill,
   findBackend,
   floor,
