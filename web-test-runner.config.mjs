@@ -1,4 +1,5 @@
-import { chromeLauncher } from '@web/test-runner-chrome';
+import { chromeLauncher, puppeteerCore } from '@web/test-runner-chrome';
+import { WebdriverLauncher } from '@web/test-runner-webdriver';
 import { defaultReporter } from '@web/test-runner';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { devMiddleware } from './tools/dev-middleware.mjs';
@@ -7,11 +8,13 @@ import { testCommands } from './tools/test-commands.mjs';
 import { commonjsPlugin } from './tools/commonjs-plugin.mjs';
 import { nativeChromiumArgs, nativeChromiumPath } from './tools/native-chromium.mjs';
 import { browserTally } from './tools/browser-tally.mjs';
+import { miniBrowserCapabilities, prepareFirefox, startWebKitDriver } from './tools/other-engines.mjs';
 
 const executablePath = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 
-// Flags every Chromium here gets: no network chatter, a synthetic camera (whether a page may use it is set
-// per test through the DevTools protocol), autoplay, and gc() for the leak checks.
+// Flags every Chromium here gets: no network chatter, a synthetic camera that pages may use without asking
+// (as in Firefox and WebKit here; a test refuses it with a frame's permissions policy), autoplay, and gc() for
+// the leak checks.
 const commonArgs = [
   '--no-sandbox',
   '--disable-quic',
@@ -21,6 +24,7 @@ const commonArgs = [
   '--disable-sync',
   '--js-flags=--expose-gc',
   '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
   '--autoplay-policy=no-user-gesture-required',
 ];
 
@@ -46,29 +50,116 @@ const portableTests = [
   'test/webnn/context.test.ts',
 ];
 
+/** Test files for the engines other than Chromium: the WebNN layer, the model and the element. */
+const otherEngineTests = ['test/webnn/**/*.test.ts', 'test/model/**/*.test.ts', 'test/components/**/*.test.ts'];
+/** The app's service worker, offline use, update prompt and controls, driven through puppeteer (Firefox too). */
+const appTests = ['test/pwa/offline.test.ts', 'test/pwa/update.test.ts', 'test/pwa/controls.test.ts'];
+
+/**
+ * Firefox's settings for the tests: WebGPU on (it is off by default on Linux; Mesa's lavapipe runs it on the
+ * CPU), a fake camera that may be used without asking, and autoplay. Shared memory is off: while a WebDriver
+ * BiDi session is open (puppeteer's, here), Firefox 153 registers a worker-debugger listener in every content
+ * process, and a worker that starts other workers in a row, as the threaded wasm engine does inside the
+ * detector's worker (8 at once), may hang for good in `new Worker()` (measured: 23 of 86 starts of the detector's
+ * worker hung under puppeteer; none of 40 in the same Firefox with no driver attached). Without SharedArrayBuffer
+ * the engine runs its single-threaded binary, starts no workers of its own, and the pages stay cross-origin
+ * isolated; the threaded engine is tested in Chromium.
+ */
+const firefoxPrefs = {
+  'javascript.options.shared_memory': false,
+  'dom.webgpu.enabled': true,
+  'gfx.webgpu.ignore-blocklist': true,
+  'media.navigator.streams.fake': true,
+  'media.navigator.permission.disabled': true,
+  'media.autoplay.default': 0,
+};
+
+/** The runner's WebDriver launcher, starting WebKitWebDriver before its first session and keeping our name. */
+class MiniBrowserLauncher extends WebdriverLauncher {
+  constructor() {
+    super({ hostname: '127.0.0.1', capabilities: miniBrowserCapabilities, logLevel: 'error' });
+  }
+
+  async initialize(config) {
+    const { name } = this;
+    await super.initialize(config);
+    this.name = name;
+  }
+
+  async startSession(id, url) {
+    this.options.port ??= await startWebKitDriver();
+    return super.startSession(id, url);
+  }
+}
+
+/** `launcher` with `prepare()` awaited before its first session (what it needs is started only if it runs). */
+function preparedFirst(launcher, prepare) {
+  const startSession = launcher.startSession.bind(launcher);
+  let prepared;
+  launcher.startSession = async (...args) => {
+    await (prepared ??= prepare());
+    return startSession(...args);
+  };
+  return launcher;
+}
+
 /**
  * The browsers, each with the test files it runs and what it can do, which tests ask through the
- * `test-browser` command: `nativeWebNN`, whether its navigator.ml works; `fakeCamera`, whether it has
- * Chromium's synthetic camera. A browser of another engine is one more entry here.
+ * `test-browser` command (test/helpers/test-browser.ts): `engine`, chromium, firefox or webkit; `nativeWebNN`,
+ * whether its navigator.ml works; `fakeCamera`, whether it has a synthetic camera; `devtools`, whether the
+ * server reaches into it through Chromium's DevTools protocol (worker targets, context loss);
+ * `wasmThreads`, whether the wasm engine may start threads (SharedArrayBuffer); `gpuEngines`, the polyfill's
+ * GPU engines that start here (on software renderers: SwiftShader, Mesa's llvmpipe and lavapipe);
+ * `namedSoftwareGpu`, the software renderer's name where its adapter or renderer string says it.
  */
 const browsers = [
   {
     name: 'chromium-polyfill',
-    nativeWebNN: false,
-    fakeCamera: true,
+    capabilities: {
+      engine: 'chromium', nativeWebNN: false, fakeCamera: true, devtools: true, wasmThreads: true,
+      gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'SwiftShader',
+    },
     files: ['test/**/*.test.ts'],
     launcher: () => chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...commonArgs, ...polyfillArgs] } }),
   },
   {
     // @sparticuz/chromium's build, whose WebNN runs (LiteRT on XNNPACK, on the CPU); see tools/native-chromium.mjs.
-    name: 'chromium-native',
-    nativeWebNN: true,
     // A build for serverless machines: no capture devices, so getUserMedia finds no camera, fake or not.
-    fakeCamera: false,
+    name: 'chromium-native',
+    capabilities: {
+      engine: 'chromium', nativeWebNN: true, fakeCamera: false, devtools: true, wasmThreads: true,
+      gpuEngines: [], namedSoftwareGpu: undefined,
+    },
     files: portableTests,
     launcher: async () => chromeLauncher({
       launchOptions: { executablePath: await nativeChromiumPath(), headless: true, args: [...commonArgs, ...nativeChromiumArgs] },
     }),
+  },
+  {
+    // Debian's Firefox ESR, driven by puppeteer-core over WebDriver BiDi; WebGL and WebGPU need the X display.
+    name: 'firefox-esr',
+    capabilities: {
+      engine: 'firefox', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: false,
+      gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe',
+    },
+    files: [...otherEngineTests, ...appTests],
+    launcher: () => {
+      const launcher = chromeLauncher({ puppeteer: puppeteerCore, launchOptions: { browser: 'firefox', headless: true, extraPrefsFirefox: firefoxPrefs } });
+      return preparedFirst(launcher, async () => {
+        launcher.launchOptions.executablePath = await prepareFirefox();
+      });
+    },
+  },
+  {
+    // WebKitGTK's MiniBrowser: no WebGPU; its WebGL renderer string is masked ("Apple GPU"), so a software
+    // renderer is found out only by the timing check.
+    name: 'webkit',
+    capabilities: {
+      engine: 'webkit', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: true,
+      gpuEngines: ['webgl'], namedSoftwareGpu: undefined,
+    },
+    files: otherEngineTests,
+    launcher: () => new MiniBrowserLauncher(),
   },
 ];
 
@@ -88,11 +179,11 @@ function covers(patterns, file) {
 // top-level file list; they also run in each other browser whose list covers them, and only there.
 const requestedFiles = process.argv.slice(2).filter((arg) => arg.endsWith('.test.ts')).map((arg) => arg.replace(/^\.\//, ''));
 
-async function launch({ name, nativeWebNN, fakeCamera, launcher }) {
+async function launch({ name, capabilities, launcher }) {
   const browser = await launcher();
   // The runner's reports and the tally name each browser by this.
   browser.name = name;
-  browser.capabilities = { nativeWebNN, fakeCamera };
+  browser.capabilities = capabilities;
   return browser;
 }
 

@@ -7,22 +7,7 @@ import { consumerCommands, stopConsumerServers } from '../test/package/node/cons
 // @web/test-runner-commands): things a page cannot do to itself, done through puppeteer.
 
 const commands = {
-  /** Sets the camera permission for the test page's origin: 'granted', 'denied' or 'prompt'. */
-  async 'camera-permission'(session, { state }) {
-    const page = session.browser.getPage(session.id);
-    const origin = new URL(page.url()).origin;
-    await page.browserContext().setPermission(origin, { permission: { name: 'camera' }, state });
-    return true;
-  },
-  /**
-   * The names of the test page's live dedicated workers (a worker's name is its DevTools target's title), so
-   * a test can count the workers a page started and see them end.
-   */
-  async 'page-workers'(session) {
-    const workers = session.browser.getPage(session.id).workers();
-    return { names: workers.map((worker) => worker.client.target()._getTargetInfo().title) };
-  },
-  /** Which browser entry of web-test-runner.config.mjs runs the test, and what it can do (nativeWebNN, fakeCamera). */
+  /** Which browser entry of web-test-runner.config.mjs runs the test, and what it can do (its capabilities). */
   async 'test-browser'(session) {
     return { name: session.browser.name, ...session.browser.capabilities };
   },

@@ -1,7 +1,6 @@
 // model="auto", the default: short for a user-facing camera, full for everything else; which one ran is in
 // each faces event and in activeModel, and switching between sources keeps both detectors.
 import { expect } from 'chai';
-import { executeServerCommand } from '@web/test-runner-commands';
 import '../../components/index.ts';
 import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 import type { BlazeFaceFacesDetail, BlazeFaceReadyDetail } from '../../components/events.ts';
@@ -68,7 +67,6 @@ describe('<blaze-face> model="auto"', function () {
   });
 
   itWithFakeCamera('runs short on the user-facing camera and full on the environment one, keeping both detectors', async () => {
-    await executeServerCommand('camera-permission', { state: 'granted' });
     const { element, faces } = addElement(() => undefined);
     expect((await faces).model).to.equal('short');
     const shortBackend = element.backend;

@@ -1,7 +1,6 @@
 // <blaze-face> when its video goes away mid-stream: the camera's track ends (unplugged, or stopped) and a
 // page's stream whose tracks all end. Neither may leave the element silently frozen on its last frame.
 import { expect } from 'chai';
-import { executeServerCommand } from '@web/test-runner-commands';
 import '../../components/index.ts';
 import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 import type { BlazeFaceErrorDetail, BlazeFaceFacesDetail } from '../../components/events.ts';
@@ -24,7 +23,6 @@ describe('<blaze-face> camera faults', () => {
   afterEach(() => document.querySelectorAll('blaze-face').forEach((element) => element.remove()));
 
   it('a camera track that ends mid-stream gives camera-unavailable and the retry button; start() reopens it', async () => {
-    await executeServerCommand('camera-permission', { state: 'granted' });
     const element = addElement();
     await nextEvent<BlazeFaceFacesDetail>(element, 'faces');
     const track = videoTrackOf(element);

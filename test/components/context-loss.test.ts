@@ -10,7 +10,7 @@ import { FaceDetector } from '../../model/face-detector.ts';
 import { expectSameFaces, useElementSources } from '../helpers/element-harness.ts';
 import { nextEvent } from '../helpers/element-events.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
-import { describeForNative, describeForPolyfill } from '../helpers/test-browser.ts';
+import { describeForNative, describeForPolyfill, describeWithDevtools } from '../helpers/test-browser.ts';
 import { detectorWorkers, until } from '../helpers/waits.ts';
 
 /**
@@ -45,7 +45,7 @@ async function loseWebglContext(): Promise<void> {
 
 const onShort = (element: BlazeFaceElement) => (element.model = 'short'); // the reference's model
 
-describe('<blaze-face> context loss', function () {
+describeWithDevtools("<blaze-face> context loss, caused through Chromium's DevTools", function () {
   this.timeout(240000);
   let image: ImageData;
   let reference: FaceDetector;

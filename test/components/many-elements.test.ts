@@ -1,10 +1,9 @@
 // Several <blaze-face> elements on one page: they all detect, share one detector worker per model (engine,
 // thread pool and weights once, not once per element), keep their own thresholds, and free the workers when
-// they leave. Workers are counted from the browser's side (DevTools protocol), engine memory by asking the
-// worker's engine (engineMemory()).
+// they leave. Workers are counted from the page (the Worker constructor watched, see waits.ts), engine memory
+// by asking the worker's engine (engineMemory()).
 
 import { expect } from 'chai';
-import { executeServerCommand } from '@web/test-runner-commands';
 import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 import type { BlazeFaceFacesDetail } from '../../components/events.ts';
 import { createElement, useElementSources } from '../helpers/element-harness.ts';
@@ -20,7 +19,6 @@ describe('<blaze-face> elements sharing a page', function () {
   const { streamOf, elementOn } = useElementSources();
 
   it('four elements (two streams, an image, the camera) all detect on one worker per model, which ends when they leave', async () => {
-    await executeServerCommand('camera-permission', { state: 'granted' });
     const picture = await loadImageData('/test/fixtures/seed/3faces.png');
 
     // One element alone: its worker and that worker's engine memory, the cost of one short-model detector.

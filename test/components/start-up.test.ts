@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 import type { BlazeFaceErrorDetail, BlazeFaceFacesDetail } from '../../components/events.ts';
-import { createElement, useElementSources } from '../helpers/element-harness.ts';
+import { createElement, frameRefusingCamera, useElementSources } from '../helpers/element-harness.ts';
 import { nextEvent } from '../helpers/element-events.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
 import { itWithFakeCamera } from '../helpers/test-browser.ts';
@@ -27,7 +27,7 @@ function statusText(element: BlazeFaceElement): string {
 
 describe('<blaze-face> start-up', function () {
   this.timeout(180000);
-  const { streamOf, elementOn } = useElementSources();
+  const { streamOf, elementOn, afterTest } = useElementSources();
 
   it('plays the video under "Loading the face detector…" while the model downloads, then detects', async () => {
     const model = heldModel();
@@ -47,13 +47,14 @@ describe('<blaze-face> start-up', function () {
     expect(element.state).to.equal('running');
   });
 
-  itWithFakeCamera('reports a refused camera at once, without waiting for the model', async () => {
-    await executeServerCommand('camera-permission', { state: 'denied' });
+  it('reports a refused camera at once, without waiting for the model', async () => {
+    const frame = await frameRefusingCamera();
+    afterTest(frame.remove);
     const model = heldModel();
     const element = createElement((element) => {
       element.model = 'short';
       element.modelUrl = model.url;
-    });
+    }, frame.document);
     const error = await nextEvent<BlazeFaceErrorDetail>(element, 'error', () => true, 60000);
     expect(error.type).to.equal('camera-denied');
     expect(element.state).to.equal('error');
@@ -63,11 +64,9 @@ describe('<blaze-face> start-up', function () {
     await ready;
     expect(element.state).to.equal('error');
     expect(element.shadowRoot!.querySelector('video')!.srcObject).to.equal(null);
-    await executeServerCommand('camera-permission', { state: 'granted' });
   });
 
   itWithFakeCamera('shows the camera under the loading message before the model arrives', async () => {
-    await executeServerCommand('camera-permission', { state: 'granted' });
     const model = heldModel();
     const element = createElement((element) => {
       element.model = 'short';

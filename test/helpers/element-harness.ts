@@ -51,8 +51,9 @@ export function paintedStream(image: ImageData): {
   };
 }
 
-export function createElement(setup: (element: BlazeFaceElement) => void): BlazeFaceElement {
-  const element = document.createElement('blaze-face');
+/** A <blaze-face> styled for these tests, configured by `setup` and added to `page` (this page by default). */
+export function createElement(setup: (element: BlazeFaceElement) => void, page: Document = document): BlazeFaceElement {
+  const element = page.createElement('blaze-face');
   element.style.width = '640px';
   element.style.height = '480px';
   element.style.setProperty('--blaze-face-box-color', `rgb(${boxColor.join(',')})`);
@@ -61,8 +62,25 @@ export function createElement(setup: (element: BlazeFaceElement) => void): Blaze
   // is tested in auto-model.test.ts.
   element.model = 'short';
   setup(element);
-  document.body.append(element);
+  page.body.append(element);
   return element;
+}
+
+/**
+ * A same-origin frame whose permissions policy keeps the camera from it (`allow="camera 'none'"`), with
+ * <blaze-face> defined inside: there every browser's getUserMedia rejects with NotAllowedError, as it does
+ * when a person refuses the camera. Removed after the test by useElementSources' clean-up, or by `remove()`.
+ */
+export async function frameRefusingCamera(): Promise<{ document: Document; remove(): void }> {
+  const frame = document.createElement('iframe');
+  frame.allow = "camera 'none'";
+  frame.src = '/test/helpers/camera-refused-frame.html';
+  const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+  document.body.append(frame);
+  await loaded;
+  const page = frame.contentDocument!;
+  await frame.contentWindow!.customElements.whenDefined('blaze-face');
+  return { document: page, remove: () => frame.remove() };
 }
 
 

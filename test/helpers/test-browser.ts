@@ -6,12 +6,22 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import type { Backend } from '../../webnn/index.ts';
 import { maxWasmThreads, threadCandidates } from '../../webnn/polyfill/wasm-threads.ts';
 
+/** A browser entry of web-test-runner.config.mjs, where its capabilities are explained. */
 export interface TestBrowser {
   name: string;
+  engine: 'chromium' | 'firefox' | 'webkit';
   /** Its navigator.ml works. */
   nativeWebNN: boolean;
-  /** It has Chromium's synthetic camera (--use-fake-device-for-media-stream). */
+  /** It has a synthetic camera (Chromium's fake device, Firefox's fake stream, WebKit's mock capture device). */
   fakeCamera: boolean;
+  /** The test server reaches into it through Chromium's DevTools protocol (worker targets, context loss). */
+  devtools: boolean;
+  /** The wasm engine may start threads (SharedArrayBuffer). */
+  wasmThreads: boolean;
+  /** The polyfill's GPU engines that start here. */
+  gpuEngines: ('webgl' | 'webgpu')[];
+  /** The software GPU's name, where the WebGPU adapter or WebGL renderer says it. */
+  namedSoftwareGpu?: string;
 }
 
 export const testBrowser = await executeServerCommand<TestBrowser, undefined>('test-browser');
@@ -30,7 +40,8 @@ export function expectNetworkBackend(backend: Backend, extra: Record<string, unk
   }
   const { threads, ...rest } = backend;
   expect(rest).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', ...extra });
-  expect(threadCandidates(maxWasmThreads(undefined)), 'threads').to.include(threads);
+  if (testBrowser.wasmThreads) expect(threadCandidates(maxWasmThreads(undefined)), 'threads').to.include(threads);
+  else expect(threads, 'threads without shared memory').to.equal(1);
 }
 
 /** A suite about the polyfill itself (its engines, its memory counter): defined where the polyfill runs the network. */
@@ -46,6 +57,16 @@ export function itForPolyfill(title: string, test: Mocha.Func): void {
 /** A test of the element with the camera, defined in the browsers that have the synthetic one. */
 export function itWithFakeCamera(title: string, test: Mocha.Func): void {
   if (testBrowser.fakeCamera) it(title, test);
+}
+
+/** A suite that needs Chromium's DevTools protocol, defined in the Chromiums; its title says why. */
+export function describeWithDevtools(title: string, suite: (this: Mocha.Suite) => void): void {
+  if (testBrowser.devtools) describe(title, suite);
+}
+
+/** A suite about the wasm engine's threads, defined where it may start them. */
+export function describeWithWasmThreads(title: string, suite: (this: Mocha.Suite) => void): void {
+  if (testBrowser.wasmThreads) describe(title, suite);
 }
 
 /** A suite about native WebNN, defined in the browsers whose native WebNN works. */

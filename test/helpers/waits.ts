@@ -1,6 +1,4 @@
-// Waiting in tests: for a time, or for a condition that the page (or the browser, asked by a server command)
-// reports.
-import { executeServerCommand } from '@web/test-runner-commands';
+// Waiting in tests: for a time, for a condition, or for the page's detector workers to start and end.
 
 export const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -14,10 +12,28 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
 }
 
 /**
- * The names of this page's live detector workers (WorkerFaceDetector names each `blaze-face <model> #<n>`),
- * as the browser's DevTools protocol lists the page's workers; the engine's own thread workers are left out.
+ * This page's live detector workers, seen from the page in every browser: the Worker constructor is wrapped
+ * (when this module loads, before any test creates a detector) to note each worker WorkerFaceDetector starts
+ * (it names each `blaze-face <model> #<n>`) and forget it when it is terminated. The engine's own thread
+ * workers are left out.
  */
+const liveDetectorWorkers = new Set<string>();
+const NativeWorker = globalThis.Worker;
+globalThis.Worker = class extends NativeWorker {
+  readonly #detectorName?: string;
+
+  constructor(url: string | URL, options?: WorkerOptions) {
+    super(url, options);
+    if (options?.name?.startsWith('blaze-face ')) liveDetectorWorkers.add((this.#detectorName = options.name));
+  }
+
+  override terminate(): void {
+    if (this.#detectorName) liveDetectorWorkers.delete(this.#detectorName);
+    super.terminate();
+  }
+};
+
+/** The names of this page's live detector workers, sorted. */
 export async function detectorWorkers(): Promise<string[]> {
-  const { names } = (await executeServerCommand('page-workers')) as { names: string[] };
-  return names.filter((name) => name.startsWith('blaze-face ')).sort();
+  return [...liveDetectorWorkers].sort();
 }

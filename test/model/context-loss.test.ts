@@ -7,6 +7,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { FaceDetector } from '../../model/face-detector.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
 import { rejection } from '../helpers/rejection.ts';
+import { testBrowser } from '../helpers/test-browser.ts';
+
+/** A test on one of the polyfill's GPU engines, defined in the browsers where that engine starts. */
+function itOnGpu(engine: 'webgl' | 'webgpu', title: string, test: Mocha.Func): void {
+  if (testBrowser.gpuEngines.includes(engine)) it(title, test);
+}
 
 interface WebGLBackendShape {
   gpgpu: { gl: WebGL2RenderingContext };
@@ -16,7 +22,7 @@ interface WebGPUBackendShape {
 }
 
 describe('context loss', () => {
-  it('resolves lost and rejects further detection when the WebGL context is lost', async () => {
+  itOnGpu('webgl', 'resolves lost and rejects further detection when the WebGL context is lost', async () => {
     const detector = await FaceDetector.create({ context: { engine: 'webgl' } });
     const image = await loadImageData('/test/fixtures/seed/1face.png');
     expect((await detector.detect(image)).length).to.equal(1);
@@ -30,7 +36,7 @@ describe('context loss', () => {
     detector.dispose();
   });
 
-  it('resolves lost and rejects further detection when the WebGPU device is lost', async () => {
+  itOnGpu('webgpu', 'resolves lost and rejects further detection when the WebGPU device is lost', async () => {
     const detector = await FaceDetector.create({ context: { engine: 'webgpu' } });
     const image = await loadImageData('/test/fixtures/seed/1face.png');
     expect((await detector.detect(image)).length).to.equal(1);

@@ -7,6 +7,7 @@ import { InvalidImageError, type InvalidImageReason } from '../../model/errors.t
 import { createFace, mirrorFace } from '../../model/face.ts';
 import { copyFramePixels, copyToConverts, imageToTensor, isCopyableFrame, sampleLetterboxed, type ImageSource } from '../../model/image-to-tensor.ts';
 import { rejection } from '../helpers/rejection.ts';
+import { testBrowser } from '../helpers/test-browser.ts';
 import { computeLetterbox, removeLetterbox } from '../../model/letterbox.ts';
 import { modelSpecs } from '../../model/model-specs.ts';
 import { intersectionOverUnion, nonMaxSuppression } from '../../model/non-max-suppression.ts';
@@ -389,9 +390,10 @@ describe('imageToTensor', () => {
     const bitmap = await createImageBitmap(image);
     const drawn = new VideoFrame(bitmap, { timestamp: 0 });
     const reuse = new Uint8Array(37 * 23 * 4);
+    const converts = await copyToConverts();
     for (const frame of [rgba, drawn]) {
       expect(isCopyableFrame(frame)).to.equal(true);
-      const pixels = await copyFramePixels(frame, reuse);
+      const pixels = await copyFramePixels(frame, reuse, converts);
       expect([pixels.width, pixels.height]).to.deep.equal([37, 23]);
       expect(pixels.data).to.equal(reuse);
       expect(Array.from(pixels.data)).to.deep.equal([...image.data]);
@@ -400,11 +402,14 @@ describe('imageToTensor', () => {
     expect(isCopyableFrame(cropped), 'a frame that display scaling stretches must be drawn').to.equal(false);
     for (const frame of [rgba, drawn, cropped]) frame.close();
     bitmap.close();
-    expect(await rejection(copyFramePixels(rgba))).to.be.instanceOf(InvalidImageError);
+    expect(await rejection(copyFramePixels(rgba, undefined, converts))).to.be.instanceOf(InvalidImageError);
   });
 
-  it('copyFramePixels where copyTo ignores the format asked for (WebKit): BGR frames swapped back, YUV ones refused', async () => {
-    expect(await copyToConverts(), "this browser's copyTo converts BGRA to the RGBA asked for").to.equal(true);
+  it("copyToConverts tells WebKit's copyTo, which returns a BGRA frame's own bytes whatever format is asked for", async () => {
+    expect(await copyToConverts()).to.equal(testBrowser.engine !== 'webkit');
+  });
+
+  it('copyFramePixels without copyTo converting (as in WebKit): BGR frames swapped back, YUV ones refused', async () => {
     const image = patternImage(37, 23);
     const bgraBytes = new Uint8Array(image.data.length);
     for (let i = 0; i < bgraBytes.length; i += 4) bgraBytes.set([image.data[i + 2]!, image.data[i + 1]!, image.data[i]!, 255], i);

@@ -1,4 +1,4 @@
-// The app's controls drive the element: camera on (Chromium's fake camera) with a frame rate shown, model
+// The app's controls drive the element: camera on (the browser's fake camera) with a frame rate shown, model
 // choice, keypoints, minimum score, and "analyse a photo" through the file picker.
 import { expect } from 'chai';
 import { closeApp, command, detectionDone, evaluate, openApp, waitFor } from './app-driver.ts';
@@ -17,7 +17,6 @@ describe('PWA controls', function () {
     // The photo's time is that of a steady-state call, measured after the first.
     await waitFor("/^3 faces · full model · \\d+\\.\\d ms$/.test(document.getElementById('stats').textContent)");
 
-    await command('pwa-grant-camera');
     await command('pwa-click', { selector: '#camera-toggle' });
     await waitFor(`${element}.state === 'running' && !${element}.src && /short model · [\\d.]+ ms per frame · \\d+ fps$/.test(document.getElementById('stats').textContent)`);
     expect(await evaluate<string | null>("return document.getElementById('camera-toggle').getAttribute('aria-pressed')")).to.equal('true');

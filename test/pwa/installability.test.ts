@@ -14,7 +14,7 @@ describe('PWA installability', function () {
   this.timeout(120000);
   after(closeApp);
 
-  it('links a complete manifest, sends the isolation headers and is installable', async () => {
+  it("links a complete manifest, sends the isolation headers and is installable (Chromium's own verdict, through DevTools)", async () => {
     const opened = await openApp({ incognito: false });
     expect(opened.status).to.equal(200);
     expect(opened.headers['cross-origin-opener-policy']).to.equal('same-origin');

@@ -39,7 +39,7 @@ describe('PWA photos and cameras', function () {
   this.timeout(240000);
   after(closeApp);
 
-  it('analyses photos dropped on the page, ignores other files and frees each photo it replaces', async () => {
+  it('analyses photos dropped on the page, ignores other files and frees each photo it replaces (Chromium: trusted drag events through DevTools)', async () => {
     const [expectedFour, expectedThree] = [await expectedBoxes(fourFaces), await expectedBoxes(threeFaces)];
     expect(expectedFour).to.have.length(4);
     expect(expectedThree).to.have.length(3);
@@ -73,7 +73,6 @@ describe('PWA photos and cameras', function () {
   it('offers the front/back switch only while a camera shows and the device has both, and switches with it', async () => {
     await openApp();
     await detectionDone();
-    await command('pwa-grant-camera');
     const cameraOn = `${element}.state === 'running' && !${element}.src && /fps/.test(document.getElementById('stats').textContent)`;
     const trackFacing = `${element}.shadowRoot.querySelector('video').srcObject?.getVideoTracks()[0]?.getConstraints().facingMode`;
 

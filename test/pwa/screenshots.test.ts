@@ -14,7 +14,7 @@ describe('PWA screenshots', function () {
   after(closeApp);
 
   for (const shot of shots) {
-    it(`${shot.name}`, async () => {
+    it(`${shot.name} (Chromium: the colour scheme emulated through DevTools)`, async () => {
       await openApp(shot);
       const result = await detectionDone();
       expect(result.faces, 'the three people of the sample photo').to.equal(3);

@@ -4,12 +4,14 @@ import { expect } from 'chai';
 import { createGraphBuilder } from '../../webnn/index.ts';
 import { createPolyfillContext } from '../../webnn/polyfill/index.ts';
 import type { MLContext, MLGraphBuilder, MLOperand, MLOperandDataType, PolyfillEngine } from '../../webnn/index.ts';
+import { testBrowser } from '../helpers/test-browser.ts';
 
-export const ENGINES: readonly PolyfillEngine[] = ['wasm', 'cpu', 'webgl', 'webgpu'];
+/** The polyfill engines that start in this browser (its GPU engines are declared in web-test-runner.config.mjs). */
+export const ENGINES: readonly PolyfillEngine[] = ['wasm', 'cpu', ...testBrowser.gpuEngines];
 
 /**
  * Relative tolerances. cpu and wasm compute float32 like the reference up to summation order. The GPU
- * engines here run on SwiftShader through WebGL/WebGPU shaders, whose transcendental functions (sigmoid's
+ * engines here run on software renderers (SwiftShader, llvmpipe) through WebGL/WebGPU shaders, whose transcendental functions (sigmoid's
  * exp) and reordered sums are allowed ~1e-4 relative error, so they get 1e-4 (with a 1e-5 absolute floor).
  */
 export const TOLERANCE: Record<PolyfillEngine, { rel: number; abs: number }> = {

@@ -4,8 +4,9 @@ import { expect } from 'chai';
 import { configurePolyfill, createGraphBuilder, describeContext, dispatchGraph } from '../../webnn/index.ts';
 import { wasmThreads } from '../../webnn/polyfill/index.ts';
 import { contextFor, f32 } from './harness.ts';
+import { describeWithWasmThreads } from '../helpers/test-browser.ts';
 
-describe('wasm engine threads, configured', () => {
+describeWithWasmThreads('wasm engine threads, configured', () => {
   it('configurePolyfill({ wasmThreads: 2 }) runs two threads and measures nothing', async () => {
     configurePolyfill({ wasmThreads: 2 });
     const context = await contextFor('wasm');

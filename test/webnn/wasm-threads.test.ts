@@ -7,6 +7,7 @@ import type { MLContext, MLGraph, MLTensor } from '../../webnn/index.ts';
 import { wasmThreads } from '../../webnn/polyfill/index.ts';
 import { fastestThreadCount, maxWasmThreads, threadCandidates, threadChoiceOptions } from '../../webnn/polyfill/wasm-threads.ts';
 import { contextFor, f32 } from './harness.ts';
+import { describeWithWasmThreads, testBrowser } from '../helpers/test-browser.ts';
 import { randomData } from './reference.ts';
 
 /** tfjs's own view of the XNNPACK pool kernels run on now. */
@@ -29,7 +30,7 @@ async function convGraph(context: MLContext): Promise<{ graph: MLGraph; x: MLTen
   return { graph, x, y };
 }
 
-describe('wasm engine threads', () => {
+describeWithWasmThreads('wasm engine threads', () => {
   it('candidates are 1, 2, 4 up to min(4, hardwareConcurrency); a larger count must be 10 % faster to win', () => {
     expect(threadCandidates(1)).to.deep.equal([1]);
     expect(threadCandidates(2)).to.deep.equal([1, 2]);
@@ -89,3 +90,25 @@ describe('wasm engine threads', () => {
     }
   });
 });
+
+// Firefox here runs with shared memory switched off (web-test-runner.config.mjs says why): its pages are
+// cross-origin isolated, yet have no SharedArrayBuffer, as WebKitGTK's have none unless told otherwise.
+if (!testBrowser.wasmThreads) {
+  describe('wasm engine on an isolated page without shared memory', () => {
+    it('runs the single-threaded engine and measures nothing', async () => {
+      expect(globalThis.crossOriginIsolated).to.equal(true);
+      expect(typeof SharedArrayBuffer).to.equal('undefined');
+      const context = await contextFor('wasm');
+      const measured = await convGraph(context);
+      const { warmupDispatches, timedRuns } = threadChoiceOptions;
+      // As many dispatches as a measurement would take on two cores: the count never moves from 1.
+      for (let i = 0; i < warmupDispatches + 2 * (1 + timedRuns); i++) {
+        dispatchGraph(context, measured.graph, { x: measured.x }, { y: measured.y });
+        expect(await poolThreads()).to.equal(1);
+      }
+      await context.readTensor(measured.y);
+      expect(wasmThreads()).to.deep.equal({ threads: 1 });
+      expect(describeContext(context).threads).to.equal(1);
+    });
+  });
+}

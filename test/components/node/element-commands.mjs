@@ -1,5 +1,5 @@
-// Server commands for test/components/: what the test page cannot do to itself, done through the DevTools
-// protocol on the page puppeteer drives for it.
+// Server commands for test/components/: what the test page cannot do to itself, done through the browser's
+// driver (puppeteer, or WebDriver for WebKit) and, in Chromium, its DevTools protocol.
 
 /**
  * The test page's dedicated workers named `name`. A worker's name (new Worker(url, { name })) is its DevTools
@@ -13,8 +13,22 @@ function workersNamed(session, name) {
     .filter((worker) => worker.client.target()._getTargetInfo().title === name);
 }
 
-/** session id -> the tab covering the test page */
+/** session id -> the tab covering the test page (puppeteer) */
 const covers = new Map();
+/** session id -> the window's place and size before it was minimized (WebDriver) */
+const minimized = new Map();
+
+async function webdriverVisibility(driver, sessionId, hidden) {
+  if (hidden && !minimized.has(sessionId)) {
+    minimized.set(sessionId, await driver.getWindowRect());
+    await driver.minimizeWindow();
+  } else if (!hidden && minimized.has(sessionId)) {
+    const { x, y, width, height } = minimized.get(sessionId);
+    minimized.delete(sessionId);
+    await driver.setWindowRect(x, y, width, height);
+  }
+  return true;
+}
 
 export const elementCommands = {
   /**
@@ -49,12 +63,15 @@ export const elementCommands = {
   },
 
   /**
-   * Hides or shows the test page the way a person does: `hidden` opens another tab in front of it, `hidden:
-   * false` closes that tab and brings the test page back. The browser itself then changes
-   * document.visibilityState and fires visibilitychange. (Page.setWebLifecycleState 'frozen' hides the page
-   * too, but freezing the test runner's own page makes the runner lose the browser.)
+   * Hides or shows the test page the way a person does, so that the browser itself changes
+   * document.visibilityState and fires visibilitychange. Through puppeteer (Chromium, Firefox): `hidden` opens
+   * another tab in front of it, `hidden: false` closes that tab and brings the test page back
+   * (Page.setWebLifecycleState 'frozen' hides the page too, but freezing the test runner's own page makes the
+   * runner lose the browser). Through WebDriver (WebKit, whose new tabs and windows leave the page visible):
+   * the window is minimized, then given back its size and place.
    */
   async 'page-visibility'(session, { hidden }) {
+    if (session.browser.driver) return webdriverVisibility(session.browser.driver, session.id, hidden);
     const page = session.browser.getPage(session.id);
     const cover = covers.get(session.id);
     if (hidden && !cover) {

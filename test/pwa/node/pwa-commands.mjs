@@ -30,17 +30,20 @@ export const pwaCommands = {
     return buildVersion(version);
   },
 
-  /** Serves `dir` (default dist-app/) and opens it in a new browser context; returns the document's headers. */
+  /**
+   * Serves `dir` (default dist-app/) and opens it in a new browser context; returns the document's headers.
+   * `colorScheme` is emulated only when given (Chromium: puppeteer emulates media features through CDP).
+   */
   // `incognito: false` uses the browser's default context, because Chromium never offers to install from an
   // incognito one; each server gets a new port, hence a new origin without any earlier service worker.
-  async 'pwa-open'(session, { dir = distDir, colorScheme = 'light', width = 1000, height = 760, incognito = true }) {
+  async 'pwa-open'(session, { dir = distDir, colorScheme, width = 1000, height = 760, incognito = true }) {
     await close(session);
     const server = await startStaticServer(dir);
     const browser = session.browser.getPage(session.id).browser();
     const context = incognito ? await browser.createBrowserContext() : undefined;
     const page = await (context ?? browser).newPage();
     await page.setViewport({ width, height });
-    await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: colorScheme }]);
+    if (colorScheme) await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: colorScheme }]);
     apps.set(session.id, { server, context, page });
     const response = await page.goto(`${server.origin}/`, { waitUntil: 'load' });
     return { origin: server.origin, status: response?.status(), headers: response?.headers() ?? {} };
@@ -74,13 +77,6 @@ export const pwaCommands = {
     return true;
   },
 
-  /** Grants the (fake) camera to the app's origin. */
-  async 'pwa-grant-camera'(session) {
-    const { page, server } = app(session);
-    await page.browserContext().overridePermissions(server.origin, ['camera']);
-    return true;
-  },
-
   async 'pwa-select'(session, { selector, value }) {
     await app(session).page.select(selector, value);
     return true;
@@ -95,7 +91,7 @@ export const pwaCommands = {
   },
 
   /**
-   * Drags a file from disk over `selector` (step 'over': dragEnter and dragOver) or drops it there (step
+   * Chromium's DevTools: drags a file from disk over `selector` (step 'over': dragEnter and dragOver) or drops it there (step
    * 'drop'), through Input.dispatchDragEvent: the browser itself fires trusted drag events whose DataTransfer
    * holds the file, as when a person drags it in from the desktop.
    */
@@ -135,7 +131,7 @@ export const pwaCommands = {
     return true;
   },
 
-  /** Chromium's own verdict on installability. */
+  /** Chromium's own verdict on installability (DevTools). */
   async 'pwa-installability'(session) {
     const { page } = app(session);
     const cdp = await page.createCDPSession();
