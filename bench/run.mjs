@@ -3,13 +3,17 @@
 // "Benchmarks" section. BENCH_QUICK=1 shrinks every count for a smoke run; BENCH_ONLY picks sections. Timing is never asserted.
 // BENCH_BROWSER=native runs it in the Chromium with working native WebNN (tools/native-chromium.mjs): then the
 // wasm rows gain native rows measured in the same pairs, and the results go to bench/results/native.json only.
+// BENCH_BROWSER=firefox (Debian's firefox-esr, through puppeteer's WebDriver BiDi) or webkit (WebKitGTK's
+// MiniBrowser, through WebKitWebDriver) runs the wasm latency rows in that browser, to bench/results/<browser>.json.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { remote } from 'webdriverio';
 import { buildBenchBundles } from './build-bundles.mjs';
 import { startBenchServer } from './server.mjs';
 import { nativeChromiumArgs, nativeChromiumPath } from '../tools/native-chromium.mjs';
+import { miniBrowserCapabilities, prepareFirefox, startWebKitDriver } from '../tools/other-engines.mjs';
 
 const quick = process.env.BENCH_QUICK === '1';
 const N = quick ? 8 : 50;
@@ -19,7 +23,11 @@ const FRAMES = quick ? 20 : 300;
 const MEMORY_CALLS = quick ? 50 : 1000;
 const COLD_REPEATS = quick ? 1 : 3;
 const root = resolve(import.meta.dirname, '..');
-const nativeBrowser = process.env.BENCH_BROWSER === 'native';
+const browserKind = process.env.BENCH_BROWSER ?? 'chromium';
+if (!['chromium', 'native', 'firefox', 'webkit'].includes(browserKind)) throw new Error(`BENCH_BROWSER must be native, firefox or webkit, not ${browserKind}`);
+const nativeBrowser = browserKind === 'native';
+/** Firefox and WebKit: the wasm latency rows only (cold start, first face and the GPU rows are Chromium's). */
+const otherEngine = browserKind === 'firefox' || browserKind === 'webkit';
 /** BENCH_ONLY=latency,cold,first-face: run only those sections (and leave the README alone). */
 const only = process.env.BENCH_ONLY?.split(',');
 const runs = (section) => !only || only.includes(section);
@@ -56,20 +64,8 @@ async function main() {
   const started = Date.now();
   await buildBenchBundles();
   const server = await startBenchServer();
-  const browser = nativeBrowser
-    ? await puppeteer.launch({ executablePath: await nativeChromiumPath(), headless: true, args: ['--no-sandbox', ...nativeChromiumArgs] })
-    : await puppeteer.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', headless: true, args: polyfillArgs });
+  const { freshPage, close: closeBrowser } = await openBenchBrowser(`${server.url}/bench/page.html`);
   const results = { date: new Date().toISOString(), quick, machine: { cpu: cpus()[0]?.model, cores: cpus().length }, rows: [], stages: {}, cold: [], memory: {}, notes: [] };
-
-  async function freshPage() {
-    const context = await browser.createBrowserContext(); // empty HTTP cache every time
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error('[page error]', e.message));
-    await page.goto(`${server.url}/bench/page.html`, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.benchReady === true, { timeout: 120000 });
-    return { page, close: () => context.close() };
-  }
-  const call = (page, fn, options) => page.evaluate((f, o) => window.bench[f](o), fn, options);
 
   const addRow = (engine, model, input, s) => {
     const row = {
@@ -104,41 +100,42 @@ async function main() {
     // then, and the two threads that were the default before.
     { label: 'wasm-loaded', engine: 'wasm', load: true },
     { label: 'wasm-2threads-loaded', engine: 'wasm', threads: 2, load: true },
-  ];
+  ].filter((e) => !otherEngine || e.label === 'wasm');
   for (const e of runs('latency') ? engines : []) {
-    const { page, close } = await freshPage();
+    const { call, close } = await freshPage();
     try {
-      if (!results.info) results.info = await call(page, 'info');
+      if (!results.info) results.info = await call('info');
       const native = e.label === 'wasm' && results.info.nativeWebNN === 'available';
-      const setup = await call(page, 'setup', { engine: e.engine, threads: e.threads, models: ['short', 'full'], native, load: e.load });
+      const setup = await call('setup', { engine: e.engine, threads: e.threads, models: ['short', 'full'], native, load: e.load });
       console.log(`${e.label}: ${JSON.stringify(setup)}`);
       results[`setup-${e.label}`] = setup;
       if (e.load) {
         const loadedInputs = { short: 'seed128', full: 'img192' };
         for (const model of ['short', 'full']) {
-          addRow(e.label, model, loadedInputs[model], await call(page, 'pairs', { model, input: loadedInputs[model], warmup: WARMUP, count: N }));
+          addRow(e.label, model, loadedInputs[model], await call('pairs', { model, input: loadedInputs[model], warmup: WARMUP, count: N }));
         }
         if (e.threads === undefined) {
-          addRow('wasm-worker-loaded', 'short', 'video640x480', await call(page, 'video', { model: 'short', frames: FRAMES, warmup: WARMUP, worker: true }));
+          addRow('wasm-worker-loaded', 'short', 'video640x480', await call('video', { model: 'short', frames: FRAMES, warmup: WARMUP, worker: true }));
         }
         continue;
       }
       for (const model of ['short', 'full']) {
         const inputs = e.full ? ['seed128', 'img192', 'img512', 'photos'] : ['seed128', 'photos'];
         for (const input of inputs) {
-          addRow(e.label, model, input, await call(page, 'pairs', { model, input, warmup: WARMUP, count: e.full ? N : GPU_N }));
+          addRow(e.label, model, input, await call('pairs', { model, input, warmup: WARMUP, count: e.full ? N : GPU_N }));
         }
         if (e.label === 'wasm') {
-          addRow(e.label, model, 'video640x480', await call(page, 'video', { model, frames: FRAMES, warmup: WARMUP }));
-          addRow('wasm-worker', model, 'video640x480', await call(page, 'video', { model, frames: FRAMES, warmup: WARMUP, worker: true }));
+          addRow(e.label, model, 'video640x480', await call('video', { model, frames: FRAMES, warmup: WARMUP }));
+          addRow('wasm-worker', model, 'video640x480', await call('video', { model, frames: FRAMES, warmup: WARMUP, worker: true }));
         }
       }
       // Before the stage breakdown, whose own contexts would muddy the page-wide tfjs counters.
-      if (e.label === 'wasm') results.memory = await call(page, 'memory', { model: 'short', calls: MEMORY_CALLS });
+      if (otherEngine) continue;
+      if (e.label === 'wasm') results.memory = await call('memory', { model: 'short', calls: MEMORY_CALLS });
       if (e.label === 'wasm' || e.label === 'wasm-1thread' || e.label === 'webgl') {
         for (const model of ['short', 'full']) {
           for (const input of ['seed128', 'photos']) {
-            results.stages[`${e.label}/${model}/${input}`] = await call(page, 'stages', { model, input, warmup: WARMUP, count: N });
+            results.stages[`${e.label}/${model}/${input}`] = await call('stages', { model, input, warmup: WARMUP, count: N });
           }
         }
       }
@@ -151,13 +148,13 @@ async function main() {
   }
 
   // 2. Cold start and bytes before the first result: one fresh page (empty cache) per library per try.
-  for (const model of runs('cold') ? ['short', 'full'] : []) {
+  for (const model of runs('cold') && !otherEngine ? ['short', 'full'] : []) {
     for (const lib of ['ours', 'theirs']) {
       const tries = [];
       for (let i = 0; i < COLD_REPEATS; i++) {
-        const { page, close } = await freshPage();
+        const { call, close } = await freshPage();
         try {
-          tries.push(await call(page, 'cold', { lib, model, engine: 'wasm' }));
+          tries.push(await call('cold', { lib, model, engine: 'wasm' }));
         } finally {
           await close();
         }
@@ -166,25 +163,74 @@ async function main() {
     }
   }
   // 3. Time to the first face from the camera: a second browser whose fake camera shows one seed face.
-  if (!nativeBrowser && runs('first-face')) results.firstFace = await measureFirstFace(freshPage, call, server.url);
-  await browser.close();
+  if (browserKind === 'chromium' && runs('first-face')) results.firstFace = await measureFirstFace(freshPage, server.url);
+  await closeBrowser();
   await server.stop();
   results.seconds = Math.round((Date.now() - started) / 1000);
 
   const text = render(results);
   console.log(`\n${text}`);
   mkdirSync(resolve(root, 'bench/results'), { recursive: true });
-  writeFileSync(resolve(root, `bench/results/${nativeBrowser ? 'native' : only ? 'partial' : 'latest'}.json`), `${JSON.stringify(results, null, 2)}\n`);
-  if (!quick && !nativeBrowser && !only) writeReadme(results, text);
+  const name = browserKind !== 'chromium' ? browserKind : only ? 'partial' : 'latest';
+  writeFileSync(resolve(root, `bench/results/${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
+  if (!quick && browserKind === 'chromium' && !only) writeReadme(results, text);
+}
+
+/**
+ * The browser BENCH_BROWSER names, and `freshPage()`: the bench page loaded afresh, whose `call(name, options)`
+ * runs window.bench[name](options) there. Through puppeteer each page has its own browser context (an empty
+ * HTTP cache); through WebDriver the one window loads the page again.
+ */
+async function openBenchBrowser(pageUrl) {
+  if (browserKind === 'webkit') {
+    const driver = await remote({
+      hostname: '127.0.0.1', port: await startWebKitDriver(), logLevel: 'error',
+      capabilities: miniBrowserCapabilities,
+    });
+    await driver.setTimeout({ script: 30 * 60 * 1000 });
+    const call = (fn, options) => driver.executeAsync((f, o, done) => {
+      window.bench[f](o).then(done, (error) => done({ benchError: String(error) }));
+    }, fn, options).then((value) => {
+      if (value?.benchError) throw new Error(value.benchError);
+      return value;
+    });
+    return {
+      freshPage: async () => {
+        await driver.navigateTo(pageUrl);
+        await driver.waitUntil(() => driver.execute(() => window.benchReady === true), { timeout: 120000 });
+        return { call, close: () => driver.navigateTo('about:blank') };
+      },
+      close: () => driver.deleteSession(),
+    };
+  }
+  const launchOptions = {
+    chromium: { executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: polyfillArgs },
+    native: { executablePath: await nativeChromiumPath(), args: ['--no-sandbox', ...nativeChromiumArgs] },
+    // Shared memory off for the reason web-test-runner.config.mjs gives: under a BiDi session, Firefox's workers
+    // may hang starting the threaded engine's workers. So Firefox runs the single-threaded engine here.
+    firefox: browserKind === 'firefox' && { browser: 'firefox', executablePath: await prepareFirefox(), extraPrefsFirefox: { 'javascript.options.shared_memory': false } },
+  }[browserKind];
+  const browser = await puppeteer.launch({ headless: true, ...launchOptions });
+  return {
+    freshPage: async () => {
+      const context = await browser.createBrowserContext(); // empty HTTP cache every time
+      const page = await context.newPage();
+      page.on('pageerror', (e) => console.error('[page error]', e.message));
+      await page.goto(pageUrl, { waitUntil: 'load' });
+      await page.waitForFunction(() => window.benchReady === true, { timeout: 120000 });
+      return { call: (fn, options) => page.evaluate((f, o) => window.bench[f](o), fn, options), close: () => context.close() };
+    },
+    close: () => browser.close(),
+  };
 }
 
 /**
  * Writes the fake camera's video (a Y4M file of one seed face, made in a bench page) and runs each library's
  * camera pipeline on a fresh page, empty cache, of a browser that films it; tries alternate between them.
  */
-async function measureFirstFace(freshPage, call, url) {
-  const { page, close } = await freshPage();
-  const frame = Buffer.from(await call(page, 'cameraFrame'), 'base64');
+async function measureFirstFace(freshPage, url) {
+  const { call, close } = await freshPage();
+  const frame = Buffer.from(await call('cameraFrame'), 'base64');
   await close();
   const dir = mkdtempSync(join(tmpdir(), 'blaze-face-bench-'));
   const file = join(dir, 'face.y4m');
@@ -264,19 +310,23 @@ function render(r) {
   }
   const f = r.firstFace;
   if (f) coldRows.unshift(['time to first face, camera (ms)', f.ours, f.theirs, round(f.ours / f.theirs, 3), firstFaceTarget, f.ours / f.theirs <= firstFaceTarget ? 'yes' : 'NO']);
-  out.push(table(['measure', 'ours', 'MediaPipe', 'ratio', 'target', 'met?'], coldRows));
-  out.push('(first face: fresh page and empty cache, a fake camera showing 1face.png at 640x480; ours from appending <blaze-face> (dist/blaze-face.js, imported before) to its first faces event with a face,');
+  if (coldRows.length > 0) {
+    out.push(table(['measure', 'ours', 'MediaPipe', 'ratio', 'target', 'met?'], coldRows));
+    out.push('(first face: fresh page and empty cache, a fake camera showing 1face.png at 640x480; ours from appending <blaze-face> (dist/blaze-face.js, imported before) to its first faces event with a face,');
   out.push(' MediaPipe from the same point: its detector created while getUserMedia opens the camera, then detectForVideo() on each new frame until a face; median of tries, alternating;');
-  out.push(' cold: fresh page and empty cache, from the library\'s first import to its first result on 1face.png, median of tries; bytes: encodedBodySize, uncompressed; each library from its minified production bundle, bench/dist/)');
-  out.push('');
+    out.push(' cold: fresh page and empty cache, from the library\'s first import to its first result on 1face.png, median of tries; bytes: encodedBodySize, uncompressed; each library from its minified production bundle, bench/dist/)');
+    out.push('');
+  }
   const stageRows = [];
   for (const [key, s] of Object.entries(r.stages)) {
     const m = (n) => round(median(s.times[n]), 3);
     stageRows.push([key, m('imageToTensor'), m('writeTensor'), m('dispatch'), m('readTensor'), m('decode'), m('nms+letterbox'),
       s.profile ? round(s.profile.kernelsPerDispatch, 0) : '', s.profile ? round(s.profile.kernelMsPerDispatch, 2) : '']);
   }
-  out.push(table(['stages (median ms)', 'imageToTensor', 'writeTensor', 'dispatch', 'readTensor', 'decode', 'nms+lb', 'kernels', 'kernel ms (profiled)'], stageRows));
-  out.push('(kernels: tfjs kernels per dispatch; kernel ms: their sum under tf.profile, which itself slows each kernel)');
+  if (stageRows.length > 0) {
+    out.push(table(['stages (median ms)', 'imageToTensor', 'writeTensor', 'dispatch', 'readTensor', 'decode', 'nms+lb', 'kernels', 'kernel ms (profiled)'], stageRows));
+    out.push('(kernels: tfjs kernels per dispatch; kernel ms: their sum under tf.profile, which itself slows each kernel)');
+  }
   const cal = Object.values(r.stages).find((s) => s.calibration)?.calibration;
   if (cal) out.push(`calibration (wasm): tiny op ${round(cal.tinyOpUs, 1)} µs; 3x3 conv 64x64x32->32 (37.7 M MAC) ${round(cal.bigConvMs, 2)} ms = ${round(cal.bigConvGMacPerS, 2)} GMAC/s`);
   if (r.memory?.after) out.push(`engine memory (wasm, short): ${JSON.stringify(r.memory.before)} before, ${JSON.stringify(r.memory.after)} after ${r.memory.calls} calls`);
