@@ -4,7 +4,7 @@ import { pwaCommands } from '../test/pwa/node/pwa-commands.mjs';
 import { consumerCommands, stopConsumerServers } from '../test/package/node/consumer-commands.mjs';
 
 // Server-side commands for browser tests (called with executeServerCommand from
-// @web/test-runner-commands): things a page cannot do to itself, done through puppeteer.
+// @web/test-runner-commands): things a page cannot do to itself, done through the browser's driver.
 
 const commands = {
   /** Which browser entry of web-test-runner.config.mjs runs the test, and what it can do (its capabilities). */

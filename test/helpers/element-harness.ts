@@ -69,7 +69,7 @@ export function createElement(setup: (element: BlazeFaceElement) => void, page: 
 /**
  * A same-origin frame whose permissions policy keeps the camera from it (`allow="camera 'none'"`), with
  * <blaze-face> defined inside: there every browser's getUserMedia rejects with NotAllowedError, as it does
- * when a person refuses the camera. Removed after the test by useElementSources' clean-up, or by `remove()`.
+ * when a person refuses the camera. `remove()` takes the frame away (the tests give it to useElementSources' afterTest).
  */
 export async function frameRefusingCamera(): Promise<{ document: Document; remove(): void }> {
   const frame = document.createElement('iframe');
