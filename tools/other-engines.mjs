@@ -11,7 +11,7 @@ export const webkitDriverPath = '/usr/bin/WebKitWebDriver';
 
 /**
  * WebDriver capabilities of WebKitGTK's MiniBrowser: mock capture devices for the camera, autoplay, WebGL in
- * workers too.
+ * workers too, and 2D canvases painted on the CPU (see webKitEnvironment).
  */
 export const miniBrowserCapabilities = {
   browserName: 'MiniBrowser',
@@ -19,9 +19,20 @@ export const miniBrowserCapabilities = {
   'webkitgtk:browserOptions': {
     binary: '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser',
     args: ['--automation', '--enable-mock-capture-devices=true', '--enable-media-stream=true', '--autoplay-policy=allow',
-      '--enable-webgl=true', '--features=+AllowWebGLInWorkers'],
+      '--enable-webgl=true', '--features=+AllowWebGLInWorkers', '--enable-2d-canvas-acceleration=false'],
   },
 };
+
+/**
+ * What WebKitWebDriver, and through it the MiniBrowser and its web processes, run with.
+ * - JSC_useSharedArrayBuffer turns on SharedArrayBuffer, which WebKitGTK otherwise leaves out even on a
+ *   cross-origin isolated page (the wasm engine's threads need it).
+ * - WEBKIT_SKIA_ENABLE_CPU_RENDERING, with the canvas flag above, keeps Skia's GPU painting (Ganesh on Mesa's
+ *   software GL here) out of the page: WebKitGTK 2.50 there dies on an illegal instruction inside Ganesh's flush,
+ *   from a captured canvas's frame read-back or from the compositor thread. Measured on the element's 500-frame
+ *   test: the web process crashed in 4 of 6 runs as shipped, in 0 of 8 with both set. WebGL is not affected.
+ */
+const webKitEnvironment = { JSC_useSharedArrayBuffer: 'true', WEBKIT_SKIA_ENABLE_CPU_RENDERING: '1' };
 
 const started = [];
 process.on('exit', () => {
@@ -32,11 +43,20 @@ function requireBinary(path, aptPackage) {
   if (!existsSync(path)) throw new Error(`${path} is missing: apt-get install -y ${aptPackage}`);
 }
 
-/** Starts a helper process that ends with this one and does not keep it alive; its stderr's tail is kept. */
+/**
+ * Starts a helper process that ends with this one and does not keep it alive; its stderr's tail is kept, and
+ * crash reports in it (the MiniBrowser's "WebProcess CRASHED") are printed at once, since the runner itself
+ * only sees a browser that disconnected.
+ */
 function start(command, args, env = process.env) {
   const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-2000)));
+  child.stderr.on('data', (chunk) => {
+    stderr = (stderr + chunk).slice(-2000);
+    for (const line of String(chunk).split('\n')) {
+      if (line.includes('CRASHED')) process.stderr.write(`${command}: ${line.trim()}\n`);
+    }
+  });
   child.stderr.unref();
   child.unref();
   started.push(child);
@@ -84,17 +104,13 @@ export function ensureDisplay() {
 }
 
 let webkitDriver;
-/**
- * Starts WebKitWebDriver (once) on a free port and resolves with the port. JSC_useSharedArrayBuffer turns on
- * SharedArrayBuffer, which WebKitGTK otherwise leaves out even on a cross-origin isolated page (the wasm
- * engine's threads need it).
- */
+/** Starts WebKitWebDriver (once) on a free port and resolves with the port. */
 export function startWebKitDriver() {
   webkitDriver ??= (async () => {
     requireBinary(webkitDriverPath, 'webkit2gtk-driver');
     await ensureDisplay();
     const port = await freePort();
-    const { exited } = start(webkitDriverPath, [`--port=${port}`], { ...process.env, JSC_useSharedArrayBuffer: 'true' });
+    const { exited } = start(webkitDriverPath, [`--port=${port}`], { ...process.env, ...webKitEnvironment });
     const listening = () => fetch(`http://127.0.0.1:${port}/status`).then((response) => response.ok, () => false);
     await waitFor(listening, exited, 'WebKitWebDriver');
     return port;
