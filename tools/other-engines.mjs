@@ -51,9 +51,12 @@ function requireBinary(path, aptPackage) {
 function start(command, args, env = process.env) {
   const child = spawn(command, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
+  let partialLine = ''; // a chunk may end mid-line
   child.stderr.on('data', (chunk) => {
     stderr = (stderr + chunk).slice(-2000);
-    for (const line of String(chunk).split('\n')) {
+    const lines = (partialLine + chunk).split('\n');
+    partialLine = lines.pop();
+    for (const line of lines) {
       if (line.includes('CRASHED')) process.stderr.write(`${command}: ${line.trim()}\n`);
     }
   });

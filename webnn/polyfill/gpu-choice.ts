@@ -93,8 +93,10 @@ async function timedProbe(context: PolyfillContext) {
  * while the network itself runs 10x slower on WebGL (46 against 4.8 ms).
  */
 async function fastestDispatches(gpu: PolyfillContext, wasm: PolyfillContext): Promise<{ gpuMs: number; wasmMs: number }> {
-  const probes = [await timedProbe(gpu), await timedProbe(wasm)];
+  const probes: Awaited<ReturnType<typeof timedProbe>>[] = [];
   try {
+    // One at a time, so a probe built before a failing one is still destroyed.
+    for (const context of [gpu, wasm]) probes.push(await timedProbe(context));
     const fastest = [Infinity, Infinity];
     for (let round = 0; round < 7; round++) {
       for (const [index, probe] of probes.entries()) {
