@@ -6,6 +6,9 @@ import type { FaceDetector as OurDetector, WorkerFaceDetector } from '../model/i
 import type { MediaPipeDetector, MediaPipeModel } from '../test/helpers/mediapipe.ts';
 import type { PolyfillEngine } from '../webnn/types.ts';
 
+/** The engines that compute on the CPU, whose rows also run the detector in its Worker as the element does. */
+const CPU_ENGINES: readonly PolyfillEngine[] = ['wasm', 'tfjs-wasm', 'cpu'];
+
 type Model = MediaPipeModel;
 type InputName = 'seed128' | 'img192' | 'img512' | 'photos';
 
@@ -59,7 +62,7 @@ function videoFrame(i: number, frames: number): ImageData {
 // Detectors
 
 const ours = new Map<Model, OurDetector>();
-/** What <blaze-face> runs by default: the detector in a Worker (wasm engine, default threads). */
+/** What <blaze-face> runs by default: the detector in a Worker (the row's CPU engine). */
 const oursInWorker = new Map<Model, WorkerFaceDetector>();
 const theirs = new Map<string, MediaPipeDetector>();
 /** Ours on the browser's native WebNN, timed in the same pairs as the wasm one, where native WebNN works. */
@@ -76,8 +79,8 @@ async function setup(options: { engine: PolyfillEngine; threads?: number; models
   const mp = await import('../test/helpers/mediapipe.ts');
   for (const model of options.models) {
     ours.set(model, await FaceDetector.create({ model, context: { engine: options.engine } }));
-    if (options.engine === 'wasm' && options.threads === undefined) {
-      oursInWorker.set(model, await WorkerFaceDetector.create({ model, context: { engine: 'wasm' } }));
+    if (CPU_ENGINES.includes(options.engine) && options.threads === undefined) {
+      oursInWorker.set(model, await WorkerFaceDetector.create({ model, context: { engine: options.engine } }));
     }
     if (options.native) oursNative.set(model, await FaceDetector.create({ model, context: { engine: 'native' } }));
     theirs.set(`${model}/IMAGE`, await mp.createMediaPipeDetector(model));
@@ -91,15 +94,21 @@ async function setup(options: { engine: PolyfillEngine; threads?: number; models
     for (let i = 0; i < 50; i++) await detector.detect(seed);
   }
   const detector = ours.values().next().value!;
-  const threads = detector.backend.engine === 'wasm' ? (await import('../webnn/polyfill/index.ts')).wasmThreads() : undefined;
+  const tfjsWasm = detector.backend.engine === 'tfjs-wasm';
+  const threads = tfjsWasm ? (await import('../webnn/polyfill/index.ts')).wasmThreads() : undefined;
   // What tfjs itself decided about this page: it only loads the threaded binary when both checks pass.
-  const tf = await import('@tensorflow/tfjs-core');
-  const support = detector.backend.engine === 'wasm'
+  const tf = tfjsWasm ? await import('@tensorflow/tfjs-core') : undefined;
+  const support = tf
     ? { simd: await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'), multithread: await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') }
     : undefined;
+  // Which build of our engine runs: relaxed SIMD (fused multiply-add) where the browser validates it.
+  const engineBuild = detector.backend.engine === 'wasm' ? (await (await import('../webnn/polyfill/wasm/module.ts')).engineModule()).build : undefined;
   const native = oursNative.values().next().value?.backend;
   const worker = oursInWorker.values().next().value?.backend;
-  return { backend: detector.backend, ...(worker ? { workerBackend: worker } : {}), ...(native ? { nativeBackend: native } : {}), wasmThreads: threads, tfjsWasmSupport: support, crossOriginIsolated, loaded: options.load === true };
+  return {
+    backend: detector.backend, ...(worker ? { workerBackend: worker } : {}), ...(native ? { nativeBackend: native } : {}),
+    wasmThreads: threads, tfjsWasmSupport: support, engineBuild, crossOriginIsolated, loaded: options.load === true,
+  };
 }
 
 async function info(): Promise<Record<string, unknown>> {
@@ -254,7 +263,9 @@ async function stages(options: { model: Model; input: InputName; warmup: number;
   // so kernelMs is wall time of each kernel call including its JS wrapper).
   let profile: Record<string, unknown> | undefined;
   let calibration: Record<string, unknown> | undefined;
-  if (engineName === 'wasm' || engineName === 'cpu') {
+  // Our engine runs the whole graph in one call; the planner counts the network's multiply-adds.
+  const macs = (network.graph as { macs?: number }).macs;
+  if (engineName === 'tfjs-wasm' || engineName === 'cpu') {
     const tf = await import('@tensorflow/tfjs-core');
     const byKernel = new Map<string, { count: number; ms: number }>();
     let kernels = 0;
@@ -296,18 +307,18 @@ async function stages(options: { model: Model; input: InputName; warmup: number;
     t1 = performance.now();
     for (let i = 0; i < 20; i++) tf.tidy(() => tf.conv2d(x as never, w as never, 1, 'same'));
     const convMs = (performance.now() - t1) / 20;
-    const macs = 64 * 64 * 32 * 32 * 9;
+    const convMacs = 64 * 64 * 32 * 32 * 9;
     tiny.dispose();
     x.dispose();
     w.dispose();
-    calibration = { tinyOpUs, bigConvMs: convMs, bigConvGMacPerS: macs / convMs / 1e6 };
+    calibration = { tinyOpUs, bigConvMs: convMs, bigConvGMacPerS: convMacs / convMs / 1e6 };
   }
   input.destroy();
   regressors.destroy();
   scores.destroy();
   network.graph.destroy();
   context.destroy();
-  return { times, profile, calibration };
+  return { times, profile, calibration, macs };
 }
 
 async function memory(options: { model: Model; calls: number }): Promise<Record<string, unknown>> {

@@ -4,6 +4,7 @@
 import type { ComplexAttributeConverter } from 'lit';
 import type { PrecisionChoice } from '../model/graph/load-network.ts';
 import { modelSpecs, type ModelName } from '../model/model-specs.ts';
+import { POLYFILL_ENGINES } from '../webnn/polyfill/engine-names.ts';
 import type { MLPowerPreference, PolyfillEngine } from '../webnn/types.ts';
 import type { FacingMode } from './camera.ts';
 
@@ -57,10 +58,10 @@ const validators: { [K in keyof ElementSettings]: (value: ElementSettings[K]) =>
     value === 'default' || value === 'high-performance' || value === 'low-power'
       ? undefined
       : `power-preference must be "default", "high-performance" or "low-power", got "${value}"`,
-  engine: (value) =>
-    ['auto', 'webgpu', 'webgl', 'wasm', 'cpu'].includes(value)
-      ? undefined
-      : `engine must be "auto", "webgpu", "webgl", "wasm" or "cpu", got "${value}"`,
+  engine: (value) => {
+    const names = ['auto', ...POLYFILL_ENGINES];
+    return names.includes(value) ? undefined : `engine must be ${names.slice(0, -1).map((name) => `"${name}"`).join(', ')} or "${names.at(-1)}", got "${value}"`;
+  },
   precision: (value) =>
     value === 'auto' || value === 'float32' || value === 'float16' ? undefined : `precision must be "auto", "float32" or "float16", got "${value}"`,
   smoothingMinCutoff: (value) => positive('smoothing-min-cutoff', value),

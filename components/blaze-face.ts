@@ -126,7 +126,7 @@ export class BlazeFaceElement extends LitElement {
   declare paused: boolean;
   declare powerPreference: MLPowerPreference;
   declare accelerated: boolean;
-  /** `auto` (default): the engine follows power-preference and accelerated; `webgpu`, `webgl`, `wasm` or `cpu` forces that polyfill engine. */
+  /** `auto` (default): the engine follows power-preference and accelerated; `webgpu`, `webgl`, `wasm` (ours), `tfjs-wasm` or `cpu` forces that polyfill engine. */
   declare engine: 'auto' | PolyfillEngine;
   /**
    * `auto` (default): float16 where native WebNN lacks float32 for the network's ops (typical of NPUs), float32

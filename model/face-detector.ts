@@ -145,7 +145,7 @@ export class FaceDetector {
     }
   }
 
-  /** Loads the network on `context`; on native WebNN it also runs it once, where a device failure shows first. */
+  /** Loads the network on `context` and runs it once (see below). */
   static async #open(
     setup: DetectorSetup, context: MLContext, ownsContext: boolean, backend: Backend & Partial<DetectorBackend>,
   ): Promise<FaceDetector> {
@@ -162,7 +162,9 @@ export class FaceDetector {
       network.graph.destroy();
       throw error;
     }
-    const { implementation, engine, threads, fallbackFrom, reason } = backend;
+    const { implementation, engine, threads, fallbackFrom } = backend;
+    // A polyfill engine may hand a graph it cannot run to another engine while building it (and say why).
+    const reason = backend.reason ?? (implementation === 'polyfill' ? describeContext(context).reason : undefined);
     const detectorBackend: DetectorBackend = {
       implementation,
       engine,
@@ -172,13 +174,15 @@ export class FaceDetector {
       ...(reason ? { reason } : {}),
     };
     const detector = new FaceDetector(setup, context, ownsContext, detectorBackend, network, tensors);
-    if (implementation === 'native') {
-      try {
-        await detector.#runBlank();
-      } catch (error) {
-        detector.dispose();
-        throw new UnsupportedGraphError('dispatch', undefined, `the first dispatch() failed: ${error instanceof Error ? error.message : String(error)}`);
-      }
+    // The first dispatch warms the engine (operator set-up, the browser's optimising compile) before the
+    // detector is handed out, so the first frame is not the slow one; on native WebNN it is also where a
+    // device that cannot run the network fails.
+    try {
+      await detector.#runBlank();
+    } catch (error) {
+      detector.dispose();
+      if (implementation !== 'native') throw error;
+      throw new UnsupportedGraphError('dispatch', undefined, `the first dispatch() failed: ${error instanceof Error ? error.message : String(error)}`);
     }
     return detector;
   }

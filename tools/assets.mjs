@@ -1,11 +1,14 @@
-// The binary files that come from registry packages: the four model files, the wasm engine's binaries and
-// the demo's sample photo. They are never committed. stageAssets() copies the models and binaries into
+// The binary files the library loads, none of them committed: the four model files, tfjs-wasm's binaries and
+// the demo's sample photo come from registry packages, and our own engine's binaries are compiled from
+// webnn/polyfill/wasm/kernels/ (tools/build-engine.mjs). stageAssets() puts the models and binaries into
 // assets/ (ignored by git), where the library's modules name them with `new URL('../assets/…',
 // import.meta.url)`: the dev servers serve them from there as plain files, and the builds (app and package)
 // copy them into their output.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
+import { staleEngineBuilds } from './build-engine.mjs';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name) => dirname(require.resolve(`${name}/package.json`));
@@ -34,8 +37,10 @@ export function samplePhotoFile() {
   return join(packageDir('@vladmandic/face-api'), 'demo/sample2.jpg');
 }
 
-/** Copies the packaged files into assets/ where missing or changed. */
+/** Copies the packaged files into assets/ where missing or changed, and builds our engine where it is out of date. */
 export function stageAssets() {
+  // The compiler's API is asynchronous and this runs while modules load: a child process builds it.
+  if (staleEngineBuilds().length > 0) execFileSync(process.execPath, [join(import.meta.dirname, 'build-engine.mjs')], { stdio: 'inherit' });
   for (const [path, source] of Object.entries(packagedFiles())) {
     if (!existsSync(source)) throw new Error(`blaze-face asset ${path} expected at ${source}; run npm install`);
     const target = join(assetsDir, path);

@@ -1,10 +1,11 @@
-// blaze-face's entry to WebNN: a native context when the browser has a working one, otherwise the
-// TensorFlow.js polyfill; callers get the same MLContext/MLGraphBuilder interfaces either way.
+// blaze-face's entry to WebNN: a native context when the browser has a working one, otherwise the polyfill
+// (our own wasm engine, or one of TensorFlow.js's); callers get the same MLContext/MLGraphBuilder interfaces either way.
 import type {
   Backend, ML, MLContext, MLContextOptions, MLGraph, MLGraphBuilder, MLGraphBuilderConstructor, MLNamedTensors, PolyfillEngine,
 } from './types.ts';
 import {
-  createPolyfillContext, dispatchChoosingThreads, isPolyfillContext, PolyfillGraphBuilder, wasmThreads, type PolyfillContext,
+  CPU_ENGINES, dispatchChoosingThreads, ENGINES, enginesFrom, engineRecord, isPolyfillContext, PolyfillGraphBuilder, wasmThreads,
+  type EngineRecord, type PolyfillContext,
 } from './polyfill/index.ts';
 import { usableGpuContext } from './polyfill/gpu-choice.ts';
 
@@ -16,9 +17,6 @@ export type CreateContextOptions = MLContextOptions & { engine?: PolyfillEngine 
 export interface CreatedContext extends Backend {
   context: MLContext;
 }
-
-/** Engines from most to least capable; a failing engine falls back to the next one. */
-const FALLBACK: readonly PolyfillEngine[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 /** Marks the ML object installPolyfill() puts on navigator, so it is never mistaken for a native one. */
 const POLYFILL_ML = Symbol('blaze-face WebNN polyfill');
@@ -41,22 +39,22 @@ async function hasGpuAdapter(): Promise<boolean> {
 }
 
 /** The polyfill engines to try, in order, for the spec's context options. */
-async function enginesFor(options: MLContextOptions): Promise<readonly PolyfillEngine[]> {
+async function enginesFor(options: MLContextOptions): Promise<readonly EngineRecord[]> {
   // powerPreference wins over accelerated when they disagree (see MLContextOptions in types.ts).
-  if (options.powerPreference === 'high-performance') return (await hasGpuAdapter()) ? FALLBACK : FALLBACK.slice(1);
-  // Everything else, default included, runs on wasm: for a small ~100-op per-frame graph like BlazeFace,
-  // XNNPACK with SIMD and threads beats GPU engines whose per-op dispatch and readback stalls dominate,
-  // and it neither competes with the page's rendering nor drains a laptop battery through the GPU.
-  return FALLBACK.slice(2);
+  if (options.powerPreference === 'high-performance') {
+    return (await hasGpuAdapter()) ? ENGINES : ENGINES.filter((engine) => engine.name !== 'webgpu');
+  }
+  // Everything else, default included, runs on the CPU engines (see engines.ts for why).
+  return CPU_ENGINES;
 }
 
-async function firstWorkingEngine(engines: readonly PolyfillEngine[]): Promise<PolyfillContext> {
+async function firstWorkingEngine(engines: readonly EngineRecord[]): Promise<PolyfillContext> {
   const failures: string[] = [];
   for (const engine of engines) {
     try {
-      return await createPolyfillContext(engine);
+      return await engine.createContext();
     } catch (error) {
-      failures.push(`${engine}: ${error instanceof Error ? error.message : String(error)}`);
+      failures.push(`${engine.name}: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
   throw new DOMException(`No WebNN polyfill engine could start (${failures.join('; ')})`, 'NotSupportedError');
@@ -67,14 +65,14 @@ async function polyfillContextFor(options: CreateContextOptions): Promise<Polyfi
   const { engine } = options;
   // A named engine is forced: no software-adapter or speed check.
   if (engine && engine !== 'native') {
-    if (!FALLBACK.includes(engine)) throw new TypeError(`createContext: unknown engine "${String(engine)}"`);
-    return firstWorkingEngine(FALLBACK.slice(FALLBACK.indexOf(engine)));
+    if (!engineRecord(engine)) throw new TypeError(`createContext: unknown engine "${String(engine)}"`);
+    return firstWorkingEngine(enginesFrom(engine));
   }
   const engines = await enginesFor(options);
   if (options.powerPreference !== 'high-performance') return firstWorkingEngine(engines);
   const { context, refusals } = await usableGpuContext(engines);
   if (context) return context;
-  const fallback = await firstWorkingEngine(FALLBACK.slice(2));
+  const fallback = await firstWorkingEngine(CPU_ENGINES);
   fallback.reason = `high-performance runs on ${fallback.engine}: ${refusals.join('; ') || 'no GPU engine here'}`;
   return fallback;
 }
@@ -110,7 +108,7 @@ export async function createPolyfillContextFor(options: MLContextOptions = {}): 
 /** Which implementation and engine run `context`, and why (Backend.reason) when that is not the preferred one. */
 export function describeContext(context: MLContext): Backend {
   if (!isPolyfillContext(context)) return { implementation: 'native', engine: 'webnn' };
-  const threads = context.engine === 'wasm' ? wasmThreads()?.threads : undefined;
+  const threads = context.engine === 'wasm' ? 1 : context.engine === 'tfjs-wasm' ? wasmThreads()?.threads : undefined;
   return {
     implementation: 'polyfill',
     engine: context.engine,
@@ -120,11 +118,11 @@ export function describeContext(context: MLContext): Backend {
 }
 
 /**
- * context.dispatch(graph, inputs, outputs); on the polyfill's wasm engine, timed toward its choice of thread count
- * while that is open (polyfill/wasm-threads.ts). Not in the spec: a detector's dispatches go through here.
+ * context.dispatch(graph, inputs, outputs); on the polyfill's tfjs-wasm engine, timed toward its choice of thread
+ * count while that is open (polyfill/wasm-threads.ts). Not in the spec: a detector's dispatches go through here.
  */
 export function dispatchGraph(context: MLContext, graph: MLGraph, inputs: MLNamedTensors, outputs: MLNamedTensors): void {
-  if (isPolyfillContext(context) && context.engine === 'wasm') {
+  if (isPolyfillContext(context) && context.engine === 'tfjs-wasm') {
     dispatchChoosingThreads(graph as MLGraph & { readonly destroyed: boolean }, () => context.dispatch(graph, inputs, outputs));
   } else {
     context.dispatch(graph, inputs, outputs);

@@ -2,6 +2,8 @@
 // The spec's own names are kept so that native objects and polyfill objects satisfy the same interfaces.
 // Deliberately absent: MLContextOptions.deviceType and MLContext.compute(), both removed from the spec.
 
+import type { POLYFILL_ENGINES } from './polyfill/engine-names.ts';
+
 export type MLPowerPreference = 'default' | 'high-performance' | 'low-power';
 
 export interface MLContextOptions {
@@ -172,17 +174,23 @@ export interface MLGraphBuilderConstructor {
   new (context: MLContext): MLGraphBuilder;
 }
 
-/** Engines a context can run on: the browser's own WebNN, or one of the polyfill's TensorFlow.js backends. */
-export type Engine = 'webnn' | 'webgpu' | 'webgl' | 'wasm' | 'cpu';
-export type PolyfillEngine = Exclude<Engine, 'webnn'>;
+/**
+ * Engines a context can run on: the browser's own WebNN, or one of the polyfill's: `wasm`, our own CPU engine
+ * (WebAssembly SIMD, the whole graph in one call), or one of TensorFlow.js's backends (`webgpu`, `webgl`,
+ * `tfjs-wasm`, `cpu`).
+ */
+export type Engine = 'webnn' | PolyfillEngine;
+export type PolyfillEngine = (typeof POLYFILL_ENGINES)[number];
+/** The polyfill's engines that TensorFlow.js runs. */
+export type TfjsEngine = Exclude<PolyfillEngine, 'wasm'>;
 export type Implementation = 'native' | 'polyfill';
 
 export interface Backend {
   implementation: Implementation;
   engine: Engine;
   /**
-   * Threads the polyfill's wasm engine runs: 1 unless the page is cross-origin isolated; there, the count
-   * configurePolyfill() set, else the fastest of 1, 2 and 4 as the first detector measured it on its graph.
+   * Threads a polyfill CPU engine runs: 1 on `wasm`; on `tfjs-wasm`, 1 unless the page has shared memory, and there
+   * the count configurePolyfill() set, else the fastest of 1, 2 and 4 as the first detector measured it on its graph.
    */
   threads?: number;
   /**

@@ -8,7 +8,6 @@ import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { FaceDetector } from '../../model/face-detector.ts';
 import type { Face } from '../../model/face.ts';
-import { maxWasmThreads, threadCandidates } from '../../webnn/polyfill/wasm-threads.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
 
 interface ConsumerElement {
@@ -37,7 +36,7 @@ interface ConsumerPage {
 
 /**
  * How the consumer's pages are served: the drop-in on a plain static server, loaded twice by a page with two
- * elements, under the strict CSP, under the strict CSP with cross-origin isolation (wasm threads), and the
+ * elements, under the strict CSP, under the same CSP with cross-origin isolation, and the
  * Vite app in dev and built.
  */
 const kinds = ['plain', 'twice', 'csp', 'csp-isolated', 'vite-dev', 'vite-build'] as const;
@@ -107,19 +106,17 @@ describe('the packed package in a consumer project outside the repository', func
       expect(page.consoleErrors, 'console errors').to.deep.equal([]);
       expect(page.pageErrors, 'uncaught errors').to.deep.equal([]);
       expect(page.cspViolations, 'CSP violations').to.deep.equal([]);
-      // Without COOP/COEP the wasm engine runs SIMD on one thread, and says so; isolated, the count it measured.
-      const isolated = kind === 'csp-isolated';
-      expect(page.crossOriginIsolated).to.equal(isolated);
+      // Our wasm engine runs on one thread, cross-origin isolated or not.
+      expect(page.crossOriginIsolated).to.equal(kind === 'csp-isolated');
       for (const element of page.elements) {
-        expect(element.backend).to.deep.include({ implementation: 'polyfill', engine: 'wasm' });
-        expect(isolated ? threadCandidates(maxWasmThreads(undefined)) : [1], 'threads').to.include(element.backend!.threads);
+        expect(element.backend).to.deep.include({ implementation: 'polyfill', engine: 'wasm', threads: 1 });
       }
       if (kind === 'plain') {
         console.log(`drop-in, first result: ${page.libraryBytes} B of the package's files (${page.bytes} B with the page and photo), ${page.transferBytes} B with text gzipped: ${page.paths.join(' ')}`);
-        // The size budget (issue 11): no more than the 1154 KiB the unbundled app fetched before its first face,
-        // and none of the engines this page does not use.
-        expect(page.libraryBytes, 'bytes of the package fetched before the first result').to.be.at.most(1154 * 1024);
-        expect(page.paths.filter((path) => /tfjs-backend-(cpu|webgl|webgpu)/.test(path)), 'unused engines fetched').to.deep.equal([]);
+        // The size budget: at most 400 KiB before the first result (1,038 KiB on TensorFlow.js's wasm backend),
+        // and no TensorFlow.js at all on the default CPU path.
+        expect(page.libraryBytes, 'bytes of the package fetched before the first result').to.be.at.most(400 * 1024);
+        expect(page.paths.filter((path) => /tfjs/.test(path)), 'TensorFlow.js fetched').to.deep.equal([]);
       }
     });
   }

@@ -69,8 +69,8 @@ describe('add+relu fusion', () => {
     });
   }
 
-  it('runs as one kernel per join on the wasm engine', async () => {
-    const context = await contextFor('wasm');
+  it('runs as one kernel per join on the tfjs-wasm engine', async () => {
+    const context = await contextFor('tfjs-wasm');
     const tf = await import('@tensorflow/tfjs-core');
     const shape = [1, 6, 6, 42];
     const bShape = [1, 6, 6, 36];

@@ -7,16 +7,18 @@ import type { MLContext, MLGraphBuilder, MLOperand, MLOperandDataType, PolyfillE
 import { testBrowser } from '../helpers/test-browser.ts';
 
 /** The polyfill engines that start in this browser (its GPU engines are declared in web-test-runner.config.mjs). */
-export const ENGINES: readonly PolyfillEngine[] = ['wasm', 'cpu', ...testBrowser.gpuEngines];
+export const ENGINES: readonly PolyfillEngine[] = ['wasm', 'tfjs-wasm', 'cpu', ...testBrowser.gpuEngines];
 
 /**
- * Relative tolerances. cpu and wasm compute float32 like the reference up to summation order. The GPU
+ * Relative tolerances. The CPU engines compute float32 like the reference up to summation order (and, on
+ * wasm's relaxed-SIMD build, fused multiply-adds). The GPU
  * engines here run on software renderers (SwiftShader, llvmpipe) through WebGL/WebGPU shaders, whose transcendental functions (sigmoid's
  * exp) and reordered sums are allowed ~1e-4 relative error, so they get 1e-4 (with a 1e-5 absolute floor).
  */
 export const TOLERANCE: Record<PolyfillEngine, { rel: number; abs: number }> = {
   cpu: { rel: 1e-5, abs: 1e-6 },
   wasm: { rel: 1e-5, abs: 1e-6 },
+  'tfjs-wasm': { rel: 1e-5, abs: 1e-6 },
   webgl: { rel: 1e-4, abs: 1e-5 },
   webgpu: { rel: 1e-4, abs: 1e-5 },
 };

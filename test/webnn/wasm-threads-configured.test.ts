@@ -6,10 +6,10 @@ import { wasmThreads } from '../../webnn/polyfill/index.ts';
 import { contextFor, f32 } from './harness.ts';
 import { describeWithWasmThreads } from '../helpers/test-browser.ts';
 
-describeWithWasmThreads('wasm engine threads, configured', () => {
+describeWithWasmThreads('tfjs-wasm engine threads, configured', () => {
   it('configurePolyfill({ wasmThreads: 2 }) runs two threads and measures nothing', async () => {
     configurePolyfill({ wasmThreads: 2 });
-    const context = await contextFor('wasm');
+    const context = await contextFor('tfjs-wasm');
     const tf = await import('@tensorflow/tfjs-core');
     const pool = (tf.findBackend('wasm') as unknown as { wasm: { tfjs: { getThreadsCount(): number } } }).wasm.tfjs;
     const b = createGraphBuilder(context);

@@ -30,7 +30,7 @@ async function convGraph(context: MLContext): Promise<{ graph: MLGraph; x: MLTen
   return { graph, x, y };
 }
 
-describeWithWasmThreads('wasm engine threads', () => {
+describeWithWasmThreads('tfjs-wasm engine threads', () => {
   it('candidates are 1, 2, 4 up to min(4, hardwareConcurrency); a larger count must be 10 % faster to win', () => {
     expect(threadCandidates(1)).to.deep.equal([1]);
     expect(threadCandidates(2)).to.deep.equal([1, 2]);
@@ -45,7 +45,7 @@ describeWithWasmThreads('wasm engine threads', () => {
   });
 
   it('starts on one thread, times the first graph on each candidate, keeps the fastest, and computes the same', async () => {
-    const context = await contextFor('wasm');
+    const context = await contextFor('tfjs-wasm');
     expect(globalThis.crossOriginIsolated).to.equal(true);
     expect(wasmThreads()).to.deep.equal({ threads: 1 });
     expect(await poolThreads()).to.equal(1);
@@ -94,11 +94,11 @@ describeWithWasmThreads('wasm engine threads', () => {
 // Firefox here runs with shared memory switched off (web-test-runner.config.mjs says why): its pages are
 // cross-origin isolated, yet have no SharedArrayBuffer, as WebKitGTK's have none unless told otherwise.
 if (!testBrowser.wasmThreads) {
-  describe('wasm engine on an isolated page without shared memory', () => {
+  describe('tfjs-wasm engine on an isolated page without shared memory', () => {
     it('runs the single-threaded engine and measures nothing', async () => {
       expect(globalThis.crossOriginIsolated).to.equal(true);
       expect(typeof SharedArrayBuffer).to.equal('undefined');
-      const context = await contextFor('wasm');
+      const context = await contextFor('tfjs-wasm');
       const measured = await convGraph(context);
       const { warmupDispatches, timedRuns } = threadChoiceOptions;
       // As many dispatches as a measurement would take on two cores: the count never moves from 1.

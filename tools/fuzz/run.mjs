@@ -1,14 +1,16 @@
-// `npm run fuzz -- --n 10000 [--seed 1] [--model short]`: mutates each of the four model files n times
+// `npm run fuzz -- --n 10000 [--seed 1] [--model short] [--engine wasm]`: mutates each of the four model files n times
 // (seeds seed..seed+n-1; see test/helpers/model-mutator.ts) and prints how every case ended, per model.
 // Bugs are cases that end in anything but a ModelFormatError or a graph that builds and runs: an untyped
 // error, a hang (no answer within --timeout seconds) or an out-of-memory (the worker's heap limit, --heap MB).
-// Exits with status 1 when there is any. Runs in Node (the readers need no browser), on the cpu engine.
+// Exits with status 1 when there is any. Runs in Node (the readers need no browser), on our wasm engine (the
+// default; --engine cpu or tfjs-wasm for TensorFlow.js's).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { packagedFiles } from '../assets.mjs';
+import { assetsDir, packagedFiles, stageAssets } from '../assets.mjs';
 
 const { values: options } = parseArgs({
   options: {
@@ -17,6 +19,7 @@ const { values: options } = parseArgs({
     model: { type: 'string', multiple: true },
     timeout: { type: 'string', default: '60' },
     heap: { type: 'string', default: '1024' },
+    engine: { type: 'string', default: 'wasm' },
   },
 });
 const count = Number(options.n);
@@ -31,6 +34,7 @@ const models = [
   { model: 'front', format: 'onnx', path: 'models/face_detection_front_128x128_barracuda.onnx' },
   { model: 'back', format: 'onnx', path: 'models/face_detection_back_256x256_barracuda.onnx' },
 ].filter(({ model }) => !options.model || options.model.includes(model));
+stageAssets();
 const assets = packagedFiles();
 const files = models.map(({ model, format, path }) => ({ model, format, bytes: readFileSync(assets[path]) }));
 
@@ -61,9 +65,13 @@ const record = (model, outcome, result) => {
 
 /** One worker at a time; a hang or out-of-memory costs that worker, and a fresh one takes the next case. */
 function startWorker() {
-  const worker = new Worker(bundle, { workerData: { files }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
+  const worker = new Worker(bundle, { workerData: { files, engine: options.engine, wasmFolder: pathToFileURL(`${assetsDir}/wasm/`).href }, resourceLimits: { maxOldGenerationSizeMb: heapMb } });
   const ready = new Promise((resolveReady, reject) => {
-    worker.once('message', () => resolveReady());
+    worker.once('message', ({ engine }) => {
+      // A named engine that cannot start falls back to the next: say which one runs the graph stage.
+      if (engine !== options.engine) console.log(`note: the graph stage runs on ${engine}, not ${options.engine}`);
+      resolveReady();
+    });
     worker.once('error', reject);
   });
   return { worker, ready };

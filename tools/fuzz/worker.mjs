@@ -1,21 +1,30 @@
 // The fuzz worker (bundled by tools/fuzz/run.mjs with esbuild, since it imports the TypeScript readers):
 // mutates one model file per message and reports how the readers, then the graph builder and engine, end.
 // It runs in a worker thread with a memory limit, so a runaway allocation or a hang kills only the worker.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parentPort, workerData } from 'node:worker_threads';
 import { modelSpecs } from '../../model/model-specs.ts';
-import { createContext } from '../../webnn/index.ts';
+import { configurePolyfill, createContext, describeContext } from '../../webnn/index.ts';
 import { graphOutcome, readOutcome, structureSignature } from '../../test/helpers/fuzz-outcome.ts';
 import { mapStructure, mutate } from '../../test/helpers/model-mutator.ts';
 
-const { files } = workerData; // [{ model, format, bytes }]
+const { files, engine, wasmFolder } = workerData; // files: [{ model, format, bytes }]
+// Node's fetch() reads no file: URLs; our wasm engine fetches its binary from wasmFolder, a file: URL.
+const nodeFetch = globalThis.fetch;
+globalThis.fetch = (url, init) => String(url).startsWith('file:')
+  ? Promise.resolve(new Response(readFileSync(fileURLToPath(String(url)))))
+  : nodeFetch(url, init);
+configurePolyfill({ wasmPath: wasmFolder });
 const prepared = files.map(({ model, format, bytes }) => {
   const pristine = new Uint8Array(bytes);
   const read = readOutcome(pristine, format, model);
   if (read.outcome !== 'read') throw new Error(`the pristine ${model} model does not read: ${read.message}`);
   return { model, format, pristine, structure: mapStructure(pristine, format), signature: structureSignature(read.model) };
 });
-// The plain JavaScript engine: the graph stage checks that what reads also builds and runs, not its speed.
-const { context } = await createContext({ engine: 'cpu' });
+// Our wasm engine by default (--engine names another): the graph stage checks that what reads also builds and
+// runs there, or ends in a typed error: never a trap, an out-of-bounds access, a hang or running out of memory.
+const { context } = await createContext({ engine });
 // The graph stage is only meaningful if the pristine files build and run there.
 for (const file of prepared) {
   const graph = await graphOutcome(file.pristine, modelSpecs[file.model], file.model, context);
@@ -42,4 +51,4 @@ parentPort.on('message', async ({ fileIndex, seed }) => {
   }
   parentPort.postMessage({ fileIndex, seed, kind: mutation.kind, detail: mutation.detail, outcome, message });
 });
-parentPort.postMessage({ ready: true });
+parentPort.postMessage({ ready: true, engine: describeContext(context).engine });

@@ -4,7 +4,6 @@ import type {
   MLClampOptions, MLContext, MLConv2dOptions, MLGraph, MLGraphBuilder, MLNamedOperands, MLOperand, MLOperandDataType,
   MLOperandDescriptor, MLOperatorOptions, MLPadOptions, MLPool2dOptions, MLResample2dOptions, MLTensorData,
 } from '../types.ts';
-import { compileGraph } from './compile.ts';
 import { bytesPerElement, copyBytes, engineValues } from './constant-data.ts';
 import { PolyfillContext } from './context.ts';
 import { invalidState, opError } from './errors.ts';
@@ -144,7 +143,7 @@ export class PolyfillGraphBuilder implements MLGraphBuilder {
       named.set(name, own!);
     }
     this.#built = true;
-    return compileGraph(this.#context, named);
+    return this.#context.compile(named);
   }
 
   #checkState(): void {
@@ -173,10 +172,10 @@ export class PolyfillGraphBuilder implements MLGraphBuilder {
   }
 
   #add(op: string, result: OpResult): MLOperand {
-    const { inputs, kernel, reluKernel, lastAxisZeroPad } = result;
+    const { inputs, kernel, reluKernel, lastAxisZeroPad, spec } = result;
     checkByteLength(op, 'output', result);
     return new PolyfillOperand(this, result.dataType, result.shape, {
-      kind: 'op', op, inputs, kernel, ...(reluKernel ? { reluKernel } : {}), ...(lastAxisZeroPad ? { lastAxisZeroPad } : {}),
+      kind: 'op', op, inputs, kernel, ...(reluKernel ? { reluKernel } : {}), ...(lastAxisZeroPad ? { lastAxisZeroPad } : {}), ...(spec ? { spec } : {}),
     });
   }
 }

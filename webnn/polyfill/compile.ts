@@ -2,12 +2,12 @@
 // that depends only on constants (filter re-layouts, float16 casts, ...) is evaluated here once, so the engine
 // holds each weight exactly once, in the form the kernels consume, and dispatch does no constant work.
 import type { MLOperandDescriptor } from '../types.ts';
-import type { PolyfillContext } from './context.ts';
+import type { TfjsContext } from './tfjs-context.ts';
 import { PolyfillGraph, type Step } from './graph.ts';
 import type { OperandNode, PolyfillOperand } from './operand.ts';
 import type { Tensor } from './tf.ts';
 
-export async function compileGraph(context: PolyfillContext, outputs: ReadonlyMap<string, PolyfillOperand>): Promise<PolyfillGraph> {
+export async function compileGraph(context: TfjsContext, outputs: ReadonlyMap<string, PolyfillOperand>): Promise<PolyfillGraph> {
   // Topological order by iterative DFS (graphs can be deep; no recursion).
   const order: PolyfillOperand[] = [];
   const seen = new Set<PolyfillOperand>();

@@ -1,30 +1,32 @@
-// The polyfill's MLContext on one TensorFlow.js engine.
-//
-// tfjs-core has one active backend per page, and a kernel whose input lives on another backend first copies
-// that input over. So every entry point that touches the engine calls activate(), which switches the global
-// backend to this context's engine. For an already initialised backend tf.setBackend() completes
-// synchronously (no await before the switch), so dispatch() stays synchronous, and each context's tensors
-// (constants, MLTensors) are created on and computed by its own engine: no cross-engine copies, even with
-// several contexts on different engines in one page. Sharing a page with other tfjs users means they must
-// likewise set their backend before use.
+// What every polyfill MLContext shares, whatever engine computes: the spec's checks on tensors and dispatch,
+// loss, and the resources it owns. An engine supplies how a tensor's contents are held (`Contents`), how a
+// built graph is compiled and how a dispatch runs: TfjsContext (tfjs-context.ts) on TensorFlow.js's engines,
+// WasmContext (wasm/context.ts) on our own.
 import type {
   MLContext, MLGraph, MLNamedTensors, MLOpSupportLimits, MLTensor, MLTensorData, MLTensorDescriptor, PolyfillEngine,
 } from '../types.ts';
-import { bytesPerElement, copyBytes, engineValues } from './constant-data.ts';
+import { bytesPerElement, copyBytes } from './constant-data.ts';
 import { invalidState } from './errors.ts';
-import { PolyfillGraph } from './graph.ts';
 import { checkByteLength, opSupportLimits } from './limits.ts';
+import type { PolyfillOperand } from './operand.ts';
 import { elementCount } from './shape.ts';
 import { PolyfillTensor } from './tensor.ts';
-import type { Tensor, Tf } from './tf.ts';
-import { watchEngineLoss } from './loss.ts';
 
 interface Destroyable {
   destroy(): void;
 }
 
-export class PolyfillContext implements MLContext {
-  readonly accelerated: boolean;
+/** A graph compiled for one context: what dispatch() checks bindings against. */
+export interface CompiledGraph extends MLGraph {
+  readonly context: MLContext;
+  readonly destroyed: boolean;
+  readonly inputDescriptors: ReadonlyMap<string, { descriptor: { dataType: string; shape: readonly number[] } }>;
+  readonly outputDescriptors: ReadonlyMap<string, { descriptor: { dataType: string; shape: readonly number[] } }>;
+}
+
+export abstract class PolyfillContext<Contents = unknown> implements MLContext {
+  abstract readonly engine: PolyfillEngine;
+  abstract readonly accelerated: boolean;
   /** Why this engine runs rather than the one the options preferred (see Backend.reason); set by createContext. */
   reason: string | undefined;
   readonly lost: Promise<{ message: string }>;
@@ -32,22 +34,28 @@ export class PolyfillContext implements MLContext {
   #isLost = false;
   readonly #owned = new Set<Destroyable>();
   readonly #limits = opSupportLimits();
-  readonly #inputScratch: Tensor[] = [];
-  readonly #inputSlots: number[] = [];
+  readonly #inputs: PolyfillTensor<Contents>[] = [];
+  readonly #outputs: PolyfillTensor<Contents>[] = [];
 
-  constructor(readonly tf: Tf, readonly engine: PolyfillEngine) {
-    this.accelerated = engine === 'webgl' || engine === 'webgpu';
+  constructor() {
     this.lost = new Promise((resolve) => (this.#resolveLost = resolve));
-    watchEngineLoss(tf, engine, (message) => this.#lose(message));
   }
+
+  /** Compiles the nodes reachable from `outputs` (already validated by the builder). */
+  abstract compile(outputs: ReadonlyMap<string, PolyfillOperand>): Promise<CompiledGraph>;
+  /** Sets a tensor's contents from bytes of its dataType (already checked for size). */
+  protected abstract write(tensor: PolyfillTensor<Contents>, bytes: Uint8Array): void;
+  /** A tensor's contents as bytes, or null while it holds its initial zeros. */
+  protected abstract read(tensor: PolyfillTensor<Contents>): Promise<Uint8Array | null>;
+  /** Runs `graph` (one of this context's, checked) on bound tensors, in its descriptors' order. */
+  protected abstract run(graph: CompiledGraph, inputs: readonly PolyfillTensor<Contents>[], outputs: readonly PolyfillTensor<Contents>[]): void;
+  /** Frees what a tensor's replaced or destroyed contents held. */
+  abstract release(contents: Contents): void;
+  /** The engine's live tensors and bytes (see engineMemory() in index.ts). */
+  abstract memory(): { tensors: number; bytes: number };
 
   get isLost(): boolean {
     return this.#isLost;
-  }
-
-  /** Makes this context's engine the active tfjs backend (synchronous once the engine is initialised). */
-  activate(): void {
-    if (this.tf.getBackend() !== this.engine) void this.tf.setBackend(this.engine);
   }
 
   track(object: Destroyable): void {
@@ -72,16 +80,14 @@ export class PolyfillContext implements MLContext {
       throw new TypeError(`createTensor: shape [${String(descriptor.shape)}] must contain positive integers`);
     }
     checkByteLength('createTensor', 'descriptor', descriptor);
-    return new PolyfillTensor(this, descriptor);
+    return new PolyfillTensor<Contents>(this, descriptor);
   }
 
   writeTensor(tensor: MLTensor, data: MLTensorData): void {
     this.#checkAlive('writeTensor');
     const t = this.#ownTensor('writeTensor', tensor);
     if (!t.writable) throw new TypeError('writeTensor: the tensor was not created with writable: true');
-    const bytes = copyBytes('writeTensor', t.dataType, elementCount(t.shape) * bytesPerElement(t.dataType), data);
-    this.activate();
-    t.replace(this.tf.tensor(engineValues(t.dataType, bytes), [...t.shape], t.dataType === 'int32' ? 'int32' : 'float32'));
+    this.write(t, copyBytes('writeTensor', t.dataType, elementCount(t.shape) * bytesPerElement(t.dataType), data));
   }
 
   readTensor(tensor: MLTensor): Promise<ArrayBuffer>;
@@ -94,28 +100,11 @@ export class PolyfillContext implements MLContext {
     if (output !== undefined && output.byteLength < byteLength) {
       throw new TypeError(`readTensor: output has ${output.byteLength} bytes, the tensor needs ${byteLength}`);
     }
-    let bytes: Uint8Array | null = null;
-    if (t.value) {
-      // A clone shares the data and holds a reference, so a dispatch replacing t.value meanwhile cannot free
-      // the data under the pending download.
-      this.activate();
-      const held = this.tf.clone(t.value);
-      try {
-        const raw = await held.data();
-        // Engines may keep a cast's data in the source's array type (cpu/webgl relabel int32 data as float32),
-        // so convert to the array type the MLTensor's dataType promises before copying bytes.
-        const values = t.dataType === 'int32'
-          ? raw instanceof Int32Array ? raw : Int32Array.from(raw as ArrayLike<number>)
-          : raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
-        bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
-      } finally {
-        held.dispose();
-      }
-    }
+    const bytes = await this.read(t);
     if (output === undefined) {
       const result = new ArrayBuffer(byteLength);
       if (bytes) new Uint8Array(result).set(bytes);
-      return result; // always a copy: tfjs may cache the array it returned
+      return result; // always a copy: an engine may keep the array it returned
     }
     const target = ArrayBuffer.isView(output) ? new Uint8Array(output.buffer, output.byteOffset, byteLength) : new Uint8Array(output, 0, byteLength);
     if (bytes) target.set(bytes);
@@ -125,37 +114,28 @@ export class PolyfillContext implements MLContext {
 
   dispatch(graph: MLGraph, inputs: MLNamedTensors, outputs: MLNamedTensors): void {
     this.#checkAlive('dispatch');
-    if (!(graph instanceof PolyfillGraph) || graph.context !== this) throw new TypeError('dispatch: graph was not built for this context');
-    if (graph.destroyed) throw invalidState('dispatch: graph is destroyed');
-    const used = new Set<PolyfillTensor>();
-    const slots = this.#inputSlots;
-    const scratch = this.#inputScratch;
-    slots.length = 0;
-    scratch.length = 0;
-    this.#checkNames('inputs', inputs, graph.inputDescriptors);
-    this.#checkNames('outputs', outputs, graph.outputDescriptors);
-    for (const [name, { slot, descriptor }] of graph.inputDescriptors) {
-      const t = this.#checkBinding('inputs', name, inputs[name]!, descriptor, used);
-      // A never-written tensor holds zeros (the spec's initial contents).
-      this.activate();
-      if (!t.value) t.replace(this.tf.zeros([...t.shape], t.dataType === 'int32' ? 'int32' : 'float32'));
-      slots.push(slot);
-      scratch.push(t.value!);
+    const compiled = graph as Partial<CompiledGraph>;
+    if (compiled.context !== this || !compiled.inputDescriptors || !compiled.outputDescriptors) {
+      throw new TypeError('dispatch: graph was not built for this context');
     }
-    const targets: PolyfillTensor[] = [];
-    for (const [name, { descriptor }] of graph.outputDescriptors) {
-      targets.push(this.#checkBinding('outputs', name, outputs[name]!, descriptor, used));
-    }
-    this.activate();
-    const results = graph.run(slots, scratch);
-    for (let i = 0; i < targets.length; i++) targets[i]!.replace(results[i]!);
+    if (compiled.destroyed) throw invalidState('dispatch: graph is destroyed');
+    const used = new Set<PolyfillTensor<Contents>>();
+    this.#checkNames('inputs', inputs, compiled.inputDescriptors);
+    this.#checkNames('outputs', outputs, compiled.outputDescriptors);
+    const bound = this.#inputs;
+    const targets = this.#outputs;
+    bound.length = 0;
+    targets.length = 0;
+    for (const [name, { descriptor }] of compiled.inputDescriptors) bound.push(this.#checkBinding('inputs', name, inputs[name]!, descriptor, used));
+    for (const [name, { descriptor }] of compiled.outputDescriptors) targets.push(this.#checkBinding('outputs', name, outputs[name]!, descriptor, used));
+    this.run(compiled as CompiledGraph, bound, targets);
   }
 
   destroy(): void {
-    this.#lose('destroy() was called on the context');
+    this.lose('destroy() was called on the context');
   }
 
-  #lose(message: string): void {
+  protected lose(message: string): void {
     if (this.#isLost) return;
     this.#isLost = true;
     try {
@@ -170,10 +150,10 @@ export class PolyfillContext implements MLContext {
     if (this.#isLost) throw invalidState(`${method}: the context is lost`);
   }
 
-  #ownTensor(method: string, tensor: MLTensor): PolyfillTensor {
+  #ownTensor(method: string, tensor: MLTensor): PolyfillTensor<Contents> {
     if (!(tensor instanceof PolyfillTensor) || tensor.context !== this) throw new TypeError(`${method}: tensor was not created by this context`);
     if (tensor.destroyed) throw new TypeError(`${method}: tensor is destroyed`);
-    return tensor;
+    return tensor as PolyfillTensor<Contents>;
   }
 
   #checkNames(which: string, given: MLNamedTensors, expected: ReadonlyMap<string, unknown>): void {
@@ -186,8 +166,8 @@ export class PolyfillContext implements MLContext {
   }
 
   #checkBinding(
-    which: string, name: string, tensor: MLTensor, descriptor: { dataType: string; shape: readonly number[] }, used: Set<PolyfillTensor>,
-  ): PolyfillTensor {
+    which: string, name: string, tensor: MLTensor, descriptor: { dataType: string; shape: readonly number[] }, used: Set<PolyfillTensor<Contents>>,
+  ): PolyfillTensor<Contents> {
     const t = this.#ownTensor(`dispatch ${which}["${name}"]`, tensor);
     if (t.dataType !== descriptor.dataType) {
       throw new TypeError(`dispatch: ${which}["${name}"] dataType ${t.dataType} does not match the graph's ${descriptor.dataType}`);

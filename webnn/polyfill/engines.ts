@@ -1,101 +1,52 @@
-// Loads TensorFlow.js core and exactly one backend per engine, on demand, with import(). tfjs-core keeps a
-// single global registry, so each backend is initialised once per page and shared by all contexts on it.
-import type { PolyfillEngine } from '../types.ts';
-import type { Tf } from './tf.ts';
-import { registerWasmAddRelu } from './wasm-add-relu.ts';
-import { polyfillConfig } from './config.ts';
-import { maxWasmThreads, wasmEngineStarted } from './wasm-threads.ts';
+// The polyfill's engines, one record each: everything else (the fallback order, which engines a context's
+// options try, the GPU checks, what a context reports) reads it from here.
+// Only TensorFlow.js itself is loaded on demand (tfjs-engines.ts imports it when an engine of its starts): the
+// modules here are small, and a dynamically imported chunk that shares classes with the rest (PolyfillContext)
+// would get a second copy of them on a dev server that serves a worker's entry under another URL (Vite's).
+import type { PolyfillEngine, TfjsEngine } from '../types.ts';
+import type { PolyfillContext } from './context.ts';
+import { POLYFILL_ENGINES } from './engine-names.ts';
+import { TfjsContext } from './tfjs-context.ts';
+import { loadEngine } from './tfjs-engines.ts';
+import { createWasmContext } from './wasm/context.ts';
+
+export interface EngineRecord {
+  /** Its name in createContext()'s `engine` option and in Backend.engine. */
+  readonly name: PolyfillEngine;
+  /** Whether it computes on a GPU: tried only for powerPreference 'high-performance', and checked for speed there. */
+  readonly gpu: boolean;
+  /** Starts the engine (once per page) and makes a context on it; rejects if it cannot run here. */
+  createContext(): Promise<PolyfillContext>;
+}
+
+async function tfjsContext(engine: TfjsEngine): Promise<PolyfillContext> {
+  return new TfjsContext(await loadEngine(engine), engine);
+}
 
 /**
- * The wasm binaries packaged with this module, one literal `new URL(…, import.meta.url)` each: the pattern by
- * which bundlers find, copy and rewrite an asset, and by which an unbundled module finds it beside itself.
+ * In POLYFILL_ENGINES's order, from most to least capable; a failing engine falls back to the next one. `wasm`, our own engine, is the CPU
+ * engine of choice: for a small ~100-op per-frame graph like BlazeFace it beats GPU engines, whose per-op
+ * dispatch and read-back stalls dominate, and it neither competes with the page's rendering nor drains a
+ * laptop's battery through the GPU. `tfjs-wasm` (XNNPACK) and `cpu` (plain JavaScript) remain behind it.
  */
-function packagedWasmFiles(): Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string> {
-  return {
-    'tfjs-backend-wasm.wasm': new URL('../../assets/wasm/tfjs-backend-wasm.wasm', import.meta.url).href,
-    'tfjs-backend-wasm-simd.wasm': new URL('../../assets/wasm/tfjs-backend-wasm-simd.wasm', import.meta.url).href,
-    'tfjs-backend-wasm-threaded-simd.wasm': new URL('../../assets/wasm/tfjs-backend-wasm-threaded-simd.wasm', import.meta.url).href,
-  };
+const RECORDS: { readonly [name in PolyfillEngine]: Omit<EngineRecord, 'name'> } = {
+  webgpu: { gpu: true, createContext: () => tfjsContext('webgpu') },
+  webgl: { gpu: true, createContext: () => tfjsContext('webgl') },
+  wasm: { gpu: false, createContext: createWasmContext },
+  'tfjs-wasm': { gpu: false, createContext: () => tfjsContext('tfjs-wasm') },
+  cpu: { gpu: false, createContext: () => tfjsContext('cpu') },
+};
+export const ENGINES: readonly EngineRecord[] = POLYFILL_ENGINES.map((name) => ({ name, ...RECORDS[name] }));
+
+/** The record of `name`, or undefined for a name that is no engine. */
+export function engineRecord(name: string): EngineRecord | undefined {
+  return ENGINES.find((engine) => engine.name === name);
 }
 
-const loading = new Map<PolyfillEngine, Promise<Tf>>();
-/**
- * Engines initialise one at a time: tf.setBackend() on an async backend (wasm, webgpu) leaves tfjs-core in a
- * "pending init" state in which every op throws, and two overlapping inits would race on the global backend.
- * For the same reason, don't dispatch on one engine while a context on another engine is still being created.
- */
-let queue: Promise<unknown> = Promise.resolve();
-
-async function initialise(engine: PolyfillEngine): Promise<Tf> {
-  const tf = await import('./tf.ts');
-  let setBackend = () => tf.setBackend(engine);
-  let threaded = false;
-  switch (engine) {
-    case 'cpu':
-      await import('@tensorflow/tfjs-backend-cpu');
-      break;
-    case 'webgl':
-      await import('@tensorflow/tfjs-backend-webgl');
-      break;
-    case 'webgpu': {
-      // Checked first so a missing adapter fails fast instead of inside tfjs's backend factory.
-      const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-      if (!gpu || !(await gpu.requestAdapter())) throw new Error('webgpu: no GPU adapter');
-      await import('@tensorflow/tfjs-backend-webgpu');
-      break;
-    }
-    case 'wasm': {
-      const wasm = await import('@tensorflow/tfjs-backend-wasm');
-      // Serve the binaries from our own origin. tfjs picks tfjs-backend-wasm-threaded-simd.wasm by itself when
-      // WebAssembly SIMD and threads are available, else -simd, else the plain binary; it sizes its XNNPACK
-      // thread pool from setThreadsCount.
-      wasm.setWasmPaths(polyfillConfig().wasmPath ?? packagedWasmFiles());
-      // Threads need shared memory, which a cross-origin isolated page does not always have: WebKitGTK leaves
-      // SharedArrayBuffer out unless told otherwise, and Firefox can switch shared memory off. tfjs's own check
-      // (a SharedArrayBuffer posted, a threaded module validated) decides which binary it loads, so it decides here.
-      threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') === true;
-      if (threaded) {
-        const max = maxWasmThreads(polyfillConfig().wasmThreads);
-        // A configured count is used as it is; otherwise the engine starts on one thread and the first detector
-        // measures which count runs fastest (wasm-threads.ts).
-        wasm.setThreadsCount(polyfillConfig().wasmThreads === undefined ? 1 : max);
-        // tfjs caps every pool at half of navigator.hardwareConcurrency (it assumes two hyper-threads per core),
-        // so a 2-core machine would get 1 thread. Its wasm reads that number once, while the module initialises.
-        setBackend = () => withLogicalCores(2 * max, () => tf.setBackend(engine));
-      }
-      break;
-    }
-  }
-  // Every context switches the global backend to its own before it runs anything (see context.ts).
-  const ok = await setBackend();
-  if (!ok) throw new Error(`${engine}: TensorFlow.js backend failed to initialise`);
-  if (engine === 'wasm') {
-    registerWasmAddRelu(tf);
-    const configured = polyfillConfig().wasmThreads;
-    wasmEngineStarted(tf.findBackend('wasm'), threaded ? maxWasmThreads(configured) : 1, configured !== undefined);
-  }
-  return tf;
+/** `name` and the engines after it: what a named engine falls back through. */
+export function enginesFrom(name: PolyfillEngine): readonly EngineRecord[] {
+  return ENGINES.slice(ENGINES.findIndex((engine) => engine.name === name));
 }
 
-/** Runs `init` while navigator.hardwareConcurrency reads `cores` (an own property shadowing the getter). */
-async function withLogicalCores<T>(cores: number, init: () => Promise<T>): Promise<T> {
-  Object.defineProperty(navigator, 'hardwareConcurrency', { value: cores, configurable: true });
-  try {
-    return await init();
-  } finally {
-    delete (navigator as { hardwareConcurrency?: number }).hardwareConcurrency;
-  }
-}
-
-/** Resolves with tfjs once `engine` is initialised; rejects if it cannot run here. */
-export function loadEngine(engine: PolyfillEngine): Promise<Tf> {
-  let promise = loading.get(engine);
-  if (!promise) {
-    promise = queue.then(() => initialise(engine));
-    queue = promise.catch(() => undefined);
-    // A failure is not cached, so a later attempt (e.g. after a GPU reset) can retry.
-    promise.catch(() => loading.delete(engine));
-    loading.set(engine, promise);
-  }
-  return promise;
-}
+/** The CPU engines, in fallback order. */
+export const CPU_ENGINES: readonly EngineRecord[] = ENGINES.filter((engine) => !engine.gpu);

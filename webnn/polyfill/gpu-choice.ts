@@ -1,12 +1,12 @@
 // Whether a GPU engine is worth choosing for 'high-performance'. Machines without a usable GPU (blocklisted
 // drivers, VMs, remote desktops) still offer WebGPU and WebGL, on a software rasteriser (SwiftShader,
-// llvmpipe), where BlazeFace runs 10 to 100 times slower than on wasm. So a GPU engine is skipped when its
-// adapter is software, and dropped when its fastest dispatch of a probe graph takes over twice wasm's fastest.
-import type { MLOperand, PolyfillEngine } from '../types.ts';
+// llvmpipe), where BlazeFace runs 10 to 100 times slower than on the CPU. So a GPU engine is skipped when its
+// adapter is software, and dropped when its fastest dispatch of a probe graph takes over twice the CPU engine's fastest.
+import type { MLOperand } from '../types.ts';
 import { PolyfillGraphBuilder } from './builder.ts';
-import { PolyfillContext } from './context.ts';
+import type { PolyfillContext } from './context.ts';
 import { polyfillConfig } from './config.ts';
-import { loadEngine } from './engines.ts';
+import { CPU_ENGINES, type EngineRecord } from './engines.ts';
 
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|software/i;
 
@@ -92,11 +92,11 @@ async function timedProbe(context: PolyfillContext) {
  * llvmpipe, the medians of back-to-back series came within 2x of each other in 2 of 3 runs on a busy machine,
  * while the network itself runs 10x slower on WebGL (46 against 4.8 ms).
  */
-async function fastestDispatches(gpu: PolyfillContext, wasm: PolyfillContext): Promise<{ gpuMs: number; wasmMs: number }> {
+async function fastestDispatches(gpu: PolyfillContext, cpu: PolyfillContext): Promise<{ gpuMs: number; cpuMs: number }> {
   const probes: Awaited<ReturnType<typeof timedProbe>>[] = [];
   try {
     // One at a time, so a probe built before a failing one is still destroyed.
-    for (const context of [gpu, wasm]) probes.push(await timedProbe(context));
+    for (const context of [gpu, cpu]) probes.push(await timedProbe(context));
     const fastest = [Infinity, Infinity];
     for (let round = 0; round < 7; round++) {
       for (const [index, probe] of probes.entries()) {
@@ -104,7 +104,7 @@ async function fastestDispatches(gpu: PolyfillContext, wasm: PolyfillContext): P
         if (round >= 2) fastest[index] = Math.min(fastest[index]!, ms);
       }
     }
-    return { gpuMs: fastest[0]!, wasmMs: fastest[1]! };
+    return { gpuMs: fastest[0]!, cpuMs: fastest[1]! };
   } finally {
     for (const probe of probes) probe.destroy();
   }
@@ -120,27 +120,40 @@ async function gpuEngineRefusal(engine: 'webgpu' | 'webgl'): Promise<string | un
   }
 }
 
-/** Why the GPU `context` is too slow to keep (over twice wasm's time on the probe graph), or undefined. */
-async function gpuSlowerThanWasm(context: PolyfillContext): Promise<string | undefined> {
-  const wasm = new PolyfillContext(await loadEngine('wasm'), 'wasm');
+/**
+ * Why the GPU `context` is too slow to keep (over twice the time of the CPU engine it would fall back to, on
+ * the probe graph), or undefined.
+ */
+async function gpuSlowerThanCpu(context: PolyfillContext): Promise<string | undefined> {
+  const cpu = await firstCpuContext();
   try {
-    const { gpuMs, wasmMs } = await fastestDispatches(context, wasm);
-    context.activate();
-    if (gpuMs <= 2 * wasmMs) return undefined;
-    return `${context.engine} took ${gpuMs.toFixed(1)} ms a probe dispatch, over twice wasm's ${wasmMs.toFixed(1)} ms`;
+    const { gpuMs, cpuMs } = await fastestDispatches(context, cpu);
+    if (gpuMs <= 2 * cpuMs) return undefined;
+    return `${context.engine} took ${gpuMs.toFixed(1)} ms a probe dispatch, over twice ${cpu.engine}'s ${cpuMs.toFixed(1)} ms`;
   } finally {
-    wasm.destroy();
+    cpu.destroy();
   }
+}
+
+async function firstCpuContext(): Promise<PolyfillContext> {
+  for (const engine of CPU_ENGINES) {
+    try {
+      return await engine.createContext();
+    } catch {
+      // the next one
+    }
+  }
+  throw new Error('no CPU engine starts here');
 }
 
 /**
  * The first of WebGPU, WebGL (those of `engines`) that is a hardware GPU and fast enough, or none; `refusals`
  * says why each was passed over.
  */
-export async function usableGpuContext(engines: readonly PolyfillEngine[]): Promise<{ context?: PolyfillContext; refusals: string[] }> {
+export async function usableGpuContext(engines: readonly EngineRecord[]): Promise<{ context?: PolyfillContext; refusals: string[] }> {
   const refusals: string[] = [];
-  for (const engine of ['webgpu', 'webgl'] as const) {
-    if (!engines.includes(engine)) continue;
+  for (const { name: engine, gpu, createContext } of engines) {
+    if (!gpu || (engine !== 'webgpu' && engine !== 'webgl')) continue;
     const refusal = await gpuEngineRefusal(engine);
     if (refusal) {
       refusals.push(refusal);
@@ -148,8 +161,8 @@ export async function usableGpuContext(engines: readonly PolyfillEngine[]): Prom
     }
     let context: PolyfillContext | undefined;
     try {
-      context = new PolyfillContext(await loadEngine(engine), engine);
-      const tooSlow = await gpuSlowerThanWasm(context);
+      context = await createContext();
+      const tooSlow = await gpuSlowerThanCpu(context);
       if (!tooSlow) return { context, refusals };
       refusals.push(tooSlow);
     } catch (error) {

@@ -1,7 +1,8 @@
 // A compiled graph: constants resident on the context's engine, and a flat list of steps over numbered
 // slots. run() is what every dispatch executes, so it allocates nothing but what tfjs itself needs.
-import type { MLGraph, MLOperandDescriptor } from '../types.ts';
-import type { PolyfillContext } from './context.ts';
+import type { MLOperandDescriptor } from '../types.ts';
+import type { CompiledGraph } from './context.ts';
+import type { TfjsContext } from './tfjs-context.ts';
 import type { Kernel, Tensor } from './tf.ts';
 
 export interface Step {
@@ -21,7 +22,7 @@ export interface GraphPlan {
   constantTensors: readonly Tensor[];
 }
 
-export class PolyfillGraph implements MLGraph {
+export class PolyfillGraph implements CompiledGraph {
   readonly #plan: GraphPlan;
   readonly #slots: Array<Tensor | undefined>;
   readonly #outputSlots: number[];
@@ -29,7 +30,7 @@ export class PolyfillGraph implements MLGraph {
   readonly #results: Tensor[];
   #destroyed = false;
 
-  constructor(readonly context: PolyfillContext, plan: GraphPlan) {
+  constructor(readonly context: TfjsContext, plan: GraphPlan) {
     this.#plan = plan;
     this.#slots = new Array<Tensor | undefined>(plan.slotCount);
     plan.constantSlots.forEach((slot, i) => (this.#slots[slot] = plan.constantTensors[i]));

@@ -1,6 +1,7 @@
 // The polyfill's MLOperand: a node of the graph being built. The builder tag lets every op reject operands
 // that another builder made, as the spec requires.
 import type { MLOperand, MLOperandDataType } from '../types.ts';
+import type { OpSpec } from './ops/op-context.ts';
 import type { Kernel } from './tf.ts';
 
 export type OperandNode =
@@ -14,6 +15,8 @@ export type OperandNode =
       reluKernel?: Kernel;
       /** A constant-zero pad of the last axis's end only, which a fused add+relu can absorb (see compile.ts). */
       lastAxisZeroPad?: boolean;
+      /** What the op computes, for the wasm engine's planner (see ops/op-context.ts). */
+      spec?: OpSpec;
     };
 
 export class PolyfillOperand implements MLOperand {

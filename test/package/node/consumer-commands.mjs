@@ -9,14 +9,12 @@ import { startStaticServer } from '../../pwa/node/static-server.mjs';
 import { prepareConsumer } from './consumer.mjs';
 
 /**
- * The strictest policies the drop-in runs under, found by measurement (README, "Content-Security-Policy"):
- * scripts only from the page's origin plus WebAssembly compilation, nothing inline or evaluated. A cross-origin
- * isolated page runs the threaded wasm engine, whose threads are workers started from blob: URLs that load
- * their script from another blob: URL (importScripts), so there both script-src and worker-src allow blob:.
+ * The strictest policy the drop-in runs under, found by measurement (README, "Content-Security-Policy"): scripts
+ * only from the page's origin plus WebAssembly compilation, nothing inline or evaluated. It holds on a cross-origin
+ * isolated page too: our wasm engine starts no threads (only tfjs-wasm's threaded build, when chosen, needs blob:).
  */
 const otherDirectives = ["default-src 'none'", "connect-src 'self'", "img-src 'self'", "style-src 'self'"];
 export const strictPolicy = [...otherDirectives, "script-src 'self' 'wasm-unsafe-eval'", "worker-src 'self'"].join('; ');
-export const strictIsolatedPolicy = [...otherDirectives, "script-src 'self' 'wasm-unsafe-eval' blob:", "worker-src 'self' blob:"].join('; ');
 
 let preparing;
 const servers = new Map();
@@ -30,7 +28,7 @@ async function serverFor(kind) {
   let server;
   if (kind === 'plain' || kind === 'twice') server = await startStaticServer(dir, {});
   else if (kind === 'csp') server = await startStaticServer(dir, { 'Content-Security-Policy': strictPolicy });
-  else if (kind === 'csp-isolated') server = await startStaticServer(dir, { ...isolationHeaders, 'Content-Security-Policy': strictIsolatedPolicy });
+  else if (kind === 'csp-isolated') server = await startStaticServer(dir, { ...isolationHeaders, 'Content-Security-Policy': strictPolicy });
   else if (kind === 'vite-build') server = await startStaticServer(join(dir, 'vite-dist'), {});
   else if (kind === 'vite-dev') {
     const dev = await vite.createServer({ root: dir, configFile: false, logLevel: 'warn', server: { host: 'localhost', port: 0 } });

@@ -115,5 +115,9 @@ export function conv2d(ctx: OpContext, input: PolyfillOperand, filter: PolyfillO
     inputs,
     kernel: (tf, [x, f, b]) => run(tf, x!, f!, b, false),
     reluKernel: (tf, [x, f, b]) => run(tf, x!, f!, b, true),
+    spec: {
+      type: 'conv2d', inputs: bias ? [input, filter, bias] : [input, filter], nhwc, filterLayout, groups,
+      strides: [sh, sw], dilations: [dh, dw], padding: [pt, pb, pl, pr],
+    },
   };
 }

@@ -6,7 +6,7 @@ import type { PolyfillOperand } from '../operand.ts';
 import { broadcastShapes } from '../shape.ts';
 import type { Kernel, Tensor, Tf } from '../tf.ts';
 import { addRelu } from '../wasm-add-relu.ts';
-import type { OpResult } from './op-context.ts';
+import type { OpResult, OpSpec } from './op-context.ts';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min';
 
@@ -28,13 +28,18 @@ export function binary(op: BinaryOp, a: PolyfillOperand, b: PolyfillOperand): Op
   const kernel: Kernel = (tf, [x, y]) => fn(tf, x!, y!);
   // add followed by relu, without broadcasting: one kernel on the wasm engine (see wasm-add-relu.ts).
   const fusable = op === 'add' && a.dataType === 'float32' && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
-  return { dataType: a.dataType, shape, inputs: [a, b], kernel, ...(fusable ? { reluKernel: (tf, [x, y]) => addRelu(tf, x!, y!) } : {}) };
+  return {
+    dataType: a.dataType, shape, inputs: [a, b], kernel,
+    ...(fusable ? { reluKernel: (tf, [x, y]) => addRelu(tf, x!, y!) } : {}),
+    ...(op === 'add' ? { spec: { type: 'add', inputs: [a, b] } } : {}),
+  };
 }
 
 export function unary(op: 'relu' | 'sigmoid', input: PolyfillOperand): OpResult {
   checkLimits(op, 'input', input);
   const kernel: Kernel = op === 'relu' ? (tf, [x]) => tf.relu(x!) : (tf, [x]) => tf.sigmoid(x!);
-  return { dataType: input.dataType, shape: [...input.shape], inputs: [input], kernel };
+  const spec: OpSpec = op === 'relu' ? { type: 'clamp', inputs: [input], min: 0, max: Infinity } : { type: 'sigmoid', inputs: [input] };
+  return { dataType: input.dataType, shape: [...input.shape], inputs: [input], kernel, spec };
 }
 
 export function clamp(input: PolyfillOperand, options: MLClampOptions): OpResult {
@@ -57,7 +62,7 @@ export function clamp(input: PolyfillOperand, options: MLClampOptions): OpResult
         : hasMax
           ? (tf, [x]) => tf.minimum(x!, max)
           : (tf, [x]) => tf.clone(x!); // a clone shares the data; a new handle keeps outputs from aliasing
-  return { dataType: input.dataType, shape: [...input.shape], inputs: [input], kernel };
+  return { dataType: input.dataType, shape: [...input.shape], inputs: [input], kernel, spec: { type: 'clamp', inputs: [input], min, max } };
 }
 
 export function cast(input: PolyfillOperand, type: MLOperandDataType): OpResult {
@@ -73,5 +78,7 @@ export function cast(input: PolyfillOperand, type: MLOperandDataType): OpResult 
         ? // float -> int truncates toward zero per spec; tfjs engines disagree on cast rounding, so truncate first.
           (tf, [x]) => tf.cast(tf.mul(tf.sign(x!), tf.floor(tf.abs(x!))), 'int32')
         : (tf, [x]) => tf.cast(x!, 'float32');
-  return { dataType: type, shape: [...input.shape], inputs: [input], kernel };
+  // To float32 from float32 or float16 the values do not change (float16 ones are held decoded).
+  const spec: OpSpec | undefined = type === 'float32' && from === 'float32' ? { type: 'reshape', inputs: [input] } : undefined;
+  return { dataType: type, shape: [...input.shape], inputs: [input], kernel, ...(spec ? { spec } : {}) };
 }

@@ -47,7 +47,7 @@ export function pad(
     const kernel: Kernel = rank <= MAX_PAD_KERNEL_RANK
       ? (tf, [x]) => tf.pad(x!, paddings, value)
       : (tf, [x]) => padByConcat(tf, x!, paddings, value);
-    return { dataType: input.dataType, shape, inputs: [input], kernel, lastAxisZeroPad };
+    return { dataType: input.dataType, shape, inputs: [input], kernel, lastAxisZeroPad, spec: { type: 'pad', inputs: [input], beginning: [...beginning], value } };
   }
 
   const axes: number[] = [];

@@ -129,5 +129,8 @@ export function pool2d(ctx: OpContext, kind: PoolKind, input: PolyfillOperand, o
       if (needsScale) y = tf.mul(y, scale!);
       return nhwc ? y : tf.transpose(y, NHWC_TO_NCHW);
     },
+    spec: {
+      type: 'pool', inputs: [input], kind, nhwc, window: [kh, kw], strides: [sh, sw], dilations: [dh, dw], padding: [pt, pb, pl, pr],
+    },
   };
 }

@@ -10,7 +10,7 @@ import { checkLimits } from '../limits.ts';
 import type { PolyfillOperand } from '../operand.ts';
 import type { Tensor } from '../tf.ts';
 import { axisShape } from './gather-index.ts';
-import type { OpContext, OpResult } from './op-context.ts';
+import type { OpContext, OpResult, OpSpec } from './op-context.ts';
 
 interface AxisPlan {
   axis: number;
@@ -52,6 +52,9 @@ export function resample2d(ctx: OpContext, input: PolyfillOperand, options: MLRe
   for (const p of plans) shape[p.axis] = p.outSize;
 
   const nhwcAxes = (axes[0] === 1 && axes[1] === 2);
+  const spec: OpSpec | undefined = mode === 'linear'
+    ? { type: 'resample', inputs: [input], axes: [axes[0]!, axes[1]!], scales: [plans[0]!.scale, plans[1]!.scale] }
+    : undefined;
   const exactRatio = plans.every((p) => p.outSize / p.inSize === p.scale);
   if (mode === 'linear' && nhwcAxes && exactRatio) {
     const size: [number, number] = [plans[0]!.outSize, plans[1]!.outSize];
@@ -60,6 +63,7 @@ export function resample2d(ctx: OpContext, input: PolyfillOperand, options: MLRe
       // The kernel itself (WebNN's input is always 4-D): tfjs-core's resizeBilinear op sits in its `image`
       // namespace, which a bundler keeps whole.
       kernel: (tf, [x]) => tf.engine().runKernel(tf.ResizeBilinear, { images: x! }, { size, alignCorners: false, halfPixelCenters: true }) as Tensor,
+      spec,
     };
   }
 
@@ -103,5 +107,6 @@ export function resample2d(ctx: OpContext, input: PolyfillOperand, options: MLRe
       }
       return y;
     },
+    ...(spec ? { spec } : {}),
   };
 }

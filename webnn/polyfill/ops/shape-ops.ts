@@ -3,7 +3,7 @@ import { opError } from '../errors.ts';
 import { checkLimits } from '../limits.ts';
 import type { PolyfillOperand } from '../operand.ts';
 import { checkDimensions, elementCount } from '../shape.ts';
-import type { OpResult } from './op-context.ts';
+import type { OpResult, OpSpec } from './op-context.ts';
 
 export function reshape(input: PolyfillOperand, newShape: readonly number[]): OpResult {
   const op = 'reshape';
@@ -16,7 +16,7 @@ export function reshape(input: PolyfillOperand, newShape: readonly number[]): Op
     throw opError(op, `newShape [${newShape.join(',')}] has ${to} elements but input [${input.shape.join(',')}] has ${from}`);
   }
   const shape = [...newShape];
-  return { dataType: input.dataType, shape, inputs: [input], kernel: (tf, [x]) => tf.reshape(x!, shape) };
+  return { dataType: input.dataType, shape, inputs: [input], kernel: (tf, [x]) => tf.reshape(x!, shape), spec: { type: 'reshape', inputs: [input] } };
 }
 
 export function concat(inputs: readonly PolyfillOperand[], axis: number): OpResult {
@@ -38,7 +38,11 @@ export function concat(inputs: readonly PolyfillOperand[], axis: number): OpResu
     }
     shape[axis]! += input.shape[axis]!;
   }
-  return { dataType: first.dataType, shape, inputs: [...inputs], kernel: (tf, xs) => tf.concat(xs as Parameters<typeof tf.concat>[0], axis) };
+  return {
+    dataType: first.dataType, shape, inputs: [...inputs],
+    kernel: (tf, xs) => tf.concat(xs as Parameters<typeof tf.concat>[0], axis),
+    spec: { type: 'concat', inputs: [...inputs], axis },
+  };
 }
 
 export function transpose(input: PolyfillOperand, permutation: readonly number[] | undefined): OpResult {
@@ -51,7 +55,7 @@ export function transpose(input: PolyfillOperand, permutation: readonly number[]
     throw opError(op, `permutation [${perm.join(',')}] is not a permutation of 0..${rank - 1}`);
   }
   const shape = perm.map((p) => input.shape[p]!);
-  return { dataType: input.dataType, shape, inputs: [input], kernel: (tf, [x]) => tf.transpose(x!, perm) };
+  return { dataType: input.dataType, shape, inputs: [input], kernel: (tf, [x]) => tf.transpose(x!, perm), spec: { type: 'transpose', inputs: [input], permutation: perm } };
 }
 
 export function slice(input: PolyfillOperand, starts: readonly number[], sizes: readonly number[], strides?: readonly number[]): OpResult {
@@ -76,11 +80,12 @@ export function slice(input: PolyfillOperand, starts: readonly number[], sizes: 
     shape.push(Math.ceil(size / stride));
   }
   const begin = [...starts];
+  const spec: OpSpec = { type: 'slice', inputs: [input], starts: begin, strides: starts.map((_, d) => strides?.[d] ?? 1) };
   if (strides && strides.some((s) => s !== 1)) {
     const end = starts.map((s, d) => s + sizes[d]!);
     const steps = [...strides];
-    return { dataType: input.dataType, shape, inputs: [input], kernel: (tf, [x]) => tf.stridedSlice(x!, begin, end, steps) };
+    return { dataType: input.dataType, shape, inputs: [input], kernel: (tf, [x]) => tf.stridedSlice(x!, begin, end, steps), spec };
   }
   const size = [...sizes];
-  return { dataType: input.dataType, shape, inputs: [input], kernel: (tf, [x]) => tf.slice(x!, begin, size) };
+  return { dataType: input.dataType, shape, inputs: [input], kernel: (tf, [x]) => tf.slice(x!, begin, size), spec };
 }
