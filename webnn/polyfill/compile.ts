@@ -4,24 +4,11 @@
 import type { MLOperandDescriptor } from '../types.ts';
 import type { TfjsContext } from './tfjs-context.ts';
 import { PolyfillGraph, type Step } from './graph.ts';
-import type { OperandNode, PolyfillOperand } from './operand.ts';
+import { topologicalOrder, type OperandNode, type PolyfillOperand } from './operand.ts';
 import type { Tensor } from './tf.ts';
 
 export async function compileGraph(context: TfjsContext, outputs: ReadonlyMap<string, PolyfillOperand>): Promise<PolyfillGraph> {
-  // Topological order by iterative DFS (graphs can be deep; no recursion).
-  const order: PolyfillOperand[] = [];
-  const seen = new Set<PolyfillOperand>();
-  for (const root of outputs.values()) {
-    const stack: Array<[PolyfillOperand, boolean]> = [[root, false]];
-    while (stack.length) {
-      const [operand, expanded] = stack.pop()!;
-      if (expanded) { order.push(operand); continue; }
-      if (seen.has(operand)) continue;
-      seen.add(operand);
-      stack.push([operand, true]);
-      if (operand.node.kind === 'op') for (const input of operand.node.inputs) if (!seen.has(input)) stack.push([input, false]);
-    }
-  }
+  const order = topologicalOrder(outputs.values(), (operand) => (operand.node.kind === 'op' ? operand.node.inputs : []));
 
   // relu fusion: a relu whose input is an op offering a fused variant (conv2d), used by nothing else and not a
   // graph output, runs as that one fused kernel; the producer gets no step or slot of its own.

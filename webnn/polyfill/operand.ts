@@ -31,3 +31,27 @@ export class PolyfillOperand implements MLOperand {
     this.shape = Object.freeze([...shape]);
   }
 }
+
+/**
+ * The operands the outputs depend on, each after its inputs (`inputsOf` names an op's inputs), by iterative
+ * depth-first search: graphs can be deeper than the call stack.
+ */
+export function topologicalOrder(
+  outputs: Iterable<PolyfillOperand>,
+  inputsOf: (operand: PolyfillOperand) => readonly PolyfillOperand[],
+): PolyfillOperand[] {
+  const order: PolyfillOperand[] = [];
+  const seen = new Set<PolyfillOperand>();
+  for (const root of outputs) {
+    const stack: Array<[PolyfillOperand, boolean]> = [[root, false]];
+    while (stack.length) {
+      const [operand, expanded] = stack.pop()!;
+      if (expanded) { order.push(operand); continue; }
+      if (seen.has(operand)) continue;
+      seen.add(operand);
+      stack.push([operand, true]);
+      if (operand.node.kind === 'op') for (const input of inputsOf(operand)) if (!seen.has(input)) stack.push([input, false]);
+    }
+  }
+  return order;
+}

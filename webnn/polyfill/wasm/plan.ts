@@ -5,7 +5,7 @@
 // arena, reused by tensors whose lifetimes do not overlap), and where the packed weights go. Every address a
 // kernel will touch is inside the memory laid out here, so nothing is checked per dispatch.
 import type { MLConv2dFilterOperandLayout, MLOperandDescriptor } from '../../types.ts';
-import type { PolyfillOperand } from '../operand.ts';
+import { topologicalOrder, type PolyfillOperand } from '../operand.ts';
 import type { OpSpec } from '../ops/op-context.ts';
 import { elementCount } from '../shape.ts';
 import { packBias, packConvWeights, packDepthwiseWeights } from './kernel-layouts.ts';
@@ -107,24 +107,19 @@ function constantValues(operand: PolyfillOperand, what: string): Float32Array {
 }
 
 export function planGraph(outputs: ReadonlyMap<string, PolyfillOperand>, heapBase: number): Plan {
-  // Topological order over the ops' WebNN inputs, by iterative DFS (graphs can be deep).
-  const order: PolyfillOperand[] = [];
-  const seen = new Set<PolyfillOperand>();
-  for (const root of outputs.values()) {
-    const stack: Array<[PolyfillOperand, boolean]> = [[root, false]];
-    while (stack.length) {
-      const [operand, expanded] = stack.pop()!;
-      if (expanded) { order.push(operand); continue; }
-      if (seen.has(operand)) continue;
-      seen.add(operand);
-      // float16 constants hold their decoded float32 values; a value-preserving cast (a reshape spec) reads them.
-      if (operand.dataType !== 'float32' && !(operand.dataType === 'float16' && operand.node.kind === 'constant')) {
-        throw new UnsupportedByEngine(`${operand.dataType} tensors`);
-      }
-      stack.push([operand, true]);
-      if (operand.node.kind === 'op') for (const input of specOf(operand).inputs) if (!seen.has(input)) stack.push([input, false]);
+  // float16 constants hold their decoded float32 values; a value-preserving cast (a reshape spec) reads them.
+  const requireFloat32 = (operand: PolyfillOperand) => {
+    if (operand.dataType !== 'float32' && !(operand.dataType === 'float16' && operand.node.kind === 'constant')) {
+      throw new UnsupportedByEngine(`${operand.dataType} tensors`);
     }
-  }
+  };
+  // The ops in order over their WebNN inputs (the spec's, not the tfjs kernels'); an op's type is checked before
+  // its spec, so an int32 graph is refused for its data type.
+  const order = topologicalOrder(outputs.values(), (operand) => {
+    requireFloat32(operand);
+    return specOf(operand).inputs;
+  });
+  order.forEach(requireFloat32);
 
   const uses = new Map<PolyfillOperand, number>();
   for (const operand of order) {
