@@ -95,12 +95,19 @@ export function ensureDisplay() {
     // Xvfb picks a free display number itself and writes it to the file descriptor it is given (here stdout).
     const child = spawn('Xvfb', ['-displayfd', '1', '-screen', '0', '1280x1024x24', '-nolisten', 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'] });
     started.push(child);
+    // It writes the number and its newline in separate writes, and a failed write is fatal to it ("Cannot write
+    // display number to fd 1"): read up to the newline, and leave the pipe open and drained for its lifetime.
+    // (Closing it after the first chunk killed Xvfb in about one start in four, and every browser on it failed.)
     const number = await new Promise((resolve, reject) => {
-      child.stdout.once('data', (chunk) => resolve(String(chunk).trim()));
+      let text = '';
+      child.stdout.on('data', (chunk) => {
+        text += chunk;
+        if (text.includes('\n')) resolve(text.trim());
+      });
       child.once('exit', (code) => reject(new Error(`Xvfb exited (${code})`)));
     });
-    child.stdout.destroy();
     child.unref();
+    child.stdout.unref?.();
     process.env.DISPLAY = `:${number}`;
   })();
   return display;
