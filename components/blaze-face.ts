@@ -11,7 +11,7 @@ import { WorkerFaceDetector } from '../model/worker-face-detector.ts';
 import type { Face } from '../model/face.ts';
 import { FaceTracker } from '../model/face-tracker.ts';
 import { defaultOneEuroOptions, type OneEuroOptions } from '../model/one-euro-filter.ts';
-import type { ImageSource } from '../model/image-to-tensor.ts';
+import type { ImageSource } from '../model/image-source.ts';
 import type { ModelName } from '../model/model-specs.ts';
 import type { MLPowerPreference, PolyfillEngine } from '../webnn/types.ts';
 import { FaceCountAnnouncer } from './announcer.ts';

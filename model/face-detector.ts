@@ -7,13 +7,12 @@
 // because they only touch the few anchors that pass the threshold there, and exp() over all of them
 // in the graph would be wasted work.
 
-import { createContext, createPolyfillContextFor, describeContext, dispatchGraph, engineMemory } from '../webnn/index.ts';
+import { createContext, createPolyfillContextFor, describeContext, engineMemory } from '../webnn/index.ts';
 import type {
   Backend,
   MLContext,
   MLContextOptions,
   MLGraph,
-  MLTensor,
   PolyfillEngine,
 } from '../webnn/types.ts';
 import { generateAnchors, type Anchors } from './anchors.ts';
@@ -21,7 +20,10 @@ import { UnsupportedGraphError } from './errors.ts';
 import { createFace, mirrorFace, type Face } from './face.ts';
 import type { Precision } from './graph/device-builder.ts';
 import { buildNetwork, fetchModel, modelFileName, type Network, type PrecisionChoice } from './graph/load-network.ts';
-import { captureError, copyFramePixels, copyToConverts, isCopyableFrame, pixelsToTensor, readPixels, type ImageSource, type RgbaPixels } from './image-to-tensor.ts';
+import { networkRun, type NetworkRun } from './graph/network-run.ts';
+import { pixelsToTensor, readSampledPixels } from './image-to-tensor.ts';
+import { captureError, type ImageSource } from './image-source.ts';
+import { copyFramePixels, copyToConverts, isCopyableFrame, type RgbaPixels } from './read-pixels.ts';
 import { removeLetterbox } from './letterbox.ts';
 import {
   checkModelName, checkPrecision, mergeSettings, validateSettings, type DetectionSettings, type DetectOptions,
@@ -73,6 +75,12 @@ function isContext(choice: ContextChoice | undefined): choice is MLContext {
   return typeof (choice as MLContext | undefined)?.dispatch === 'function';
 }
 
+/**
+ * detect() on pixels already read (readSampledPixels' result), for the detector's worker: the page reads them,
+ * so that only the rows the resampler needs travel. Not part of the package's API (model/index.ts).
+ */
+export let detectReadPixels: (detector: FaceDetector, pixels: RgbaPixels, options: DetectOptions) => Promise<Face[]>;
+
 export class FaceDetector {
   readonly model: ModelName;
   readonly inputSize: number;
@@ -83,20 +91,15 @@ export class FaceDetector {
   #context: MLContext;
   #ownsContext: boolean;
   #graph: MLGraph;
-  #input: MLTensor;
-  #regressors: MLTensor;
-  #scores: MLTensor;
+  /** Where the network's input is written and its outputs read, reused every call (no per-frame allocation). */
+  #run: NetworkRun;
   #anchors: Anchors;
   #spec: ModelSpec;
-  #pixels: Float32Array;
   /** Reused RGBA bytes of video frames read with copyTo, and whether this browser can do that. */
   #frameBytes: Uint8Array | undefined;
   #frameCopies = true;
   /** Whether copyTo() converts a frame to the RGBA asked for (WebKit returns a BGRA frame's bytes as they are). */
   #copyConverts: Promise<boolean> | undefined;
-  /** Read-back buffers, reused every call (no per-frame allocation for the network's outputs). */
-  #regressorValues: Float32Array;
-  #scoreValues: Float32Array;
   #queue: Promise<unknown> = Promise.resolve();
   #disposed = false;
   #backend: DetectorBackend;
@@ -150,14 +153,9 @@ export class FaceDetector {
     setup: DetectorSetup, context: MLContext, ownsContext: boolean, backend: Backend & Partial<DetectorBackend>,
   ): Promise<FaceDetector> {
     const network = await buildNetwork(setup.spec, await setup.file, modelFileName(setup.url), context, setup.precision);
-    let tensors: { input: MLTensor; regressors: MLTensor; scores: MLTensor };
+    let run: NetworkRun;
     try {
-      const [input, regressors, scores] = await Promise.all([
-        context.createTensor({ dataType: 'float32', shape: network.inputShape, writable: true }),
-        context.createTensor({ dataType: 'float32', shape: network.regressorsShape, readable: true }),
-        context.createTensor({ dataType: 'float32', shape: network.scoresShape, readable: true }),
-      ]);
-      tensors = { input, regressors, scores };
+      run = await networkRun(context, network);
     } catch (error) {
       network.graph.destroy();
       throw error;
@@ -173,12 +171,12 @@ export class FaceDetector {
       ...(fallbackFrom ? { fallbackFrom } : {}),
       ...(reason ? { reason } : {}),
     };
-    const detector = new FaceDetector(setup, context, ownsContext, detectorBackend, network, tensors);
+    const detector = new FaceDetector(setup, context, ownsContext, detectorBackend, network, run);
     // The first dispatch warms the engine (operator set-up, the browser's optimising compile) before the
     // detector is handed out, so the first frame is not the slow one; on native WebNN it is also where a
     // device that cannot run the network fails.
     try {
-      await detector.#runBlank();
+      await detector.#run.run(); // on a blank image
     } catch (error) {
       detector.dispose();
       if (implementation !== 'native') throw error;
@@ -193,7 +191,7 @@ export class FaceDetector {
     ownsContext: boolean,
     backend: DetectorBackend,
     network: Network,
-    tensors: { input: MLTensor; regressors: MLTensor; scores: MLTensor },
+    run: NetworkRun,
   ) {
     this.model = model;
     this.#spec = spec;
@@ -204,16 +202,10 @@ export class FaceDetector {
     this.#backend = backend;
     this.lost = context.lost;
     this.#graph = network.graph;
-    this.#input = tensors.input;
-    this.#regressors = tensors.regressors;
-    this.#scores = tensors.scores;
+    this.#run = run;
     this.#anchors = generateAnchors(spec.anchors);
-    this.#pixels = new Float32Array(spec.inputSize * spec.inputSize * 3);
-    this.#regressorValues = new Float32Array(tensors.regressors.shape.reduce((a, b) => a * b, 1));
-    this.#scoreValues = new Float32Array(tensors.scores.shape.reduce((a, b) => a * b, 1));
   }
 
-  /** The current thresholds. */
   /**
    * Which WebNN implementation, engine and precision run the network (and whether native fallback happened).
    * `threads` is read as it is now: the wasm engine settles its count over the first frames (see
@@ -226,6 +218,7 @@ export class FaceDetector {
     return this.#backend;
   }
 
+  /** The current thresholds. */
   get settings(): Readonly<DetectionSettings> {
     return { ...this.#settings };
   }
@@ -240,8 +233,16 @@ export class FaceDetector {
   async detect(source: ImageSource, options: DetectOptions = {}): Promise<Face[]> {
     // Checked before queuing (this part runs at the call), so a bad threshold rejects this call alone.
     if (options.settings) validateSettings(options.settings);
-    // Calls share one set of tensors, so they run one after another in call order.
-    const run = this.#queue.then(() => this.#detectNow(source, options));
+    return this.#enqueue(() => this.#read(source), options);
+  }
+
+  static {
+    detectReadPixels = (detector, pixels, options) => detector.#enqueue(() => pixels, options);
+  }
+
+  /** Calls share one set of tensors, so they run one after another in call order. */
+  #enqueue(read: () => Promise<RgbaPixels> | RgbaPixels, options: DetectOptions): Promise<Face[]> {
+    const run = this.#queue.then(() => this.#detectNow(read, options));
     this.#queue = run.catch(() => undefined);
     return run;
   }
@@ -260,24 +261,15 @@ export class FaceDetector {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    this.#input.destroy();
-    this.#regressors.destroy();
-    this.#scores.destroy();
+    this.#run.destroy();
     this.#graph.destroy();
     if (this.#ownsContext) this.#context.destroy();
   }
 
-  /** One run of the network on a blank image, reading both outputs back. */
-  async #runBlank(): Promise<void> {
-    this.#context.writeTensor(this.#input, this.#pixels);
-    this.#context.dispatch(this.#graph, { input: this.#input }, { regressors: this.#regressors, scores: this.#scores });
-    await Promise.all([
-      this.#context.readTensor(this.#regressors, this.#regressorValues),
-      this.#context.readTensor(this.#scores, this.#scoreValues),
-    ]);
-  }
-
-  /** The source's RGBA pixels: video frames copied straight from the frame where they can be, else drawn. */
+  /**
+   * The source's RGBA pixels: video frames copied straight from the frame where they can be; anything else
+   * drawn, and only the rows the resampler reads read back.
+   */
   async #read(source: ImageSource): Promise<RgbaPixels> {
     if (isCopyableFrame(source) && this.#frameCopies) {
       try {
@@ -291,12 +283,12 @@ export class FaceDetector {
         this.#frameCopies = false;
       }
     }
-    return readPixels(source);
+    return readSampledPixels(source, this.inputSize);
   }
 
-  async #detectNow(source: ImageSource, options: DetectOptions): Promise<Face[]> {
+  async #detectNow(read: () => Promise<RgbaPixels> | RgbaPixels, options: DetectOptions): Promise<Face[]> {
     if (this.#disposed) throw new DOMException('This FaceDetector has been disposed', 'InvalidStateError');
-    const pixels = await this.#read(source);
+    const pixels = await read();
     const settings = mergeSettings(this.#settings, options.settings);
     const faces = await this.#detectPixels(pixels, settings);
     return options.mirrored ? faces.map(mirrorFace) : faces;
@@ -304,14 +296,9 @@ export class FaceDetector {
 
   /** One run of the network on RGBA pixels: the faces, normalized to them. */
   async #detectPixels(pixels: RgbaPixels, settings: DetectionSettings): Promise<Face[]> {
-    const prepared = pixelsToTensor(pixels, this.inputSize, this.#pixels);
-    this.#context.writeTensor(this.#input, prepared.tensor);
-    dispatchGraph(this.#context, this.#graph, { input: this.#input }, { regressors: this.#regressors, scores: this.#scores });
-    await Promise.all([
-      this.#context.readTensor(this.#regressors, this.#regressorValues),
-      this.#context.readTensor(this.#scores, this.#scoreValues),
-    ]);
-    const decoded = tensorsToDetections(this.#regressorValues, this.#scoreValues, this.#anchors, {
+    const prepared = pixelsToTensor(pixels, this.inputSize, this.#run.input);
+    await this.#run.run();
+    const decoded = tensorsToDetections(this.#run.regressors, this.#run.scores, this.#anchors, {
       ...this.#spec.decode,
       minScore: settings.minScore,
     });

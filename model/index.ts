@@ -15,7 +15,7 @@ export { WorkerFaceDetector, type WorkerFaceDetectorOptions } from './worker-fac
 export { FaceTracker, defaultFaceTrackerOptions, type FaceTrackerOptions } from './face-tracker.ts';
 export { OneEuroFilter, defaultOneEuroOptions, type OneEuroOptions } from './one-euro-filter.ts';
 export { keypointNames, mirrorFace, type Face, type FaceBox, type Keypoint, type KeypointName, type PixelFace } from './face.ts';
-export type { ImageSource } from './image-to-tensor.ts';
+export type { ImageSource } from './image-source.ts';
 export { modelNames, modelSpecs, type ModelName } from './model-specs.ts';
 export type { ScoreMerge } from './non-max-suppression.ts';
 export { InvalidImageError, InvalidOptionError, ModelLoadError, UnsupportedGraphError, type UnsupportedGraphStage } from './errors.ts';

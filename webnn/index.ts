@@ -10,7 +10,7 @@ import {
 import { usableGpuContext } from './polyfill/gpu-choice.ts';
 
 export * from './types.ts';
-export { configurePolyfill, engineMemory, polyfillConfig, type PolyfillConfig } from './polyfill/index.ts';
+export { configurePolyfill, engineMemory, graphArena, polyfillConfig, type GraphArena, type PolyfillConfig } from './polyfill/index.ts';
 
 export type CreateContextOptions = MLContextOptions & { engine?: PolyfillEngine | 'native' };
 

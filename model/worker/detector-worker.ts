@@ -5,7 +5,7 @@
 /// <reference lib="webworker" />
 import { configurePolyfill } from '../../webnn/index.ts';
 import { configure } from '../assets.ts';
-import { FaceDetector } from '../face-detector.ts';
+import { detectReadPixels, FaceDetector } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
 import { serializeError } from './errors.ts';
 import type { Reply, Request } from './protocol.ts';
@@ -35,13 +35,16 @@ async function handle(request: Request): Promise<Reply> {
       return { id: request.id, type: 'created', backend: created.backend, inputSize: created.inputSize, settings: created.settings };
     }
     case 'detect': {
+      const { image, mirrored, settings } = request;
       try {
         const running = requireDetector();
-        const faces = await running.detect(request.image, { mirrored: request.mirrored, settings: request.settings });
+        const faces = image instanceof VideoFrame
+          ? await running.detect(image, { mirrored, settings })
+          : await detectReadPixels(running, image, { mirrored, settings });
         const { threads } = running.backend;
         return { id: request.id, type: 'faces', faces: faces.map(plain), ...(threads ? { threads } : {}) };
       } finally {
-        if (!(request.image instanceof ImageData)) request.image.close();
+        if (image instanceof VideoFrame) image.close();
       }
     }
     case 'memory':

@@ -3,10 +3,11 @@
 
 import type { DetectionSettings, DetectorBackend, FaceDetectorOptions } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
+import type { RgbaPixels } from '../read-pixels.ts';
 import type { PolyfillConfig } from '../../webnn/polyfill/config.ts';
 
-/** What the worker can read pixels from: all transferable or cloneable. */
-export type WorkerImage = ImageBitmap | VideoFrame | ImageData;
+/** A frame, transferred; or the pixels of anything else that the resampler reads, read on the page. */
+export type WorkerImage = VideoFrame | RgbaPixels;
 
 /**
  * What a worker's detector is made of. Thresholds are not among them: detectors sharing a worker keep their

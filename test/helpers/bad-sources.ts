@@ -1,7 +1,7 @@
 // Image sources a page can hand a detector that have no readable pixels, each with the InvalidImageError
 // reason it must give. Shared by the FaceDetector/WorkerFaceDetector tests and the element's.
 import type { InvalidImageReason } from '../../model/errors.ts';
-import type { ImageSource } from '../../model/image-to-tensor.ts';
+import type { ImageSource } from '../../model/image-source.ts';
 
 export interface BadSource {
   name: string;

@@ -5,7 +5,9 @@ import { expect } from 'chai';
 import { generateAnchors, type Anchors } from '../../model/anchors.ts';
 import { InvalidImageError, type InvalidImageReason } from '../../model/errors.ts';
 import { createFace, mirrorFace } from '../../model/face.ts';
-import { copyFramePixels, copyToConverts, imageToTensor, isCopyableFrame, sampleLetterboxed, type ImageSource } from '../../model/image-to-tensor.ts';
+import { imageToTensor, sampledRows, sampleLetterboxed } from '../../model/image-to-tensor.ts';
+import type { ImageSource } from '../../model/image-source.ts';
+import { copyFramePixels, copyToConverts, isCopyableFrame, readPixels } from '../../model/read-pixels.ts';
 import { rejection } from '../helpers/rejection.ts';
 import { testBrowser } from '../helpers/test-browser.ts';
 import { computeLetterbox, removeLetterbox } from '../../model/letterbox.ts';
@@ -382,6 +384,48 @@ describe('imageToTensor', () => {
     }
     frame.close();
     bitmap.close();
+  });
+
+  it('reads only the rows it samples of a large image, and gets the same tensor as from every row', () => {
+    for (const [width, height] of [[1920, 1537], [1537, 1920], [1280, 720], [2000, 301]] as const) {
+      const image = patternImage(width, height);
+      const canvas = new OffscreenCanvas(width, height);
+      canvas.getContext('2d')!.putImageData(image, 0, 0);
+      for (const sampling of ['opencv', 'exact'] as const) {
+        for (const size of [128, 192]) {
+          const label = `${width}×${height} → ${size} ${sampling}`;
+          const rows = sampledRows(width, height, size, sampling);
+          expect(rows, label).to.be.instanceOf(Int32Array);
+          // at least one row per tensor row inside the image; gaps too small to skip are read too
+          expect(rows!.length, `${label}: rows read`).to.be.within(Math.floor((size * height) / Math.max(width, height)), height - 1);
+          expect([...rows!].every((row, k) => row >= 0 && row < height && (k === 0 || row > rows![k - 1]!)), `${label}: ascending rows`).to.equal(true);
+          const expected = [...sampleLetterboxed(image, size, undefined, sampling)];
+          const fromCanvas = readPixels(canvas, rows);
+          const fromImageData = readPixels(image, rows);
+          expect(fromCanvas.data.length, label).to.equal(rows!.length * width * 4);
+          expect([...sampleLetterboxed(fromCanvas, size, undefined, sampling)], `${label} from a canvas`).to.deep.equal(expected);
+          expect([...sampleLetterboxed(fromImageData, size, undefined, sampling)], `${label} from ImageData`).to.deep.equal(expected);
+          expect([...imageToTensor(canvas, size, undefined, { sampling }).tensor], `${label} imageToTensor`).to.deep.equal(expected);
+        }
+      }
+    }
+    // A 1920-pixel photo: at most a tap pair of rows per tensor row, a sixth of its rows.
+    expect(sampledRows(1920, 1537, 128)!.length).to.be.at.most(256);
+    // Small images (and those whose sampled rows lie close together) are read whole: one getImageData.
+    const oneRun = (rows: Int32Array | undefined) => !rows || rows.every((row, k) => k === 0 || row === rows[k - 1]! + 1);
+    expect(oneRun(sampledRows(640, 480, 128)), '640×480 → 128').to.equal(true);
+    expect(oneRun(sampledRows(1280, 720, 192)), '1280×720 → 192').to.equal(true);
+    expect(sampledRows(128, 128, 128)).to.equal(undefined);
+  });
+
+  it('refuses pixels that hold other rows than the sampling reads, or fewer bytes than they claim', () => {
+    const image = patternImage(1920, 1537);
+    const rows = sampledRows(1920, 1537, 128)!;
+    const pixels = readPixels(image, rows);
+    expect(() => sampleLetterboxed({ ...pixels, rows: rows.map((row) => Math.max(0, row - 1)) }, 128)).to.throw(RangeError);
+    expect(() => sampleLetterboxed({ ...pixels, rows: rows.subarray(1) }, 128)).to.throw(RangeError);
+    expect(() => sampleLetterboxed({ ...pixels, data: pixels.data.subarray(4) }, 128)).to.throw(RangeError);
+    expect(() => sampleLetterboxed({ ...pixels, rows: undefined }, 128)).to.throw(RangeError);
   });
 
   it('copyFramePixels reads a VideoFrame byte for byte, into the buffer it is given', async () => {

@@ -10,6 +10,7 @@ import { rejection } from '../helpers/rejection.ts';
 import { expectNetworkBackend, networkEngine } from '../helpers/test-browser.ts';
 import { detectorWorkers, until } from '../helpers/waits.ts';
 
+const photoUrl = '/node_modules/@vladmandic/face-api/demo/sample3.jpg';
 const asArrays = (faces: { toArray(): number[] }[]) => faces.map((face) => face.toArray());
 
 
@@ -23,14 +24,14 @@ describe('WorkerFaceDetector', () => {
       WorkerFaceDetector.create({ context: { engine: networkEngine } }),
       FaceDetector.create({ context: { engine: networkEngine } }),
     ]);
-    photo = await loadImageData('/node_modules/@vladmandic/face-api/demo/sample3.jpg');
+    photo = await loadImageData(photoUrl);
   });
   after(() => {
     worker.dispose();
     local.dispose();
   });
 
-  it('finds the same faces as FaceDetector, for ImageData, bitmaps, canvases and video frames', async () => {
+  it('finds the same faces as FaceDetector, for ImageData, images, bitmaps, canvases and video frames', async () => {
     expectNetworkBackend(worker.backend, { precision: 'float32' });
     const expected = (await local.detect(photo, { mirrored: true })).map((face) => face.toArray());
     expect(expected.length).to.be.greaterThan(0);
@@ -39,11 +40,16 @@ describe('WorkerFaceDetector', () => {
     [canvas.width, canvas.height] = [photo.width, photo.height];
     canvas.getContext('2d')!.putImageData(photo, 0, 0);
     const frame = new VideoFrame(bitmap, { timestamp: 0 });
-    for (const source of [photo, bitmap, canvas, frame]) {
+    const image = new Image();
+    image.src = photoUrl;
+    await image.decode();
+    // A 1920×1350 photo: the worker gets only the rows the resampler reads of the first four.
+    for (const source of [photo, image, bitmap, canvas, frame]) {
       const faces = (await worker.detect(source, { mirrored: true })).map((face) => face.toArray());
       expect(faces).to.deep.equal(expected);
     }
     // The caller's objects are left intact: the worker got copies.
+    expect(photo.data.length).to.equal(photo.width * photo.height * 4);
     expect(bitmap.width).to.equal(photo.width);
     expect(frame.displayWidth).to.equal(photo.width);
     frame.close();

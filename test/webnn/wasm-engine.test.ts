@@ -3,7 +3,7 @@
 // add absorbing its pad and activation), odd channel counts against the reference, the relaxed-SIMD build
 // against the plain one, and a graph with an op it lacks running whole on tfjs-wasm and saying so.
 import { expect } from 'chai';
-import { createGraphBuilder, engineMemory } from '../../webnn/index.ts';
+import { createGraphBuilder, engineMemory, graphArena } from '../../webnn/index.ts';
 import type { MLContext, MLGraphBuilder, MLOperand } from '../../webnn/index.ts';
 import { WasmContext } from '../../webnn/polyfill/wasm/context.ts';
 import { engineModule } from '../../webnn/polyfill/wasm/module.ts';
@@ -207,5 +207,40 @@ describe('wasm engine', () => {
     y.destroy();
     expect(engineMemory(context)).to.deep.equal(before);
     context.destroy();
+  });
+
+  it("lets a caller write a graph's input and read its outputs in the graph's own memory, as MLTensors would", async () => {
+    const context = await createPolyfillContext('wasm');
+    const b = createGraphBuilder(context);
+    const x = b.input('x', { dataType: 'float32', shape: [1, 6, 6, 5] });
+    const graph = await b.build({ y: b.relu(x), z: b.clamp(x, { minValue: -0.5, maxValue: 0.5 }) });
+    const arena = graphArena(graph)!;
+    expect([...arena.inputs.keys()], 'inputs').to.deep.equal(['x']);
+    expect([...arena.outputs.keys()].sort(), 'outputs').to.deep.equal(['y', 'z']);
+    const data = randomData(6 * 6 * 5, 4);
+    arena.inputs.get('x')!.set(data);
+    arena.dispatch();
+    expectClose('wasm', arena.outputs.get('y')!, relu(data), 'relu');
+    expectClose('wasm', arena.outputs.get('z')!, data.map((v) => Math.min(0.5, Math.max(-0.5, v))), 'clamp');
+    // MLTensors on the same graph give the same values.
+    const tensors = await Promise.all([
+      context.createTensor({ dataType: 'float32', shape: [1, 6, 6, 5], writable: true }),
+      context.createTensor({ dataType: 'float32', shape: [1, 6, 6, 5], readable: true }),
+      context.createTensor({ dataType: 'float32', shape: [1, 6, 6, 5], readable: true }),
+    ]);
+    context.writeTensor(tensors[0], data);
+    context.dispatch(graph, { x: tensors[0] }, { y: tensors[1], z: tensors[2] });
+    expect(new Float32Array(await context.readTensor(tensors[1]))).to.deep.equal(arena.outputs.get('y'));
+    graph.destroy();
+    expect(() => arena.dispatch(), 'after graph.destroy()').to.throw(DOMException, /destroyed/);
+    const again = createGraphBuilder(context);
+    const other = await again.build({ y: again.relu(again.input('x', { dataType: 'float32', shape: [3] })) });
+    context.destroy();
+    expect(() => graphArena(other)!.dispatch(), 'after context.destroy()').to.throw(DOMException);
+    // An engine without such memory has no arena.
+    const tfjs = await createPolyfillContext('tfjs-wasm');
+    const onTfjs = createGraphBuilder(tfjs);
+    expect(graphArena(await onTfjs.build({ y: onTfjs.relu(onTfjs.input('x', { dataType: 'float32', shape: [2] })) }))).to.equal(undefined);
+    tfjs.destroy();
   });
 });

@@ -3,6 +3,7 @@ import type { MLContext, PolyfillEngine } from '../types.ts';
 import { PolyfillContext } from './context.ts';
 import { engineRecord } from './engines.ts';
 
+export { graphArena, type GraphArena } from './arena.ts';
 export { PolyfillGraphBuilder } from './builder.ts';
 export { PolyfillContext } from './context.ts';
 export { configurePolyfill, polyfillConfig, type PolyfillConfig } from './config.ts';

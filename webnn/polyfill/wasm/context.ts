@@ -1,10 +1,12 @@
 // The polyfill's MLContext on our own CPU engine: each built graph is planned once (plan.ts) into its own
 // WebAssembly instance, whose memory holds the packed weights, the inputs, one arena for every intermediate
 // tensor and the program; a dispatch copies the inputs in, makes one call into the module, and copies the
-// outputs out. No TensorFlow.js is loaded unless a graph uses an op the engine lacks: that graph then runs
+// outputs out (or, through graphArena(), the caller writes and reads that memory itself). No TensorFlow.js is loaded unless a graph uses an op the engine lacks: that graph then runs
 // whole on the tfjs-wasm engine, and `reason` says so.
 import type { MLOperandDescriptor } from '../../types.ts';
+import { arenaKey, type GraphArena } from '../arena.ts';
 import { PolyfillContext, type CompiledGraph } from '../context.ts';
+import { invalidState } from '../errors.ts';
 import { engineValues } from '../constant-data.ts';
 import type { PolyfillOperand } from '../operand.ts';
 import type { PolyfillTensor } from '../tensor.ts';
@@ -36,6 +38,7 @@ class WasmGraph implements CompiledGraph {
   /** Multiply-adds per dispatch (read by the bench). */
   readonly macs: number;
   #destroyed = false;
+  #arena: GraphArena | undefined;
 
   constructor(readonly context: WasmContext, instance: WebAssembly.Instance, plan: ReturnType<typeof planGraph>) {
     const exports = instance.exports as unknown as EngineExports;
@@ -63,6 +66,22 @@ class WasmGraph implements CompiledGraph {
 
   run(): void {
     this.#run(this.#programOffset);
+  }
+
+  [arenaKey](): GraphArena | undefined {
+    const all = [...this.inputDescriptors.values(), ...this.outputDescriptors.values()];
+    if (all.some(({ descriptor }) => descriptor.dataType !== 'float32')) return undefined;
+    const byName = (names: Iterable<string>, views: Float32Array[]) => new Map([...names].map((name, i) => [name, views[i]!]));
+    this.#arena ??= {
+      inputs: byName(this.inputDescriptors.keys(), this.inputViews),
+      outputs: byName(this.outputDescriptors.keys(), this.outputViews),
+      dispatch: () => {
+        if (this.context.isLost) throw invalidState('dispatch: the context is lost');
+        if (this.#destroyed) throw invalidState('dispatch: graph is destroyed');
+        this.run();
+      },
+    };
+    return this.#arena;
   }
 
   destroy(): void {
