@@ -28,7 +28,7 @@ const commonArgs = [
   '--autoplay-policy=no-user-gesture-required',
 ];
 
-// Debian's Chromium as DEVELOPERS.md prescribes, with WebGL and WebGPU on the CPU through SwiftShader so
+// Debian's Chromium, with WebGL and WebGPU on the CPU through SwiftShader so
 // that every polyfill engine (wasm, cpu, webgl, webgpu) runs here. The WebNN feature flag exposes
 // navigator.ml, whose createContext() rejects on this platform (built without WebNN backends): exactly the
 // fallback the tests exercise.

@@ -186,6 +186,35 @@ async function pairs(options: { model: Model; input: InputName; warmup: number; 
   return series;
 }
 
+/**
+ * What the element's photo path costs over the network's own: the same source detected by the in-page
+ * FaceDetector and by the WorkerFaceDetector the element runs, alternating. Sources as a page has them: a
+ * 1920-pixel photo as an <img>, and a 640×480 canvas.
+ */
+async function photoPath(options: { model: Model; warmup: number; count: number }): Promise<Record<string, { page: number[]; worker: number[] }>> {
+  const inPage = ours.get(options.model)!;
+  const inWorker = oursInWorker.get(options.model)!;
+  const image = new Image();
+  image.src = PHOTOS[5]!; // 1920×1537
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  [canvas.width, canvas.height] = [640, 480];
+  canvas.getContext('2d')!.drawImage(image, 0, 0, 640, 480);
+  const sources = { [`img${image.naturalWidth}x${image.naturalHeight}`]: image, canvas640x480: canvas };
+  const out: Record<string, { page: number[]; worker: number[] }> = {};
+  for (const [name, source] of Object.entries(sources)) {
+    const times = (out[name] = { page: [], worker: [] });
+    for (let i = 0; i < options.warmup + options.count; i++) {
+      for (const [detector, into] of (i % 2 ? [[inPage, times.page], [inWorker, times.worker]] : [[inWorker, times.worker], [inPage, times.page]]) as [OurDetector | WorkerFaceDetector, number[]][]) {
+        const t = performance.now();
+        await detector.detect(source);
+        if (i >= options.warmup) into.push(performance.now() - t);
+      }
+    }
+  }
+  return out;
+}
+
 /** Adds one interleaved pair (time, face count of each library) to a series. */
 function record(series: Series, ours: readonly [number, number], theirs: readonly [number, number]): void {
   series.ours.push(ours[0]);
@@ -321,17 +350,143 @@ async function stages(options: { model: Model; input: InputName; warmup: number;
   return { times, profile, calibration, macs };
 }
 
-async function memory(options: { model: Model; calls: number }): Promise<Record<string, unknown>> {
+// ---------------------------------------------------------------------------------------------------------
+// LiteRT.js (@litertjs/core), Google's TFLite runtime for the web, on its CPU accelerator (XNNPACK in wasm): the
+// same .tflite files on the same preprocessed input, inference only, interleaved with our wasm engine's dispatch.
+
+/** @litertjs/core's wasm builds, which bench/server.mjs serves from node_modules byte for byte. */
+const LITERT_WASM = '/node_modules/@litertjs/core/wasm/';
+const LITERT_MODULE = '/node_modules/@litertjs/core/dist/index.js';
+
+/** Runs one step of the LiteRT.js row, naming it in the failure, the row's printed reason. */
+async function liteStep<T>(name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    // A wasm build's glue script that fails to load rejects with the script element's bare error Event.
+    const why = error instanceof Error ? error.message
+      : error instanceof Event ? `${error.type} event${error.target instanceof HTMLScriptElement ? ` loading ${error.target.src}` : ''}`
+      : String(error);
+    throw new Error(`${name}: ${why}`);
+  }
+}
+
+/**
+ * One fresh page per `threads` choice: LiteRT.js loads one wasm build per page (loadLiteRt() is a page-wide
+ * singleton), the single-threaded one like our engine's single thread, or the threaded one on its own pool.
+ */
+async function litert(options: { threads: boolean; runs: { model: Model; input: InputName }[]; warmup: number; count: number }): Promise<Record<string, unknown>> {
+  await loadInputs();
+  // Cold: before anything else in the page, so no other wasm compiles beside it; the runtime once, then each model.
+  const t0 = performance.now();
+  // By URL, not a bare specifier the dev server resolves while serving this page: without the package only this row fails.
+  const lite = await liteStep('import @litertjs/core', () => import(/* @vite-ignore */ LITERT_MODULE as string) as Promise<typeof import('@litertjs/core')>);
+  const runtime = await liteStep(`loadLiteRt(${LITERT_WASM}, { threads: ${options.threads} })`, () => lite.loadLiteRt(LITERT_WASM, { threads: options.threads }));
+  const runtimeMs = performance.now() - t0;
+  // Which of its four builds it chose (relaxed SIMD, compat, threaded, JSPI): the one wasm file fetched.
+  const wasmFile = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+    .map((e) => new URL(e.name).pathname).find((path) => path.startsWith(LITERT_WASM) && path.endsWith('.wasm'))?.slice(LITERT_WASM.length);
   const webnn = await import('../webnn/index.ts');
+  const { imageToTensor } = await import('../model/image-to-tensor.ts');
+  const { loadNetwork } = await import('../model/graph/load-network.ts');
+  const { modelSpecs, defaultModelUrl } = await import('../model/model-specs.ts');
+  // Our engine starts after LiteRT.js's first model ran, so that its wasm does not compile beside that cold time.
+  let ourContext: Awaited<ReturnType<typeof webnn.createContext>>['context'] | undefined;
+  const models: Record<string, unknown>[] = [];
+  for (const { model, input: inputName } of options.runs) {
+    const spec = modelSpecs[model];
+    const url = defaultModelUrl(model);
+    const c0 = performance.now();
+    const compiled = await liteStep(`loadAndCompile(${url.pathname})`, () => lite.loadAndCompile(url.href, { accelerator: 'wasm' }));
+    const compileMs = performance.now() - c0;
+    const shape = compiled.getInputDetails()[0]!.shape;
+    const size = spec.inputSize;
+    if (shape.join() !== `1,${size},${size},3`) throw new Error(`LiteRT.js sees ${model}'s input as [${shape.join()}], not [1,${size},${size},3]`);
+    // Preprocessed once, outside every timing: each engine gets the very same floats.
+    const prepared = inputs.get(inputName)!.map((image) => imageToTensor(image, size).tensor);
+    const runLite = async (data: Float32Array): Promise<[ms: number, outputs: Float32Array[]]> => {
+      const tensor = new lite.Tensor(data, shape); // filling the input is outside the timing, as writeTensor is for ours
+      const start = performance.now();
+      const results = await compiled.run(tensor);
+      const outputs = results.map((r) => r.toTypedArray());
+      const ms = performance.now() - start;
+      for (const r of results) r.delete();
+      tensor.delete();
+      if (!outputs.every((a) => a instanceof Float32Array)) throw new Error(`LiteRT.js gave ${model} outputs that are not float32`);
+      return [ms, outputs];
+    };
+    const f0 = performance.now();
+    await liteStep(`${model}: first run`, () => runLite(prepared[0]!));
+    const firstRunMs = performance.now() - f0;
+
+    const context = (ourContext ??= (await webnn.createContext({ engine: 'wasm' })).context);
+    const network = await loadNetwork(spec, url, context, 'float32');
+    const input = await context.createTensor({ dataType: 'float32', shape: network.inputShape, writable: true });
+    const regressors = await context.createTensor({ dataType: 'float32', shape: network.regressorsShape, readable: true });
+    const scores = await context.createTensor({ dataType: 'float32', shape: network.scoresShape, readable: true });
+    // Timed as stages() times them: dispatch, then both outputs read back.
+    const runOurs = async (data: Float32Array): Promise<[dispatchMs: number, ms: number, outputs: Float32Array[]]> => {
+      context.writeTensor(input, data);
+      const start = performance.now();
+      context.dispatch(network.graph, { input }, { regressors, scores });
+      const dispatched = performance.now();
+      const outputs = (await Promise.all([context.readTensor(regressors), context.readTensor(scores)])).map((b) => new Float32Array(b));
+      return [dispatched - start, performance.now() - start, outputs];
+    };
+    const times = { litert: [] as number[], ours: [] as number[], oursDispatch: [] as number[], ratios: [] as number[] };
+    let maxAbsDiff = 0;
+    for (let i = 0; i < options.warmup + options.count; i++) {
+      const data = prepared[i % prepared.length]!;
+      // Alternate which engine goes first, so neither always runs on caches the other just warmed.
+      let l: Awaited<ReturnType<typeof runLite>>;
+      let o: Awaited<ReturnType<typeof runOurs>>;
+      if (i % 2 === 0) {
+        l = await runLite(data);
+        o = await runOurs(data);
+      } else {
+        o = await runOurs(data);
+        l = await runLite(data);
+      }
+      // Same numbers from both? Each output of ours against LiteRT's output of the same length.
+      for (const mine of o[2]) {
+        const theirs = l[1].find((t) => t.length === mine.length);
+        if (!theirs) throw new Error(`LiteRT.js has no ${model} output of ${mine.length} values`);
+        for (let k = 0; k < mine.length; k++) maxAbsDiff = Math.max(maxAbsDiff, Math.abs(mine[k]! - theirs[k]!));
+      }
+      if (i < options.warmup) continue;
+      times.litert.push(l[0]);
+      times.ours.push(o[1]);
+      times.oursDispatch.push(o[0]);
+      times.ratios.push(o[1] / l[0]);
+    }
+    models.push({
+      model, input: inputName, compileMs, firstRunMs, times, maxAbsDiff,
+      numThreads: compiled.options.cpuOptions.numThreads, fullyAccelerated: compiled.isFullyAccelerated,
+      inputs: compiled.getInputDetails().map((d) => `${d.name} [${d.shape.join()}]`),
+      outputs: compiled.getOutputDetails().map((d) => `${d.name} [${d.shape.join()}]`),
+    });
+    compiled.delete();
+    input.destroy();
+    regressors.destroy();
+    scores.destroy();
+    network.graph.destroy();
+  }
+  ourContext?.destroy();
+  return { threads: options.threads, threadCount: runtime.liteRtWasm.getThreadCount(), wasmFile, runtimeMs, crossOriginIsolated, models };
+}
+
+async function memory(options: { model: Model; calls: number }): Promise<Record<string, unknown>> {
   const detector = ours.get(options.model)!;
-  // FaceDetector keeps its context private; a polyfill context on the same engine reads the same page-wide tfjs counters.
-  const { context } = await webnn.createContext({ engine: engineName as PolyfillEngine });
   const images = inputs.get('seed128')!;
-  await detector.detect(images[0]!);
-  const before = webnn.engineMemory(context);
+  // The JS heap after a full collection (the bench's Chromium runs with --expose-gc and precise memory info).
+  const heap = () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize;
+  };
+  for (let i = 0; i < 20; i++) await detector.detect(images[i % images.length]!);
+  const before = { engine: detector.engineMemory(), heap: heap() };
   for (let i = 0; i < options.calls; i++) await detector.detect(images[i % images.length]!);
-  const after = webnn.engineMemory(context);
-  context.destroy();
+  const after = { engine: detector.engineMemory(), heap: heap() };
   return { before, after, calls: options.calls };
 }
 
@@ -458,6 +613,10 @@ async function firstFace(options: { lib: 'ours' | 'theirs' }): Promise<Record<st
     const ms = (await face) - t0;
     const backend = element.backend;
     element.remove();
+    // The start-up stages (model/startup-marks.ts), the worker's among them, in ms from the append.
+    for (const mark of performance.getEntriesByType('mark')) {
+      if (mark.name.startsWith('blaze-face:') && mark.startTime >= t0) marks[mark.name.slice('blaze-face:'.length)] ??= mark.startTime - t0;
+    }
     return { ms, backend, marks };
   }
   const { createMediaPipeDetector } = (await import(/* @vite-ignore */ '/bench/dist/theirs.js' as string)) as typeof import('./cold-theirs.ts');
@@ -486,5 +645,5 @@ declare global {
   }
 }
 
-window.bench = { info, setup, pairs, video, stages, memory, cold, cameraFrame, firstFace };
+window.bench = { info, setup, pairs, video, photoPath, stages, litert, memory, cold, cameraFrame, firstFace };
 window.benchReady = true;

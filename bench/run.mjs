@@ -22,13 +22,16 @@ const GPU_N = quick ? 4 : 15;
 const FRAMES = quick ? 20 : 300;
 const MEMORY_CALLS = quick ? 50 : 1000;
 const COLD_REPEATS = quick ? 1 : 3;
+/** LiteRT.js rows: inference is cheap, so more runs; a longer warm-up, as its 9 MB of wasm tiers up under it. */
+const LITERT_N = quick ? 10 : 100;
+const LITERT_WARMUP = quick ? 3 : 20;
 const root = resolve(import.meta.dirname, '..');
 const browserKind = process.env.BENCH_BROWSER ?? 'chromium';
 if (!['chromium', 'native', 'firefox', 'webkit'].includes(browserKind)) throw new Error(`BENCH_BROWSER must be native, firefox or webkit, not ${browserKind}`);
 const nativeBrowser = browserKind === 'native';
 /** Firefox and WebKit: the wasm latency rows only (cold start, first face and the GPU rows are Chromium's). */
 const otherEngine = browserKind === 'firefox' || browserKind === 'webkit';
-/** BENCH_ONLY=latency,cold,first-face: run only those sections (and leave the README alone). */
+/** BENCH_ONLY=latency,photo-path,litert,cold,first-face: run only those sections (and leave the README alone). */
 const only = process.env.BENCH_ONLY?.split(',');
 const runs = (section) => !only || only.includes(section);
 
@@ -37,6 +40,8 @@ const polyfillArgs = [
   '--disable-sync', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu',
   // Exposes navigator.ml so the run can say whether native WebNN works here.
   '--enable-features=WebMachineLearningNeuralNetwork',
+  // gc() and unquantized performance.memory, for the memory line's JS heap.
+  '--js-flags=--expose-gc', '--enable-precise-memory-info',
 ];
 
 const median = (xs) => {
@@ -58,16 +63,19 @@ const targets = {
   'wasm-worker-loaded': { 'short/video640x480': 0.8 },
 };
 const firstFaceTarget = 0.35;
+/** The element's detect() (its worker) over the in-page FaceDetector's, same source (ms). */
+const photoPathTarget = 1.5;
 const coldTargets = { short: 0.25, full: 0.3 };
 /** Bytes before the first result with the short model, ours alone (KiB). */
 const shortBytesTarget = 400;
 
 async function main() {
   const started = Date.now();
-  await buildBenchBundles();
+  // Only the cold and first-face sections load the production bundles; the others import the sources.
+  if (runs('cold') || runs('first-face')) await buildBenchBundles();
   const server = await startBenchServer();
   const { freshPage, close: closeBrowser } = await openBenchBrowser(`${server.url}/bench/page.html`);
-  const results = { date: new Date().toISOString(), quick, machine: { cpu: cpus()[0]?.model, cores: cpus().length }, rows: [], stages: {}, cold: [], memory: {}, notes: [] };
+  const results = { date: new Date().toISOString(), quick, machine: { cpu: cpus()[0]?.model, cores: cpus().length }, rows: [], stages: {}, litert: [], cold: [], memory: {}, notes: [] };
 
   const addRow = (engine, model, input, s) => {
     const row = {
@@ -143,6 +151,58 @@ async function main() {
     } catch (error) {
       console.error(`${e.label} failed: ${error.message}`);
       results.notes.push(`${e.label} failed: ${error.message}`);
+    } finally {
+      await close();
+    }
+  }
+
+  // 1c. The element's photo path: its WorkerFaceDetector against the in-page FaceDetector, same sources, alternating.
+  if (runs('photo-path')) {
+    const { call, close } = await freshPage();
+    try {
+      await call('setup', { engine: 'wasm', models: ['short'] });
+      const times = await call('photoPath', { model: 'short', warmup: WARMUP, count: N });
+      results.photoPath = Object.entries(times).map(([input, t]) => ({
+        input, n: t.page.length, pageMedian: round(median(t.page)), workerMedian: round(median(t.worker)),
+        extra: round(median(t.worker) - median(t.page)), met: median(t.worker) - median(t.page) <= photoPathTarget,
+      }));
+      for (const x of results.photoPath) console.log(`  photo path ${x.input}: in page ${x.pageMedian} ms, worker ${x.workerMedian} ms`);
+    } catch (error) {
+      console.error(`photo path failed: ${error.message}`);
+      results.notes.push(`photo path failed: ${error.message}`);
+    } finally {
+      await close();
+    }
+  }
+
+  // 1b. LiteRT.js on its CPU accelerator, inference only, beside our wasm engine's dispatch: one fresh page per
+  // LiteRT.js build (single-threaded like our engine, then threaded). A failure is recorded as the row's reason.
+  // Read here, not imported: without the package the rows print why they could not run, the bench goes on.
+  let litertVersion = 'not installed';
+  try {
+    litertVersion = JSON.parse(readFileSync(resolve(root, 'node_modules/@litertjs/core/package.json'), 'utf8')).version;
+  } catch {}
+  for (const threads of runs('litert') && !otherEngine ? [false, true] : []) {
+    const label = threads ? 'litert-js-threads' : 'litert-js';
+    const { call, close } = await freshPage();
+    try {
+      if (!results.info) results.info = await call('info');
+      const r = await call('litert', { threads, runs: [{ model: 'short', input: 'seed128' }, { model: 'full', input: 'img192' }], warmup: LITERT_WARMUP, count: LITERT_N });
+      results.litert.push({
+        label, version: litertVersion, threads: r.threads, threadCount: r.threadCount, wasmFile: r.wasmFile, runtimeMs: round(r.runtimeMs),
+        models: r.models.map((m) => ({
+          model: m.model, input: m.input, n: m.times.litert.length, numThreads: m.numThreads, fullyAccelerated: m.fullyAccelerated,
+          litertMedian: round(median(m.times.litert), 3), litertP95: round(p95(m.times.litert), 3),
+          oursMedian: round(median(m.times.ours), 3), oursP95: round(p95(m.times.ours), 3), oursDispatchMedian: round(median(m.times.oursDispatch), 3),
+          ratio: round(median(m.times.ratios), 3), maxAbsDiff: m.maxAbsDiff, compileMs: round(m.compileMs), firstRunMs: round(m.firstRunMs),
+          inputs: m.inputs, outputs: m.outputs,
+        })),
+      });
+      for (const m of results.litert.at(-1).models) console.log(`  ${label} ${m.model} ${m.input}: LiteRT.js ${m.litertMedian} ms, ours ${m.oursMedian} ms, ratio ${m.ratio}`);
+    } catch (error) {
+      console.error(`${label} failed: ${error.message}`);
+      // puppeteer appends the page's stack to the message: the first line is the reason.
+      results.litert.push({ label, version: litertVersion, threads, error: error.message.split('\n')[0] });
     } finally {
       await close();
     }
@@ -244,6 +304,8 @@ async function measureFirstFace(freshPage, url) {
     args: [...polyfillArgs, '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${file}`, '--use-fake-ui-for-media-stream', '--autoplay-policy=no-user-gesture-required'],
   });
   const tries = { ours: [], theirs: [] };
+  /** Per try of ours, each start-up stage's time from the append (model/startup-marks.ts). */
+  const stageTries = [];
   let backend;
   try {
     for (let i = 0; i < COLD_REPEATS; i++) {
@@ -256,6 +318,7 @@ async function measureFirstFace(freshPage, url) {
           await cameraPage.waitForFunction(() => window.benchReady === true, { timeout: 120000 });
           const result = await cameraPage.evaluate((o) => window.bench.firstFace(o), { lib });
           tries[lib].push(result.ms);
+          if (lib === 'ours') stageTries.push(result.marks);
           backend ??= result.backend;
           console.log(`  first face, ${lib}: ${round(result.ms)} ms (${Object.entries(result.marks).map(([mark, ms]) => `${mark} ${round(ms)}`).join(', ')})`);
         } finally {
@@ -267,7 +330,9 @@ async function measureFirstFace(freshPage, url) {
     await camera.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  return { ours: round(median(tries.ours)), theirs: round(median(tries.theirs)), tries, backend };
+  const stageNames = ['detector-requested', 'worker-started', 'context-created', 'model-fetched', 'graph-built', 'warmed', 'detector-ready', 'source-ready', 'first-faces'];
+  const stages = Object.fromEntries(stageNames.map((name) => [name, round(median(stageTries.map((marks) => marks[name]).filter((ms) => ms !== undefined)))]));
+  return { ours: round(median(tries.ours)), theirs: round(median(tries.theirs)), tries, backend, stages };
 }
 
 function pad(cells, widths) {
@@ -294,19 +359,47 @@ function render(r) {
   out.push('');
   // Our engine's rows against tfjs-wasm's same row: the ratio of their medians (each against its own MediaPipe calls).
   const tfjsRow = (x) => x.engine.startsWith('wasm') && r.rows.find((y) => y.engine === `tfjs-${x.engine}` && y.model === x.model && y.input === x.input);
-  out.push(table(
-    ['engine', 'model', 'input', 'n', 'ours med', 'ours p95', 'MP med', 'MP p95', 'ours/MP', 'faces o/MP', 'target', 'met?', 'wasm/tfjs', 'native/wasm'],
-    r.rows.map((x) => {
-      const tfjs = tfjsRow(x);
-      return [x.engine, x.model, x.input, x.n, x.oursMedian, x.oursP95, x.mpMedian, x.mpP95, x.ratio, x.faces, x.target ?? '', x.target === undefined ? '' : x.met ? 'yes' : 'NO',
-        tfjs ? round(x.oursMedian / tfjs.oursMedian, 3) : '', x.nativeOverWasm ?? ''];
-    }),
-  ));
-  out.push('(ms per detect() call; ours/MP = median of per-pair ratios; MP = MediaPipe Tasks CPU delegate; GPU engines run on SwiftShader;');
-  out.push(' -worker = WorkerFaceDetector, what <blaze-face> runs by default: each frame a VideoFrame transferred to its Worker, the faces posted back;');
-  out.push(' wasm/tfjs = our engine\'s median over tfjs-wasm\'s in the same row;');
-  out.push(' native = the browser\'s own WebNN, timed in the same rounds as the wasm row above it and the same MediaPipe calls; native/wasm = ratio of their medians)');
-  out.push('');
+  if (r.rows.length > 0) {
+    out.push(table(
+      ['engine', 'model', 'input', 'n', 'ours med', 'ours p95', 'MP med', 'MP p95', 'ours/MP', 'faces o/MP', 'target', 'met?', 'wasm/tfjs', 'native/wasm'],
+      r.rows.map((x) => {
+        const tfjs = tfjsRow(x);
+        return [x.engine, x.model, x.input, x.n, x.oursMedian, x.oursP95, x.mpMedian, x.mpP95, x.ratio, x.faces, x.target ?? '', x.target === undefined ? '' : x.met ? 'yes' : 'NO',
+          tfjs ? round(x.oursMedian / tfjs.oursMedian, 3) : '', x.nativeOverWasm ?? ''];
+      }),
+    ));
+    out.push('(ms per detect() call; ours/MP = median of per-pair ratios; MP = MediaPipe Tasks CPU delegate; GPU engines run on SwiftShader;');
+    out.push(' -worker = WorkerFaceDetector, what <blaze-face> runs by default: each frame a VideoFrame transferred to its Worker, the faces posted back;');
+    out.push(' wasm/tfjs = our engine\'s median over tfjs-wasm\'s in the same row;');
+    out.push(' native = the browser\'s own WebNN, timed in the same rounds as the wasm row above it and the same MediaPipe calls; native/wasm = ratio of their medians)');
+    out.push('');
+  }
+  const litertRows = [];
+  for (const l of r.litert ?? []) {
+    l.models?.forEach((m, i) => {
+      // The first model's cold time includes loading the runtime (import + loadLiteRt), the second's only its own compile.
+      const cold = (i === 0 ? l.runtimeMs : 0) + m.compileMs + m.firstRunMs;
+      litertRows.push([l.label, m.model, m.input, m.n, m.numThreads, m.litertMedian, m.litertP95, m.oursMedian, m.oursP95, m.oursDispatchMedian, m.ratio,
+        m.maxAbsDiff.toExponential(1), `${round(cold, 0)} (${i === 0 ? `runtime ${round(l.runtimeMs, 0)} + ` : ''}compile ${round(m.compileMs, 0)} + 1st ${round(m.firstRunMs, 0)})`]);
+    });
+  }
+  if (litertRows.length > 0) {
+    out.push(table(['LiteRT.js (CPU)', 'model', 'input', 'n', 'threads', 'LiteRT med', 'LiteRT p95', 'ours med', 'ours p95', 'ours dispatch', 'ours/LiteRT', 'max |diff|', 'LiteRT cold ms'], litertRows));
+    const files = [...new Set((r.litert ?? []).map((l) => l.wasmFile).filter(Boolean))].join(', ');
+    out.push(`(inference only, ms: LiteRT.js ${r.litert.find((l) => l.version)?.version ?? ''} model.run() on its 'wasm' accelerator (XNNPACK; ${files || 'wasm build unknown'}) plus toTypedArray() of each output;`);
+    out.push(' ours: our wasm engine (1 thread) dispatch() plus readTensor() of both outputs, timed in the same page in alternating pairs, the same preprocessed input;');
+    out.push(' ours/LiteRT = median of per-pair ratios; max |diff| = largest difference between the two engines\' outputs; cold: fresh page, from import to the first result, model fetched from the dev server)');
+  }
+  // A LiteRT.js page that failed prints its reason in place of its rows.
+  for (const l of r.litert ?? []) if (l.error) out.push(`${l.label} (LiteRT.js ${l.version}) could not run: ${l.error}`);
+  if (r.litert?.length) out.push('');
+  if (r.photoPath?.length) {
+    out.push(table(['photo path, short', 'n', 'in page med', 'worker med', 'worker - page', 'target', 'met?'],
+      r.photoPath.map((x) => [x.input, x.n, x.pageMedian, x.workerMedian, x.extra, `+${photoPathTarget}`, x.met ? 'yes' : 'NO'])));
+    out.push('(ms per detect() of the same <img> or canvas: FaceDetector in the page, and WorkerFaceDetector, which <blaze-face> runs: the page reads');
+    out.push(' only the rows the resampler samples and sends them to the worker; alternating, wasm engine)');
+    out.push('');
+  }
   const coldRows = [];
   for (const model of ['short', 'full']) {
     const o = r.cold.find((c) => c.lib === 'ours' && c.model === model);
@@ -326,6 +419,14 @@ function render(r) {
     out.push('(first face: fresh page and empty cache, a fake camera showing 1face.png at 640x480; ours from appending <blaze-face> (dist/blaze-face.js, imported before) to its first faces event with a face,');
   out.push(' MediaPipe from the same point: its detector created while getUserMedia opens the camera, then detectForVideo() on each new frame until a face; median of tries, alternating;');
     out.push(' cold: fresh page and empty cache, from the library\'s first import to its first result on 1face.png, median of tries; bytes: encodedBodySize, uncompressed; each library from its minified production bundle, bench/dist/)');
+    out.push('');
+  }
+  if (f?.stages) {
+    const entries = Object.entries(f.stages).filter(([, ms]) => ms !== null);
+    out.push(table(['start-up stage (first face)', 'ms from append', 'since the stage before'], entries.map(([name, ms], i) => [name, ms, i ? round(ms - entries[i - 1][1]) : ''])));
+    out.push('(median over the tries of ours above, each stage on its own; worker stages run in its Worker and are put on the page\'s timeline: worker-started = its module');
+    out.push(' fetched and run, context-created = our engine fetched and compiled, graph-built = the model read, translated and planned, warmed = one blank dispatch; the camera');
+    out.push(' opens meanwhile: source-ready = its first frame playing. Stages overlap, so "since the stage before" is not a cost of its own)');
     out.push('');
   }
   // Roofline: the network's multiply-adds (counted by our engine's planner) over the dispatch time, against the
@@ -348,7 +449,10 @@ function render(r) {
     out.push(` GMAC/s: the network's multiply-adds (${counts || 'not counted'}) per dispatch time; of peak: against the calibrated rate below)`);
   }
   if (cal) out.push(`calibration (tfjs-wasm, XNNPACK): tiny op ${round(cal.tinyOpUs, 1)} µs; 3x3 conv 64x64x32->32 (37.7 M MAC) ${round(cal.bigConvMs, 2)} ms = ${round(cal.bigConvGMacPerS, 2)} GMAC/s`);
-  if (r.memory?.after) out.push(`engine memory (wasm, short, the page's engine): ${JSON.stringify(r.memory.before)} before, ${JSON.stringify(r.memory.after)} after ${r.memory.calls} calls`);
+  if (r.memory?.after) {
+    const { before, after, calls } = r.memory;
+    out.push(`memory (wasm, short, the in-page detector): engine ${JSON.stringify(before.engine)} before, ${JSON.stringify(after.engine)} after ${calls} calls; JS heap after a gc ${before.heap} B before, ${after.heap} B after (${after.heap - before.heap >= 0 ? '+' : ''}${after.heap - before.heap} B, ${round((after.heap - before.heap) / calls, 1)} B a call)`);
+  }
   for (const n of r.notes) out.push(`note: ${n}`);
   out.push(`run took ${r.seconds} s`);
   return out.join('\n');

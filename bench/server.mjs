@@ -34,7 +34,12 @@ export async function startBenchServer() {
       port: 0,
       hostname: '127.0.0.1',
       nodeResolve: true,
-      middleware: [devMiddleware, bundles({ '/bench/dist/': resolve(rootDir, 'bench/dist'), '/dist/': resolve(rootDir, 'dist') })],
+      middleware: [devMiddleware, bundles({
+        '/bench/dist/': resolve(rootDir, 'bench/dist'),
+        '/dist/': resolve(rootDir, 'dist'),
+        // LiteRT.js's Emscripten glue loads as a classic script, which the CommonJS plugin would turn into a module.
+        '/node_modules/@litertjs/core/wasm/': resolve(rootDir, 'node_modules/@litertjs/core/wasm'),
+      })],
       plugins: [commonjsPlugin({ rootDir }), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: resolve(rootDir, 'tsconfig.json') })],
     },
     readCliArgs: false,

@@ -8,6 +8,7 @@ import { LitElement, html, type PropertyValues } from 'lit';
 import { InvalidImageError } from '../model/errors.ts';
 import type { DetectorBackend, PrecisionChoice } from '../model/face-detector.ts';
 import { WorkerFaceDetector } from '../model/worker-face-detector.ts';
+import { markStartup } from '../model/startup-marks.ts';
 import type { Face } from '../model/face.ts';
 import { FaceTracker } from '../model/face-tracker.ts';
 import { defaultOneEuroOptions, type OneEuroOptions } from '../model/one-euro-filter.ts';
@@ -100,6 +101,7 @@ export class BlazeFaceElement extends LitElement {
     smoothingDerivativeCutoff: { type: Number, attribute: 'smoothing-derivative-cutoff', reflect: true },
     _state: { state: true },
     _message: { state: true },
+    _undetected: { state: true },
   };
 
   /**
@@ -147,6 +149,12 @@ export class BlazeFaceElement extends LitElement {
   declare _state: BlazeFaceState;
   /** @internal */
   declare _message: string;
+  /**
+   * Whether the source has had no detection results yet since this start: its picture stays hidden until then, so
+   * it appears with its first faces. In Chromium this also makes the first frame's read 100 ms faster, as the
+   * compositor is not drawing the video at the same time.
+   */
+  declare _undetected: boolean;
 
   /** Resolves with the backend once the first model has loaded. */
   readonly ready: Promise<DetectorBackend>;
@@ -189,6 +197,7 @@ export class BlazeFaceElement extends LitElement {
     this.smoothingDerivativeCutoff = defaultSettings.smoothingDerivativeCutoff;
     this._state = 'idle';
     this._message = '';
+    this._undetected = false;
     this.ready = new Promise((resolve) => (this.#resolveReady = resolve));
   }
 
@@ -264,6 +273,7 @@ export class BlazeFaceElement extends LitElement {
 
   async #run(): Promise<void> {
     this.#userStopped = false;
+    this._undetected = true;
     const generation = ++this.#startGeneration;
     this.#release();
     this.#setState('loading', 'Loading the face detector…');
@@ -278,8 +288,9 @@ export class BlazeFaceElement extends LitElement {
     const source = this.updateComplete.then(async () => {
       if (generation !== this.#startGeneration) return;
       await this.#attachSource(generation);
+      markStartup('source-ready');
       sourceOpen = true;
-      // A source that is ready first is shown at once, under the loading message.
+      // A source that is ready first starts playing, hidden under the loading message until its first faces.
       if (generation === this.#startGeneration && !this.#image && !this.paused && !document.hidden) void this.#video.play().catch(() => undefined);
     });
     try {
@@ -380,10 +391,11 @@ export class BlazeFaceElement extends LitElement {
           playsinline
           muted
           ?hidden=${Boolean(this.#image)}
+          ?data-undetected=${this._undetected}
           @loadedmetadata=${this.#fitToMedia}
           @resize=${this.#fitToMedia}
         ></video>
-        <img part="image" alt="" ?hidden=${!this.#image} @load=${this.#fitToMedia} />
+        <img part="image" alt="" ?hidden=${!this.#image} ?data-undetected=${this._undetected} @load=${this.#fitToMedia} />
         <canvas part="overlay" aria-hidden="true"></canvas>
       </div>
       <div part="status" class="status" role="status" ?hidden=${!this._message}>
@@ -622,10 +634,13 @@ export class BlazeFaceElement extends LitElement {
     this.#announcer.update(faces.length);
     const detail: BlazeFaceFacesDetail = { faces, model: detector.model, timestamp, latencyMs: performance.now() - started };
     this.dispatchEvent(new CustomEvent('faces', { detail }));
+    if (this._undetected) markStartup('first-faces');
+    this._undetected = false;
   }
 
   #resume(): void {
     if (this.paused) {
+      this._undetected = false; // paused before its first frame was detected: the picture as it is
       this.#setState('paused', '');
       return;
     }

@@ -42,7 +42,7 @@ export interface BlazeFaceEventMap {
   ended: Event;
 }
 
-/** An error the element reports through its `error` event and its `lastError` property. */
+/** An error of the element: its `error` event carries its type and message, and `detect()` rejects with it. */
 export class BlazeFaceError extends Error {
   override readonly name = 'BlazeFaceError';
   constructor(

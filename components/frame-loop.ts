@@ -18,10 +18,11 @@ export class FrameLoop {
     return this.#running;
   }
 
+  /** Starts with the frame the video shows now, if it has one, rather than waiting up to a frame for the next. */
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#schedule();
+    this.#tick(performance.now());
   }
 
   stop(): void {

@@ -37,6 +37,9 @@ export const blazeFaceStyles = css`
   [hidden] {
     display: none !important;
   }
+  [data-undetected] {
+    visibility: hidden;
+  }
   canvas {
     pointer-events: none;
   }

@@ -21,10 +21,11 @@ import { createFace, mirrorFace, type Face } from './face.ts';
 import type { Precision } from './graph/device-builder.ts';
 import { buildNetwork, fetchModel, modelFileName, type Network, type PrecisionChoice } from './graph/load-network.ts';
 import { networkRun, type NetworkRun } from './graph/network-run.ts';
-import { pixelsToTensor, readSampledPixels } from './image-to-tensor.ts';
+import { pixelsToTensor, readSampledPixels, sampledRows } from './image-to-tensor.ts';
 import { captureError, type ImageSource } from './image-source.ts';
-import { copyFramePixels, copyToConverts, isCopyableFrame, type RgbaPixels } from './read-pixels.ts';
+import { copyFramePixels, isCopyableFrame, type FrameBuffers, type RgbaPixels } from './read-pixels.ts';
 import { removeLetterbox } from './letterbox.ts';
+import { markStartup } from './startup-marks.ts';
 import {
   checkModelName, checkPrecision, mergeSettings, validateSettings, type DetectionSettings, type DetectOptions,
 } from './detection-settings.ts';
@@ -95,11 +96,8 @@ export class FaceDetector {
   #run: NetworkRun;
   #anchors: Anchors;
   #spec: ModelSpec;
-  /** Reused RGBA bytes of video frames read with copyTo, and whether this browser can do that. */
-  #frameBytes: Uint8Array | undefined;
-  #frameCopies = true;
-  /** Whether copyTo() converts a frame to the RGBA asked for (WebKit returns a BGRA frame's bytes as they are). */
-  #copyConverts: Promise<boolean> | undefined;
+  /** Video frames' planes and RGBA bytes, reused from frame to frame. */
+  #frameBuffers: FrameBuffers = {};
   #queue: Promise<unknown> = Promise.resolve();
   #disposed = false;
   #backend: DetectorBackend;
@@ -120,12 +118,14 @@ export class FaceDetector {
     checkPrecision(precision);
     const url = options.modelUrl ?? defaultModelUrl(model);
     const file = fetchModel(url);
-    file.catch(() => undefined); // its error is reported where the file is awaited, after the context is up
+    // Its error is reported where the file is awaited, after the context is up.
+    file.then(() => markStartup('model-fetched'), () => undefined);
     const setup: DetectorSetup = { model, spec, settings, url, file, precision };
 
     const choice = options.context;
     if (isContext(choice)) return FaceDetector.#open(setup, choice, false, describeContext(choice));
     const created = await createContext(choice);
+    markStartup('context-created');
     try {
       return await FaceDetector.#open(setup, created.context, true, created);
     } catch (error) {
@@ -153,6 +153,7 @@ export class FaceDetector {
     setup: DetectorSetup, context: MLContext, ownsContext: boolean, backend: Backend & Partial<DetectorBackend>,
   ): Promise<FaceDetector> {
     const network = await buildNetwork(setup.spec, await setup.file, modelFileName(setup.url), context, setup.precision);
+    markStartup('graph-built');
     let run: NetworkRun;
     try {
       run = await networkRun(context, network);
@@ -177,6 +178,7 @@ export class FaceDetector {
     // device that cannot run the network fails.
     try {
       await detector.#run.run(); // on a blank image
+      markStartup('warmed');
     } catch (error) {
       detector.dispose();
       if (implementation !== 'native') throw error;
@@ -271,16 +273,13 @@ export class FaceDetector {
    * drawn, and only the rows the resampler reads read back.
    */
   async #read(source: ImageSource): Promise<RgbaPixels> {
-    if (isCopyableFrame(source) && this.#frameCopies) {
+    if (isCopyableFrame(source)) {
+      const { displayWidth, displayHeight } = source;
       try {
-        this.#copyConverts ??= copyToConverts();
-        const pixels = await copyFramePixels(source, this.#frameBytes, await this.#copyConverts);
-        this.#frameBytes = pixels.data;
-        return pixels;
+        return await copyFramePixels(source, sampledRows(displayWidth, displayHeight, this.inputSize), this.#frameBuffers);
       } catch (error) {
-        // A frame format that copyTo cannot turn into RGBA here says NotSupportedError: draw instead, from now on.
+        // A format copyFramePixels cannot read says NotSupportedError (before copying anything): drawn instead.
         if (!(error instanceof DOMException && error.name === 'NotSupportedError')) throw captureError(error);
-        this.#frameCopies = false;
       }
     }
     return readSampledPixels(source, this.inputSize);

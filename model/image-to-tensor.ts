@@ -185,7 +185,10 @@ function exactGrid(grid: SamplingGrid, width: number, height: number, size: numb
  * layout holds (undefined: all of them).
  */
 interface TapTable {
-  key: string;
+  width: number;
+  height: number;
+  size: number;
+  sampling: Sampling;
   rows: Int32Array | undefined;
   offsets: Int32Array;
   weights: Float64Array;
@@ -201,9 +204,9 @@ const PIXELS_PER_READ_CALL = 8192;
 const tapCache: { all?: TapTable; sampled?: TapTable } = {};
 
 function tapTable(width: number, height: number, size: number, sampling: Sampling, layout: 'all' | 'sampled'): TapTable {
-  const key = `${width}x${height}>${size}:${sampling}`;
   const cached = tapCache[layout];
-  if (cached?.key === key) return cached;
+  // Compared field by field: this runs every frame, and a string key would be built every frame.
+  if (cached && cached.width === width && cached.height === height && cached.size === size && cached.sampling === sampling) return cached;
   const count = size * size;
   const grid: SamplingGrid = {
     baseX: new Int32Array(count),
@@ -243,7 +246,7 @@ function tapTable(width: number, height: number, size: number, sampling: Samplin
       offsets[at * 4 + t] = ((rows ? rowIndex[row]! : row) * width + column) * 4;
     }
   }
-  const table: TapTable = { key, rows, offsets, weights };
+  const table: TapTable = { width, height, size, sampling, rows, offsets, weights };
   tapCache[layout] = table;
   return table;
 }
@@ -271,6 +274,7 @@ export function sampledRows(width: number, height: number, size: number, samplin
 }
 
 function sameRows(a: Int32Array | undefined, b: Int32Array | undefined, height: number): boolean {
+  if (a === b) return true; // the cached list itself, as readSampledPixels passes it
   const length = (rows: Int32Array | undefined) => rows?.length ?? height;
   if (length(a) !== length(b)) return false;
   if (!a || !b) return true; // all rows on one side, as many on the other: all rows on both

@@ -1,9 +1,10 @@
-// Reading a source's RGBA pixels: ImageData as it is, a VideoFrame copied out of the frame where the browser
-// can, anything else drawn 1:1 on a reused canvas and read back, either whole or only the rows the resampler
+// Reading a source's RGBA pixels: ImageData as it is, a VideoFrame copied out of the frame (and converted here
+// when it is YUV) where its format allows, anything else drawn 1:1 on a reused canvas and read back, either whole or only the rows the resampler
 // will read (a large photo then costs a fraction of a full getImageData).
 
 import { InvalidImageError } from './errors.ts';
 import { captureError, drawableSize, isImageData, isVideoFrame, requireSize, type ImageSource } from './image-source.ts';
+import { isYuvFormat, yuvToRgba } from './yuv-to-rgba.ts';
 
 /** A width×height image's RGBA bytes, row-major, 4 per pixel (ImageData's layout): all its rows, or some. */
 export interface RgbaPixels {
@@ -86,41 +87,36 @@ export function isCopyableFrame(source: ImageSource): source is VideoFrame {
   return !frame.rotation && !frame.flip && rect !== null && rect.width === frame.displayWidth && rect.height === frame.displayHeight;
 }
 
-/**
- * Whether this browser's VideoFrame.copyTo() converts to the format it is asked for. WebKit ignores
- * `format: 'RGBA'` and returns a BGRA frame's own bytes, red and blue swapped. Found out on a 1×1 BGRA frame of
- * known bytes; resolves false where copyTo cannot convert or fails.
- */
-export async function copyToConverts(): Promise<boolean> {
-  const frame = new VideoFrame(new Uint8Array([0x10, 0x20, 0x30, 0xff]), { format: 'BGRA', codedWidth: 1, codedHeight: 1, timestamp: 0 });
-  try {
-    const pixel = new Uint8Array(4);
-    await frame.copyTo(pixel, { format: 'RGBA', colorSpace: 'srgb' });
-    return pixel[0] === 0x30 && pixel[2] === 0x10;
-  } catch {
-    return false;
-  } finally {
-    frame.close();
-  }
+/** Buffers copyFramePixels reuses from one frame to the next. */
+export interface FrameBuffers {
+  planes?: Uint8Array;
+  rgba?: Uint8ClampedArray;
 }
 
+const reuse = <T extends Uint8Array | Uint8ClampedArray>(buffer: T | undefined, length: number, create: (length: number) => T): T =>
+  buffer?.length === length ? buffer : create(length);
+
 /**
- * A VideoFrame's pixels as RGBA through VideoFrame.copyTo: no canvas and no GPU read-back (for a frame that is
- * already RGBA in memory it is a plain copy). Writes into `reuse` when that has the right size. `converts`
- * (copyToConverts()) false: only RGBA, RGBX, BGRA and BGRX frames are copied, red and blue swapped for the BGR
- * ones; other formats throw a NotSupportedError DOMException, and the frame must be drawn.
+ * A VideoFrame's pixels as RGBA through VideoFrame.copyTo, which is never asked to convert (Chromium's
+ * conversion is slow, WebKit's ignores the format asked for): RGBA and RGBX frames are copied as they are, BGRA
+ * and BGRX ones with red and blue swapped, and of 8-bit YUV frames (what cameras and decoders give) only `rows`
+ * are converted, here (yuv-to-rgba.ts). No canvas and no GPU read-back. Any other format throws a
+ * NotSupportedError DOMException: the frame must be drawn.
  */
-export async function copyFramePixels(frame: VideoFrame, reuse?: Uint8Array, converts = true): Promise<RgbaPixels & { data: Uint8Array }> {
+export async function copyFramePixels(frame: VideoFrame, rows?: Int32Array, buffers: FrameBuffers = {}): Promise<RgbaPixels> {
   const { width, height } = drawableSize(frame);
-  const data = reuse?.length === width * height * 4 ? reuse : new Uint8Array(width * height * 4);
-  if (converts) {
-    await frame.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' });
-    return { data, width, height };
-  }
   const format = frame.format;
-  if (format !== 'RGBA' && format !== 'RGBX' && format !== 'BGRA' && format !== 'BGRX') {
-    throw new DOMException(`VideoFrame.copyTo() here cannot convert ${format ?? 'this'} frames to RGBA`, 'NotSupportedError');
+  if (isYuvFormat(format)) {
+    const planes = (buffers.planes = reuse(buffers.planes, frame.allocationSize(), (n) => new Uint8Array(n)));
+    const layout = await frame.copyTo(planes);
+    const data = (buffers.rgba = reuse(buffers.rgba, (rows?.length ?? height) * width * 4, (n) => new Uint8ClampedArray(n)));
+    yuvToRgba(format, frame.colorSpace, planes, layout, width, height, rows, data);
+    return { data, width, height, ...(rows ? { rows } : {}) };
   }
+  if (format !== 'RGBA' && format !== 'RGBX' && format !== 'BGRA' && format !== 'BGRX') {
+    throw new DOMException(`VideoFrame.copyTo() cannot give ${format ?? 'this'} frames' pixels here`, 'NotSupportedError');
+  }
+  const data = (buffers.rgba = reuse(buffers.rgba, width * height * 4, (n) => new Uint8ClampedArray(n)));
   // One row after another, whatever stride the frame's own layout has.
   await frame.copyTo(data, { layout: [{ offset: 0, stride: width * 4 }] });
   if (format === 'BGRA' || format === 'BGRX') {

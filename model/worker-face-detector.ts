@@ -12,6 +12,7 @@ import { captureError, imageSourceSize, type ImageSource } from './image-source.
 import { readSampledPixels } from './image-to-tensor.ts';
 import type { ModelName } from './model-specs.ts';
 import { assetBase } from './assets.ts';
+import { markStartup } from './startup-marks.ts';
 import { polyfillConfig } from '../webnn/polyfill/config.ts';
 import type { Reply, WorkerImage, WorkerOptions } from './worker/protocol.ts';
 import { DetectorWorker, type RequestBody } from './worker/shared-workers.ts';
@@ -66,6 +67,7 @@ export class WorkerFaceDetector {
     checkModelName(model);
     if (options.precision !== undefined) checkPrecision(options.precision);
     validateSettings(options);
+    markStartup('detector-requested');
     const { modelUrl, context, minScore, suppressionThreshold, scoreMerge, maxFaces, ...rest } = options;
     const page = typeof document !== 'undefined' ? document.baseURI : self.location.href;
     const base = assetBase();
@@ -81,6 +83,7 @@ export class WorkerFaceDetector {
       worker.release();
       throw error;
     });
+    markStartup('detector-ready');
     const settings = mergeSettings(created.settings, { minScore, suppressionThreshold, scoreMerge, maxFaces });
     return new WorkerFaceDetector(worker, model, created.backend, created.inputSize, settings);
   }

@@ -8,9 +8,7 @@ import type { MLContext, MLGraph, MLGraphBuilder, MLOperand } from '../../webnn/
 import { ModelLoadError, UnsupportedGraphError } from '../errors.ts';
 import type { ModelSpec } from '../model-specs.ts';
 import { MAX_MODEL_BYTES, ModelFormatError, type ImportedModel } from '../readers/imported-model.ts';
-import { readOnnx } from '../readers/onnx.ts';
 import { readTflite } from '../readers/tflite.ts';
-import { onnxTranslator } from './onnx-ops.ts';
 import { tfliteTranslator } from './tflite-ops.ts';
 import { translateModel, type FormatTranslator } from './translate.ts';
 import { DeviceCheckedBuilder, type Precision } from './device-builder.ts';
@@ -26,9 +24,21 @@ export interface Network {
   scoresShape: number[];
 }
 
-const formats: Record<ModelSpec['format'], { read: (bytes: Uint8Array, source: string) => ImportedModel; translator: FormatTranslator }> = {
-  tflite: { read: readTflite, translator: tfliteTranslator },
-  onnx: { read: readOnnx, translator: onnxTranslator },
+interface FileFormat {
+  read: (bytes: Uint8Array, source: string) => ImportedModel;
+  translator: FormatTranslator;
+}
+
+/**
+ * Each format's reader and translator. ONNX's (the front and back models) load only when such a file is read:
+ * the default short and full models are TFLite, and the drop-in's first result has a byte budget.
+ */
+const formats: Record<ModelSpec['format'], () => Promise<FileFormat>> = {
+  tflite: async () => ({ read: readTflite, translator: tfliteTranslator }),
+  onnx: async () => {
+    const [{ readOnnx }, { onnxTranslator }] = await Promise.all([import('../readers/onnx.ts'), import('./onnx-ops.ts')]);
+    return { read: readOnnx, translator: onnxTranslator };
+  },
 };
 
 /** A model file's bytes, fetched with our credentials rule and the size cap. */
@@ -110,7 +120,7 @@ export function modelFileName(url: string | URL): string {
 export async function buildNetwork(
   spec: ModelSpec, bytes: Uint8Array, source: string, context: MLContext, precision: PrecisionChoice,
 ): Promise<Network> {
-  const format = formats[spec.format];
+  const format = await formats[spec.format]();
   const model = format.read(bytes, source);
   checkInput(model, spec);
   const limits = context.opSupportLimits();

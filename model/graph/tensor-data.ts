@@ -2,19 +2,8 @@
 // once, at build time: the conversion is exact (every float16 value is a float32 value), which is what
 // TFLite's DEQUANTIZE does, and it spares every engine a per-inference cast.
 
+import { float16ToFloat32 } from '../../webnn/polyfill/float16.ts';
 import { ModelFormatError, type ImportedModel, type ImportedTensor } from '../readers/imported-model.ts';
-
-const float16Scale = 2 ** -24;
-
-/** Exact float16 -> float32 of one IEEE 754 half-precision bit pattern. */
-export function float16ToFloat32(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * float16Scale; // zero and subnormals
-  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
-  return sign * (1024 + fraction) * 2 ** (exponent - 25);
-}
 
 function elementCount(shape: readonly number[]): number {
   return shape.reduce((product, dimension) => product * dimension, 1);
@@ -29,18 +18,15 @@ function view(tensor: ImportedTensor, source: string): DataView {
 export function readFloat32(tensor: ImportedTensor, source: string): Float32Array {
   const data = view(tensor, source);
   const count = elementCount(tensor.shape);
-  const values = new Float32Array(count);
-  if (tensor.dataType === 'float32' && data.byteLength === count * 4) {
-    for (let i = 0; i < count; i++) values[i] = data.getFloat32(i * 4, true);
-  } else if (tensor.dataType === 'float16' && data.byteLength === count * 2) {
-    for (let i = 0; i < count; i++) values[i] = float16ToFloat32(data.getUint16(i * 2, true));
-  } else {
-    throw new ModelFormatError(
-      source,
-      `tensor "${tensor.name}" (${tensor.dataType}, shape [${tensor.shape}]) has ${data.byteLength} bytes of data, which does not fit a float constant`,
-    );
-  }
-  return values;
+  // Copied into a buffer of its own, aligned for the typed array (model files are little-endian, as every
+  // platform a browser runs on is).
+  const bytes = () => new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice().buffer;
+  if (tensor.dataType === 'float32' && data.byteLength === count * 4) return new Float32Array(bytes());
+  if (tensor.dataType === 'float16' && data.byteLength === count * 2) return float16ToFloat32(new Uint16Array(bytes()));
+  throw new ModelFormatError(
+    source,
+    `tensor "${tensor.name}" (${tensor.dataType}, shape [${tensor.shape}]) has ${data.byteLength} bytes of data, which does not fit a float constant`,
+  );
 }
 
 /** A constant integer tensor (int32 or int64) as plain numbers, for shapes, paddings and axes. */

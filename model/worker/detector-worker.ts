@@ -9,6 +9,9 @@ import { detectReadPixels, FaceDetector } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
 import { serializeError } from './errors.ts';
 import type { Reply, Request } from './protocol.ts';
+import { markStartup, takeStartupMarks } from '../startup-marks.ts';
+
+markStartup('worker-started');
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let detector: FaceDetector | undefined;
@@ -32,7 +35,9 @@ async function handle(request: Request): Promise<Reply> {
       void created.lost.then(({ message }) => {
         if (detector === created) reply({ id: -1, type: 'lost', message });
       });
-      return { id: request.id, type: 'created', backend: created.backend, inputSize: created.inputSize, settings: created.settings };
+      return {
+        id: request.id, type: 'created', backend: created.backend, inputSize: created.inputSize, settings: created.settings, marks: takeStartupMarks(),
+      };
     }
     case 'detect': {
       const { image, mirrored, settings } = request;

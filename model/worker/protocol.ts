@@ -4,6 +4,7 @@
 import type { DetectionSettings, DetectorBackend, FaceDetectorOptions } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
 import type { RgbaPixels } from '../read-pixels.ts';
+import type { TransferredMark } from '../startup-marks.ts';
 import type { PolyfillConfig } from '../../webnn/polyfill/config.ts';
 
 /** A frame, transferred; or the pixels of anything else that the resampler reads, read on the page. */
@@ -38,7 +39,8 @@ export interface SerializedError {
 }
 
 export type Reply =
-  | { id: number; type: 'created'; backend: DetectorBackend; inputSize: number; settings: DetectionSettings }
+  /** `marks`: the worker's start-up marks (startup-marks.ts), for the page's timeline. */
+  | { id: number; type: 'created'; backend: DetectorBackend; inputSize: number; settings: DetectionSettings; marks: TransferredMark[] }
   /** `threads`: the worker engine's thread count now, which it settles over the first frames. */
   | { id: number; type: 'faces'; faces: FaceData[]; threads?: number }
   | { id: number; type: 'memory'; memory: { tensors: number; bytes: number } | null }

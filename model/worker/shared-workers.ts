@@ -7,6 +7,7 @@
 import { InvalidImageError } from '../errors.ts';
 import type { Reply, Request, WorkerOptions } from './protocol.ts';
 import { reviveError } from './errors.ts';
+import { replayStartupMarks } from '../startup-marks.ts';
 
 type Pending = { type: Request['type']; resolve: (reply: Reply) => void; reject: (error: Error) => void };
 type CreatedReply = Extract<Reply, { type: 'created' }>;
@@ -53,6 +54,7 @@ export class DetectorWorker {
     this.created = this.send({ type: 'create', options }).reply.then(
       (reply) => {
         if (reply.type !== 'created') throw new Error(`unexpected reply ${reply.type}`);
+        replayStartupMarks(reply.marks); // once per worker, whichever detectors share it
         return reply;
       },
       (error: unknown) => {

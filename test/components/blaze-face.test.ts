@@ -218,7 +218,7 @@ describe('<blaze-face>', function () {
       await nextEvent(element, 'faces');
       expect(element.backend?.engine).to.equal('wasm');
       const before = await element.engineMemory();
-      expect(before?.tensors, 'the engine holds the model').to.be.greaterThan(0);
+      expect(before?.bytes, 'the engine holds the model').to.be.greaterThan(0);
       let frames = 0;
       await new Promise<void>((resolve) => {
         element.addEventListener('faces', () => {

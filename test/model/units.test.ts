@@ -7,9 +7,9 @@ import { InvalidImageError, type InvalidImageReason } from '../../model/errors.t
 import { createFace, mirrorFace } from '../../model/face.ts';
 import { imageToTensor, sampledRows, sampleLetterboxed } from '../../model/image-to-tensor.ts';
 import type { ImageSource } from '../../model/image-source.ts';
-import { copyFramePixels, copyToConverts, isCopyableFrame, readPixels } from '../../model/read-pixels.ts';
+import { copyFramePixels, isCopyableFrame, readPixels, type FrameBuffers } from '../../model/read-pixels.ts';
+import { referenceRgb, yuvFrame } from '../helpers/yuv-frames.ts';
 import { rejection } from '../helpers/rejection.ts';
-import { testBrowser } from '../helpers/test-browser.ts';
 import { computeLetterbox, removeLetterbox } from '../../model/letterbox.ts';
 import { modelSpecs } from '../../model/model-specs.ts';
 import { intersectionOverUnion, nonMaxSuppression } from '../../model/non-max-suppression.ts';
@@ -428,47 +428,59 @@ describe('imageToTensor', () => {
     expect(() => sampleLetterboxed({ ...pixels, rows: undefined }, 128)).to.throw(RangeError);
   });
 
-  it('copyFramePixels reads a VideoFrame byte for byte, into the buffer it is given', async () => {
-    const image = patternImage(37, 23);
-    const rgba = new VideoFrame(image.data, { format: 'RGBA', codedWidth: 37, codedHeight: 23, timestamp: 0 });
-    const bitmap = await createImageBitmap(image);
-    const drawn = new VideoFrame(bitmap, { timestamp: 0 });
-    const reuse = new Uint8Array(37 * 23 * 4);
-    const converts = await copyToConverts();
-    for (const frame of [rgba, drawn]) {
-      expect(isCopyableFrame(frame)).to.equal(true);
-      const pixels = await copyFramePixels(frame, reuse, converts);
-      expect([pixels.width, pixels.height]).to.deep.equal([37, 23]);
-      expect(pixels.data).to.equal(reuse);
-      expect(Array.from(pixels.data)).to.deep.equal([...image.data]);
-    }
-    const cropped = new VideoFrame(rgba, { visibleRect: { x: 2, y: 2, width: 10, height: 10 }, displayWidth: 20, displayHeight: 10 });
-    expect(isCopyableFrame(cropped), 'a frame that display scaling stretches must be drawn').to.equal(false);
-    for (const frame of [rgba, drawn, cropped]) frame.close();
-    bitmap.close();
-    expect(await rejection(copyFramePixels(rgba, undefined, converts))).to.be.instanceOf(InvalidImageError);
-  });
-
-  it("copyToConverts tells WebKit's copyTo, which returns a BGRA frame's own bytes whatever format is asked for", async () => {
-    expect(await copyToConverts()).to.equal(testBrowser.engine !== 'webkit');
-  });
-
-  it('copyFramePixels without copyTo converting (as in WebKit): BGR frames swapped back, YUV ones refused', async () => {
+  it('copyFramePixels copies RGBA and BGRA frames byte for byte, into the buffers it is given', async () => {
     const image = patternImage(37, 23);
     const bgraBytes = new Uint8Array(image.data.length);
     for (let i = 0; i < bgraBytes.length; i += 4) bgraBytes.set([image.data[i + 2]!, image.data[i + 1]!, image.data[i]!, 255], i);
     const init = { codedWidth: 37, codedHeight: 23, timestamp: 0 };
-    const bgra = new VideoFrame(bgraBytes, { format: 'BGRA', ...init });
     const rgba = new VideoFrame(image.data, { format: 'RGBA', ...init });
-    for (const frame of [bgra, rgba]) {
-      const pixels = await copyFramePixels(frame, undefined, false);
+    const bgra = new VideoFrame(bgraBytes, { format: 'BGRA', ...init });
+    const buffers: FrameBuffers = {};
+    for (const frame of [rgba, bgra, rgba]) {
+      expect(isCopyableFrame(frame)).to.equal(true);
+      const pixels = await copyFramePixels(frame, undefined, buffers);
+      expect([pixels.width, pixels.height, pixels.rows]).to.deep.equal([37, 23, undefined]);
+      expect(pixels.data, 'reused').to.equal(buffers.rgba);
       expect(Array.from(pixels.data), frame.format ?? '').to.deep.equal([...image.data]);
     }
-    const i420 = new VideoFrame(new Uint8Array(38 * 24 * 1.5), { format: 'I420', codedWidth: 38, codedHeight: 24, timestamp: 0 });
-    const refused = await rejection(copyFramePixels(i420, undefined, false));
-    expect(refused).to.be.instanceOf(DOMException);
-    expect((refused as DOMException).name).to.equal('NotSupportedError');
-    for (const frame of [bgra, rgba, i420]) frame.close();
+    const cropped = new VideoFrame(rgba, { visibleRect: { x: 2, y: 2, width: 10, height: 10 }, displayWidth: 20, displayHeight: 10 });
+    expect(isCopyableFrame(cropped), 'a frame that display scaling stretches must be drawn').to.equal(false);
+    for (const frame of [rgba, bgra, cropped]) frame.close();
+    expect(await rejection(copyFramePixels(rgba))).to.be.instanceOf(InvalidImageError);
+  });
+
+  it("copyFramePixels converts YUV frames in their matrix and range, only the rows asked for", async () => {
+    const [width, height] = [38, 24]; // Firefox and WebKit refuse 4:2:0 frames of odd sizes
+    const cases = [
+      { format: 'I420', colorSpace: undefined, matrix: 'bt601', fullRange: false },
+      { format: 'I420', colorSpace: { matrix: 'bt709', fullRange: true }, matrix: 'bt709', fullRange: true },
+      { format: 'NV12', colorSpace: { matrix: 'bt709', fullRange: false }, matrix: 'bt709', fullRange: false },
+      { format: 'NV12', colorSpace: { matrix: 'smpte170m', fullRange: true }, matrix: 'bt601', fullRange: true },
+    ] as const;
+    for (const { format, colorSpace, matrix, fullRange } of cases) {
+      const frame = yuvFrame(patternImage(width, height), format, colorSpace ? { colorSpace } : {});
+      const planes = new Uint8Array(frame.allocationSize());
+      const layout = await frame.copyTo(planes);
+      const expected = (x: number, y: number) => {
+        const c = (y >> 1) * layout[1]!.stride + (x >> 1) * (format === 'NV12' ? 2 : 1);
+        const u = planes[layout[1]!.offset + c]!;
+        const v = format === 'NV12' ? planes[layout[1]!.offset + c + 1]! : planes[layout[2]!.offset + c]!;
+        return [...referenceRgb(planes[layout[0]!.offset + y * layout[0]!.stride + x]!, u, v, matrix, fullRange), 255];
+      };
+      const all = await copyFramePixels(frame);
+      let worst = 0;
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          expected(x, y).forEach((value, c) => (worst = Math.max(worst, Math.abs(value - all.data[(y * width + x) * 4 + c]!))));
+        }
+      }
+      expect(worst, `${format} ${matrix} ${fullRange ? 'full' : 'limited'} (${JSON.stringify(frame.colorSpace)}): largest difference from the formula`).to.be.at.most(1);
+      const rows = Int32Array.from([0, 3, 4, 22]);
+      const some = await copyFramePixels(frame, rows);
+      expect(some.rows).to.equal(rows);
+      expect([...some.data]).to.deep.equal([...rows].flatMap((row) => [...all.data.subarray(row * width * 4, (row + 1) * width * 4)]));
+      frame.close();
+    }
   });
 
   it('reuses the output array it is given', () => {

@@ -7,6 +7,7 @@ import { InvalidImageError, InvalidOptionError, ModelLoadError } from '../../mod
 import { ModelFormatError } from '../../model/readers/imported-model.ts';
 import { fetchOk, loadImageData } from '../helpers/fixtures.ts';
 import { rejection } from '../helpers/rejection.ts';
+import { yuvFrame } from '../helpers/yuv-frames.ts';
 import { expectNetworkBackend, networkEngine } from '../helpers/test-browser.ts';
 import { detectorWorkers, until } from '../helpers/waits.ts';
 
@@ -54,6 +55,19 @@ describe('WorkerFaceDetector', () => {
     expect(frame.displayWidth).to.equal(photo.width);
     frame.close();
     bitmap.close();
+  });
+
+  it('finds the faces of YUV video frames (as cameras give) within a colour quantum of the RGBA picture', async () => {
+    const expected = (await local.detect(photo)).map((face) => face.toArray());
+    for (const format of ['I420', 'NV12'] as const) {
+      const frame = yuvFrame(photo, format);
+      for (const detector of [local, worker]) {
+        const faces = (await detector.detect(frame)).map((face) => face.toArray());
+        expect(faces.length, format).to.equal(expected.length);
+        faces.forEach((face, i) => face.forEach((value, k) => expect(value, `${format} face ${i} value ${k}`).to.be.closeTo(expected[i]![k]!, 0.01)));
+      }
+      frame.close();
+    }
   });
 
   it('applies configure() and reports engine memory from the worker', async () => {

@@ -3,6 +3,7 @@ import { configurePolyfill, createContext, createGraphBuilder, describeContext, 
 import type { ML, MLContext, MLGraph, MLTensor } from '../../webnn/index.ts';
 import { ENGINES, contextFor, f32 } from './harness.ts';
 import { describeForNative, describeForPolyfill, testBrowser } from '../helpers/test-browser.ts';
+import { float16ToFloat32 } from '../../webnn/polyfill/float16.ts';
 
 type NavigatorML = Navigator & { ml?: ML };
 
@@ -258,3 +259,20 @@ describeForPolyfill('webnn polyfill: several engines in one page, and context lo
     expect(() => createGraphBuilder(context).input('a', { dataType: 'float32', shape: [1] })).to.throw(DOMException, /lost/);
   });
 });
+
+describe('float16 constants', () => {
+  it('decode exactly, every one of the 65,536 bit patterns', () => {
+    const bits = Uint16Array.from({ length: 65536 }, (_, i) => i);
+    const decoded = float16ToFloat32(bits);
+    for (let i = 0; i < 65536; i++) {
+      const sign = i & 0x8000 ? -1 : 1;
+      const exponent = (i >> 10) & 0x1f;
+      const fraction = i & 0x3ff;
+      const expected = exponent === 0 ? sign * fraction * 2 ** -24
+        : exponent === 0x1f ? (fraction ? NaN : sign * Infinity)
+        : sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+      if (!Object.is(decoded[i], Math.fround(expected))) expect.fail(`0x${i.toString(16)}: got ${decoded[i]}, expected ${expected}`);
+    }
+  });
+});
+
