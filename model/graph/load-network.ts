@@ -5,9 +5,10 @@
 
 import { createGraphBuilder } from '../../webnn/index.ts';
 import type { MLContext, MLGraph, MLGraphBuilder, MLOperand } from '../../webnn/types.ts';
-import { ModelLoadError, UnsupportedGraphError } from '../errors.ts';
+import { UnsupportedGraphError } from '../errors.ts';
 import type { ModelSpec } from '../model-specs.ts';
-import { MAX_MODEL_BYTES, ModelFormatError, type ImportedModel } from '../readers/imported-model.ts';
+import { ModelFormatError, type ImportedModel } from '../readers/imported-model.ts';
+import { fetchModel } from './fetch-model.ts';
 import { readTflite } from '../readers/tflite.ts';
 import { tfliteTranslator } from './tflite-ops.ts';
 import { translateModel, type FormatTranslator } from './translate.ts';
@@ -40,40 +41,6 @@ const formats: Record<ModelSpec['format'], () => Promise<FileFormat>> = {
     return { read: readOnnx, translator: onnxTranslator };
   },
 };
-
-/** A model file's bytes, fetched with our credentials rule and the size cap. */
-export async function fetchModel(url: string | URL): Promise<Uint8Array> {
-  let response: Response;
-  try {
-    // Cookies go only to our own origin; another origin's file must allow us by CORS (the default 'cors' mode).
-    response = await fetch(url, { credentials: 'same-origin', mode: 'cors' });
-  } catch (error) {
-    throw new ModelLoadError(String(url), `could not be fetched (${error instanceof Error ? error.message : String(error)})`);
-  }
-  if (!response.ok) throw new ModelLoadError(String(url), `could not be fetched: HTTP ${response.status}`);
-  return readCapped(response, String(url));
-}
-
-/** The body, refused as soon as it is known to exceed MAX_MODEL_BYTES (by Content-Length or while streaming). */
-async function readCapped(response: Response, url: string): Promise<Uint8Array> {
-  const tooLarge = (size: number | string) =>
-    new ModelLoadError(url, `is ${size} bytes, over the ${MAX_MODEL_BYTES}-byte limit for model files`);
-  const declared = Number(response.headers.get('Content-Length'));
-  if (declared > MAX_MODEL_BYTES) throw tooLarge(declared);
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
-  const chunks: BlobPart[] = [];
-  let total = 0;
-  const reader = response.body.getReader();
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    total += chunk.value.length;
-    if (total > MAX_MODEL_BYTES) {
-      await reader.cancel();
-      throw tooLarge(`more than ${MAX_MODEL_BYTES}`);
-    }
-    chunks.push(chunk.value);
-  }
-  return new Uint8Array(await new Blob(chunks).arrayBuffer());
-}
 
 /**
  * Finds the regressor and score outputs by their last dimension (16 box/keypoint values vs 1 logit). Files

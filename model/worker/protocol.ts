@@ -6,6 +6,7 @@ import type { FaceData } from '../face.ts';
 import type { RgbaPixels } from '../read-pixels.ts';
 import type { TransferredMark } from '../startup-marks.ts';
 import type { PolyfillConfig } from '../../webnn/polyfill/config.ts';
+import type { EngineModule } from '../../webnn/polyfill/wasm/module.ts';
 
 /** A frame, transferred; or the pixels of anything else that the resampler reads, read on the page. */
 export type WorkerImage = VideoFrame | RgbaPixels;
@@ -26,8 +27,14 @@ export type WorkerOptions = Omit<FaceDetectorOptions, 'context' | 'modelUrl' | k
 
 type MLContextLike = { dispatch: unknown };
 
+/** What the page fetched and compiled while the worker started (prefetch.ts); the worker gets the rest itself. */
+export interface PrefetchedFiles {
+  model?: { url: string; bytes: ArrayBuffer };
+  engine?: EngineModule;
+}
+
 export type Request =
-  | { id: number; type: 'create'; options: WorkerOptions }
+  | { id: number; type: 'create'; options: WorkerOptions; files: PrefetchedFiles }
   | { id: number; type: 'detect'; image: WorkerImage; mirrored: boolean; settings: DetectionSettings }
   | { id: number; type: 'memory' };
 

@@ -8,6 +8,7 @@ import { InvalidImageError } from '../errors.ts';
 import type { Reply, Request, WorkerOptions } from './protocol.ts';
 import { reviveError } from './errors.ts';
 import { replayStartupMarks } from '../startup-marks.ts';
+import { prefetchFiles } from './prefetch.ts';
 
 type Pending = { type: Request['type']; resolve: (reply: Reply) => void; reject: (error: Error) => void };
 type CreatedReply = Extract<Reply, { type: 'created' }>;
@@ -51,7 +52,7 @@ export class DetectorWorker {
     this.lost = new Promise((resolve) => (this.#markLost = resolve));
     this.#worker.addEventListener('message', (event: MessageEvent<Reply>) => this.#receive(event.data));
     this.#worker.addEventListener('error', (event) => this.#fail(`The face detector worker failed: ${event.message || 'script error'}`));
-    this.created = this.send({ type: 'create', options }).reply.then(
+    this.created = prefetchFiles(options).then(({ files, transfer }) => this.send({ type: 'create', options, files }, transfer).reply).then(
       (reply) => {
         if (reply.type !== 'created') throw new Error(`unexpected reply ${reply.type}`);
         replayStartupMarks(reply.marks); // once per worker, whichever detectors share it

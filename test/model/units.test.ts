@@ -3,7 +3,8 @@
 
 import { expect } from 'chai';
 import { generateAnchors, type Anchors } from '../../model/anchors.ts';
-import { InvalidImageError, type InvalidImageReason } from '../../model/errors.ts';
+import { InvalidImageError, ModelLoadError, type InvalidImageReason } from '../../model/errors.ts';
+import { fetchModel, provideModelFile } from '../../model/graph/fetch-model.ts';
 import { createFace, mirrorFace } from '../../model/face.ts';
 import { imageToTensor, sampledRows, sampleLetterboxed } from '../../model/image-to-tensor.ts';
 import type { ImageSource } from '../../model/image-source.ts';
@@ -576,5 +577,17 @@ describe('Face', () => {
     expect(pixels.roll, 'a 640×320 picture has the source\'s aspect').to.be.closeTo(wide.roll, 1e-12);
     expect(wide.toPixels(320, 320).roll, 'squeezed to a square').to.be.closeTo(Math.atan2(0.01, 0.1), 1e-12);
     expect(() => wide.toPixels(0, 10)).to.throw(RangeError);
+  });
+});
+
+describe('fetchModel', () => {
+  it('takes a provided file once, then fetches', async () => {
+    const url = `${location.origin}/assets/models/provided-once.tflite`;
+    const bytes = new Uint8Array([1, 2, 3]);
+    provideModelFile(url, bytes);
+    expect(await fetchModel(url), 'the provided bytes, without a request').to.equal(bytes);
+    const fetched = await rejection(fetchModel(url));
+    expect(fetched).to.be.instanceOf(ModelLoadError);
+    expect(fetched.message).to.equal(`The model at ${url} could not be fetched: HTTP 404`);
   });
 });
