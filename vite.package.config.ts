@@ -6,7 +6,10 @@
 // The modules for bundlers (dist/lib/, with types) come from tsc: see tools/build-package.mjs.
 import { defineConfig } from 'vite';
 import { stageAssets } from './tools/assets.mjs';
-import { bundleComments, minifyKeepingTypeofGuards } from './tools/minify.mjs';
+import { minifyKeepingTypeofGuards } from './tools/minify.mjs';
+
+/** The drop-in is run as it is, never bundled again: the annotations kept for other bundlers would be dead weight. */
+const dropInComments = { legal: false, annotation: false, jsdoc: false };
 
 stageAssets();
 
@@ -43,8 +46,10 @@ export default defineConfig({
         entryFileNames: '[name].js',
         chunkFileNames: 'chunks/[name]-[hash].js',
         assetFileNames: assetFileName,
-        minify: minifyKeepingTypeofGuards,
-        comments: bundleComments,
+        // The page's bundle has no TensorFlow.js (it loads in the worker), so it gets the whole minifier; and it
+        // is run as it is, never bundled again, so no comment is kept for other bundlers either.
+        minify: true,
+        comments: false,
       },
     },
   },
@@ -57,7 +62,7 @@ export default defineConfig({
         chunkFileNames: workerChunkName,
         assetFileNames: assetFileName,
         minify: minifyKeepingTypeofGuards,
-        comments: bundleComments,
+        comments: dropInComments,
       },
     },
   },

@@ -175,7 +175,7 @@ function covers(patterns, file) {
   return !excluded && patterns.some((pattern) => !pattern.startsWith('!') && matches(pattern, file));
 }
 
-// Test files named on the command line (`npx web-test-runner test/model/units.test.ts`) replace the runner's
+// Test files named on the command line (`npx web-test-runner test/model/anchors.test.ts`) replace the runner's
 // top-level file list; they also run in each other browser whose list covers them, and only there.
 const requestedFiles = process.argv.slice(2).filter((arg) => arg.endsWith('.test.ts')).map((arg) => arg.replace(/^\.\//, ''));
 

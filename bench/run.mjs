@@ -1,11 +1,12 @@
 // `npm run bench`: our FaceDetector vs MediaPipe Tasks' FaceDetector in headless Chromium, same page, same
-// ImageData, interleaved calls. Prints one table, writes bench/results/latest.json and the README's
-// "Benchmarks" section. BENCH_QUICK=1 shrinks every count for a smoke run; BENCH_ONLY picks sections. Timing is never asserted.
+// ImageData, interleaved calls. Prints one table, writes bench/results/latest.json and the "Benchmarks" section of
+// docs/measurements.md (between its bench-results markers). BENCH_QUICK=1 shrinks every count for a smoke run;
+// BENCH_ONLY picks sections. Timing is never asserted.
 // BENCH_BROWSER=native runs it in the Chromium with working native WebNN (tools/native-chromium.mjs): then the
 // wasm rows gain native rows measured in the same pairs, and the results go to bench/results/native.json only.
 // BENCH_BROWSER=firefox (Debian's firefox-esr, through puppeteer's WebDriver BiDi) or webkit (WebKitGTK's
 // MiniBrowser, through WebKitWebDriver) runs the wasm latency rows in that browser, to bench/results/<browser>.json.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -31,7 +32,7 @@ if (!['chromium', 'native', 'firefox', 'webkit'].includes(browserKind)) throw ne
 const nativeBrowser = browserKind === 'native';
 /** Firefox and WebKit: the wasm latency rows only (cold start, first face and the GPU rows are Chromium's). */
 const otherEngine = browserKind === 'firefox' || browserKind === 'webkit';
-/** BENCH_ONLY=latency,photo-path,litert,cold,first-face: run only those sections (and leave the README alone). */
+/** BENCH_ONLY=latency,photo-path,litert,cold,first-face: run only those sections (and leave docs/measurements.md alone). */
 const only = process.env.BENCH_ONLY?.split(',');
 const runs = (section) => !only || only.includes(section);
 
@@ -234,7 +235,7 @@ async function main() {
   mkdirSync(resolve(root, 'bench/results'), { recursive: true });
   const name = browserKind !== 'chromium' ? browserKind : only ? 'partial' : 'latest';
   writeFileSync(resolve(root, `bench/results/${name}.json`), `${JSON.stringify(results, null, 2)}\n`);
-  if (!quick && browserKind === 'chromium' && !only) writeReadme(results, text);
+  if (!quick && browserKind === 'chromium' && !only) writeMeasurements(results, text);
 }
 
 /**
@@ -458,13 +459,22 @@ function render(r) {
   return out.join('\n');
 }
 
-function writeReadme(r, text) {
-  const file = resolve(root, 'README.md');
-  const readme = readFileSync(file, 'utf8');
-  const marker = '## Benchmarks';
-  const head = readme.includes(marker) ? readme.slice(0, readme.indexOf(marker)) : `${readme.trimEnd()}\n\n`;
-  const section = `${marker}\n\n\`npm run bench\` (\`BENCH_QUICK=1\` for a smoke run) runs our detector and MediaPipe Tasks' FaceDetector (CPU delegate) in one headless Chromium page on the same ImageData, calls interleaved. \`wasm\` is our own engine, the default; \`tfjs-wasm\` is TensorFlow.js's XNNPACK engine it replaced, with its thread count measured. The \`-loaded\` rows run the same pairs on a fresh page beside a Worker that spins on one core for the whole row (another busy program on the machine). Time to first face runs in a second browser whose fake camera (\`--use-file-for-fake-video-capture\`) films a Y4M video the bench makes from a seed photo. Latest run, ${r.date}, on ${r.machine.cpu} (${r.machine.cores} cores, shared, so noisy):\n\n\`\`\`text\n${text}\n\`\`\`\n`;
-  writeFileSync(file, head + section);
+/**
+ * Rewrites the text between the bench-results markers of docs/measurements.md (under its "Benchmarks" heading);
+ * without the markers, appends a "Benchmarks" section with them at the end of the file.
+ */
+function writeMeasurements(r, text) {
+  const file = resolve(root, 'docs/measurements.md');
+  const start = '<!-- bench-results:start -->';
+  const end = '<!-- bench-results:end -->';
+  const doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Measurements\n';
+  const body = `\`npm run bench\` (\`BENCH_QUICK=1\` for a smoke run) runs our detector and MediaPipe Tasks' FaceDetector (CPU delegate) in one headless Chromium page on the same ImageData, calls interleaved. \`wasm\` is our own engine, the default; \`tfjs-wasm\` is TensorFlow.js's XNNPACK engine it replaced, with its thread count measured. The \`-loaded\` rows run the same pairs on a fresh page beside a Worker that spins on one core for the whole row (another busy program on the machine). Time to first face runs in a second browser whose fake camera (\`--use-file-for-fake-video-capture\`) films a Y4M video the bench makes from a seed photo. Latest run, ${r.date}, on ${r.machine.cpu} (${r.machine.cores} cores, shared, so noisy):\n\n\`\`\`text\n${text}\n\`\`\``;
+  const from = doc.indexOf(start);
+  const to = doc.indexOf(end);
+  const updated = from >= 0 && to > from
+    ? `${doc.slice(0, from + start.length)}\n${body}\n${doc.slice(to)}`
+    : `${doc.trimEnd()}\n\n## Benchmarks\n\n${start}\n${body}\n${end}\n`;
+  writeFileSync(file, updated);
 }
 
 await main();

@@ -2,6 +2,7 @@
 // normalized source coordinates onto the same content rectangle; mirroring is already in the coordinates.
 
 import type { Face } from '../model/face.ts';
+import type { BoxStyle } from './options.ts';
 
 export interface OverlayStyle {
   boxColor: string;
@@ -10,7 +11,11 @@ export interface OverlayStyle {
   keypoints: boolean;
   /** Boxes turned by the face's roll about their centre. */
   rotateBoxes: boolean;
+  boxStyle: BoxStyle;
 }
+
+/** Each corner mark of `box-style="corners"` runs this fraction of the box's shorter side along each edge. */
+const CORNER_FRACTION = 0.25;
 
 export interface ContentRect {
   x: number;
@@ -34,28 +39,20 @@ export function containRect(mediaWidth: number, mediaHeight: number, boxWidth: n
 }
 
 /** Reads the element's styling custom properties (from a live CSSStyleDeclaration, cheap per frame). */
-export function overlayStyle(style: CSSStyleDeclaration, keypoints: boolean, rotateBoxes: boolean): OverlayStyle {
+export function overlayStyle(style: CSSStyleDeclaration, options: Pick<OverlayStyle, 'keypoints' | 'rotateBoxes' | 'boxStyle'>): OverlayStyle {
   const lineWidth = Number.parseFloat(style.getPropertyValue('--blaze-face-line-width'));
   return {
     boxColor: style.getPropertyValue('--blaze-face-box-color').trim() || '#00e676',
     keypointColor: style.getPropertyValue('--blaze-face-keypoint-color').trim() || '#ff1744',
     lineWidth: Number.isFinite(lineWidth) && lineWidth > 0 ? lineWidth : 3,
-    keypoints,
-    rotateBoxes,
+    ...options,
   };
 }
 
-/** Clears the canvas and draws every face's box (and keypoints) in CSS pixels scaled by `pixelRatio`. */
-export function drawFaces(
-  context: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D,
-  faces: readonly Face[],
-  rect: ContentRect,
-  style: OverlayStyle,
-  pixelRatio: number,
-): void {
-  const canvas = context.canvas;
-  context.setTransform(1, 0, 0, 1, 0, 0);
-  context.clearRect(0, 0, canvas.width, canvas.height);
+type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+/** Draws every face's box (and keypoints) over what the canvas has, in CSS pixels scaled by `pixelRatio`. */
+export function drawFaces(context: Context2D, faces: readonly Face[], rect: ContentRect, style: OverlayStyle, pixelRatio: number): void {
   context.setTransform(pixelRatio, 0, 0, pixelRatio, 0, 0);
   context.lineWidth = style.lineWidth;
   context.strokeStyle = style.boxColor;
@@ -65,7 +62,8 @@ export function drawFaces(
     context.save();
     context.translate(rect.x + box.x + box.width / 2, rect.y + box.y + box.height / 2);
     if (style.rotateBoxes) context.rotate(roll);
-    context.strokeRect(-box.width / 2, -box.height / 2, box.width, box.height);
+    if (style.boxStyle === 'corners') strokeCorners(context, box.width, box.height);
+    else context.strokeRect(-box.width / 2, -box.height / 2, box.width, box.height);
     context.restore();
     if (!style.keypoints) continue;
     const radius = Math.max(2, style.lineWidth);
@@ -75,4 +73,17 @@ export function drawFaces(
       context.fill();
     }
   }
+}
+
+/** The four corners of a width x height box centred on the origin, as L-shaped marks. */
+function strokeCorners(context: Context2D, width: number, height: number): void {
+  const arm = CORNER_FRACTION * Math.min(width, height);
+  const [x, y] = [width / 2, height / 2];
+  context.beginPath();
+  for (const [sx, sy] of [[-1, -1], [1, -1], [1, 1], [-1, 1]] as const) {
+    context.moveTo(sx * x, sy * (y - arm));
+    context.lineTo(sx * x, sy * y);
+    context.lineTo(sx * (x - arm), sy * y);
+  }
+  context.stroke();
 }

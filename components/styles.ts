@@ -1,4 +1,4 @@
-// The element's shadow styles. Public styling hooks (documented in README.md):
+// The element's shadow styles. Public styling hooks (documented in docs/element.md):
 // --blaze-face-box-color, --blaze-face-keypoint-color, --blaze-face-line-width, and the parts
 // video, image, overlay, status and retry-button.
 

@@ -21,24 +21,31 @@ export interface DetectOptions {
   settings?: Partial<DetectionSettings>;
 }
 
+/**
+ * The problem with a value outside `allowed`, as the sentence a caller reads. `label` is the option as the caller
+ * wrote it (minScore in the model API, min-score on the element): one check and one wording for both.
+ */
+export function choiceProblem(label: string, value: string, allowed: readonly string[]): string | undefined {
+  return allowed.includes(value) ? undefined : `${label} must be one of ${allowed.join(', ')}, got "${value}"`;
+}
+
+/** The problem with a value outside 0..1, or undefined. */
+export function unitIntervalProblem(label: string, value: number): string | undefined {
+  return value >= 0 && value <= 1 ? undefined : `${label} must be a number from 0 to 1, got ${value}`;
+}
+
 /** Checks a model name, so a typo fails at once with the list of valid names. */
 export function checkModelName(model: string): asserts model is ModelName {
-  if (!Object.hasOwn(modelSpecs, model)) {
-    throw new InvalidOptionError('model', `model must be one of ${Object.keys(modelSpecs).join(', ')}, got ${model}`);
-  }
+  const problem = choiceProblem('model', model, Object.keys(modelSpecs));
+  if (problem) throw new InvalidOptionError('model', problem);
 }
 
 /** Checks thresholds, so a bad value fails at the call that sets it, with the option's name. */
 export function validateSettings(settings: Partial<DetectionSettings>): void {
   const { minScore, suppressionThreshold, maxFaces, scoreMerge } = settings;
-  if (minScore !== undefined && !(minScore >= 0 && minScore <= 1)) {
-    throw new InvalidOptionError('minScore', `minScore must be between 0 and 1, got ${minScore}`);
-  }
-  if (suppressionThreshold !== undefined && !(suppressionThreshold >= 0 && suppressionThreshold <= 1)) {
-    throw new InvalidOptionError(
-      'suppressionThreshold',
-      `suppressionThreshold must be between 0 and 1, got ${suppressionThreshold}`,
-    );
+  for (const [name, value] of [['minScore', minScore], ['suppressionThreshold', suppressionThreshold]] as const) {
+    const problem = value === undefined ? undefined : unitIntervalProblem(name, value);
+    if (problem) throw new InvalidOptionError(name, problem);
   }
   if (maxFaces !== undefined && !(Number.isInteger(maxFaces) && maxFaces >= 1) && maxFaces !== Infinity) {
     throw new InvalidOptionError('maxFaces', `maxFaces must be a positive integer, got ${maxFaces}`);
@@ -61,7 +68,6 @@ const PRECISIONS: readonly PrecisionChoice[] = ['auto', 'float32', 'float16'];
 
 /** Checks a precision option, so a typo fails at once with the valid values. */
 export function checkPrecision(precision: string): asserts precision is PrecisionChoice {
-  if (!(PRECISIONS as readonly string[]).includes(precision)) {
-    throw new InvalidOptionError('precision', `precision must be one of ${PRECISIONS.join(', ')}, got ${precision}`);
-  }
+  const problem = choiceProblem('precision', precision, PRECISIONS);
+  if (problem) throw new InvalidOptionError('precision', problem);
 }

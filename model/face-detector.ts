@@ -1,6 +1,7 @@
 // FaceDetector: the BlazeFace pipeline end to end. Each step is its own unit (image-to-tensor, the WebNN
 // graph, tensors-to-detections, non-max suppression, letterbox removal); this class owns the resources
-// (context, graph, tensors) and runs the steps in order, one call at a time.
+// (context, graph, tensors) and runs the steps in order, one call at a time. What it has in common with
+// WorkerFaceDetector (the Detector interface, thresholds, configure(), detectBatch, dispose()) is detector.ts.
 //
 // Where each step runs: the network (convolutions to the raw regressor and logit tensors) runs in the WebNN
 // graph; the score sigmoid with clipping and the box decoding run in TypeScript (tensors-to-detections.ts),
@@ -16,25 +17,26 @@ import type {
   PolyfillEngine,
 } from '../webnn/types.ts';
 import { generateAnchors, type Anchors } from './anchors.ts';
+import { checkCreateOptions, DetectorBase, type DetectorBackend, type EngineMemory } from './detector.ts';
 import { UnsupportedGraphError } from './errors.ts';
 import { createFace, mirrorFace, type Face } from './face.ts';
 import type { Precision } from './graph/device-builder.ts';
 import { buildNetwork, modelFileName, type Network, type PrecisionChoice } from './graph/load-network.ts';
 import { fetchModel } from './graph/fetch-model.ts';
 import { networkRun, type NetworkRun } from './graph/network-run.ts';
-import { pixelsToTensor, readSampledPixels, sampledRows } from './image-to-tensor.ts';
-import { captureError, type ImageSource } from './image-source.ts';
-import { copyFramePixels, isCopyableFrame, type FrameBuffers, type RgbaPixels } from './read-pixels.ts';
+import type { RgbaPixels } from './image-to-tensor-converter.ts';
+import { pixelsToTensor, readSampledPixels } from './image-to-tensor.ts';
+import { isVideoFrame, type ImageSource } from './image-source.ts';
+import { FrameConverter } from './frame-pixels.ts';
 import { removeLetterbox } from './letterbox.ts';
 import { markStartup } from './startup-marks.ts';
-import {
-  checkModelName, checkPrecision, mergeSettings, validateSettings, type DetectionSettings, type DetectOptions,
-} from './detection-settings.ts';
+import type { DetectionSettings, DetectOptions } from './detection-settings.ts';
 import { defaultModelUrl, modelSpecs, type ModelName, type ModelSpec } from './model-specs.ts';
 import { nonMaxSuppression, type ScoreMerge } from './non-max-suppression.ts';
 import { tensorsToDetections } from './tensors-to-detections.ts';
 
 export { checkModelName, checkPrecision, validateSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
+export type { DetectorBackend } from './detector.ts';
 
 export type ContextChoice = (MLContextOptions & { engine?: PolyfillEngine | 'native' }) | MLContext;
 
@@ -51,16 +53,6 @@ export interface FaceDetectorOptions {
 }
 
 export type { Precision, PrecisionChoice };
-
-/** What runs a detector's network. */
-export interface DetectorBackend extends Backend {
-  /** The precision the network computes in. */
-  precision: Precision;
-  /** 'native' when native WebNN started but could not run the network, so the polyfill runs it instead. */
-  fallbackFrom?: 'native';
-  /** Why native WebNN could not run it (set with fallbackFrom). */
-  reason?: string;
-}
 
 /** What create() resolved before it opens the network on a context. */
 interface DetectorSetup {
@@ -83,13 +75,8 @@ function isContext(choice: ContextChoice | undefined): choice is MLContext {
  */
 export let detectReadPixels: (detector: FaceDetector, pixels: RgbaPixels, options: DetectOptions) => Promise<Face[]>;
 
-export class FaceDetector {
-  readonly model: ModelName;
-  readonly inputSize: number;
-  /** Resolves when the WebNN context is lost (engine failure, GPU reset, or dispose()). */
-  readonly lost: Promise<{ message: string }>;
-
-  #settings: DetectionSettings;
+/** A Detector that runs the network on the calling thread (the page's, or a worker's). */
+export class FaceDetector extends DetectorBase {
   #context: MLContext;
   #ownsContext: boolean;
   #graph: MLGraph;
@@ -97,15 +84,13 @@ export class FaceDetector {
   #run: NetworkRun;
   #anchors: Anchors;
   #spec: ModelSpec;
-  /** Video frames' planes and RGBA bytes, reused from frame to frame. */
-  #frameBuffers: FrameBuffers = {};
+  /** Reads video frames, reusing their buffers from frame to frame. */
+  #frames = new FrameConverter();
   #queue: Promise<unknown> = Promise.resolve();
-  #disposed = false;
   #backend: DetectorBackend;
 
   static async create(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
-    const model = options.model ?? 'short';
-    checkModelName(model);
+    const model = checkCreateOptions(options);
     const spec = modelSpecs[model];
     const settings: DetectionSettings = {
       minScore: options.minScore ?? spec.defaultMinScore,
@@ -113,10 +98,7 @@ export class FaceDetector {
       scoreMerge: options.scoreMerge ?? 'max',
       maxFaces: options.maxFaces ?? Infinity,
     };
-    validateSettings(settings);
-
     const precision = options.precision ?? 'auto';
-    checkPrecision(precision);
     const url = options.modelUrl ?? defaultModelUrl(model);
     const file = fetchModel(url);
     // Its error is reported where the file is awaited, after the context is up.
@@ -196,14 +178,11 @@ export class FaceDetector {
     network: Network,
     run: NetworkRun,
   ) {
-    this.model = model;
+    super(model, spec.inputSize, context.lost, settings);
     this.#spec = spec;
-    this.inputSize = spec.inputSize;
-    this.#settings = settings;
     this.#context = context;
     this.#ownsContext = ownsContext;
     this.#backend = backend;
-    this.lost = context.lost;
     this.#graph = network.graph;
     this.#run = run;
     this.#anchors = generateAnchors(spec.anchors);
@@ -221,77 +200,42 @@ export class FaceDetector {
     return this.#backend;
   }
 
-  /** The current thresholds. */
-  get settings(): Readonly<DetectionSettings> {
-    return { ...this.#settings };
-  }
-
-  /** Changes thresholds for the next calls; the network is not rebuilt. */
-  configure(settings: Partial<DetectionSettings>): void {
-    validateSettings(settings);
-    this.#settings = mergeSettings(this.#settings, settings);
-  }
-
-  /** Detects faces in one image; coordinates are normalized to the source image. */
   async detect(source: ImageSource, options: DetectOptions = {}): Promise<Face[]> {
-    // Checked before queuing (this part runs at the call), so a bad threshold rejects this call alone.
-    if (options.settings) validateSettings(options.settings);
-    return this.#enqueue(() => this.#read(source), options);
+    return this.#enqueue(() => this.#read(source), this.callSettings(options), options.mirrored);
   }
 
   static {
-    detectReadPixels = (detector, pixels, options) => detector.#enqueue(() => pixels, options);
+    detectReadPixels = (detector, pixels, options) => detector.#enqueue(() => pixels, detector.callSettings(options), options.mirrored);
   }
 
   /** Calls share one set of tensors, so they run one after another in call order. */
-  #enqueue(read: () => Promise<RgbaPixels> | RgbaPixels, options: DetectOptions): Promise<Face[]> {
-    const run = this.#queue.then(() => this.#detectNow(read, options));
+  #enqueue(read: () => Promise<RgbaPixels> | RgbaPixels, settings: DetectionSettings, mirrored = false): Promise<Face[]> {
+    const run = this.#queue.then(() => this.#detectNow(read, settings, mirrored));
     this.#queue = run.catch(() => undefined);
     return run;
   }
 
-  /** Detects faces in several images, one result list per image, in order. */
-  detectBatch(sources: readonly ImageSource[], options: DetectOptions = {}): Promise<Face[][]> {
-    return Promise.all(sources.map((source) => this.detect(source, options)));
-  }
-
   /** The polyfill engine's tensor count and bytes (for leak checks); undefined on native WebNN, which has no such counter. */
-  engineMemory(): { tensors: number; bytes: number } | undefined {
+  engineMemory(): EngineMemory | undefined {
     return this.#backend.implementation === 'polyfill' ? engineMemory(this.#context) : undefined;
   }
 
   /** Releases the graph, the tensors and (if this detector created it) the WebNN context. */
-  dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
+  protected release(): void {
     this.#run.destroy();
     this.#graph.destroy();
     if (this.#ownsContext) this.#context.destroy();
   }
 
-  /**
-   * The source's RGBA pixels: video frames copied straight from the frame where they can be; anything else
-   * drawn, and only the rows the resampler reads read back.
-   */
-  async #read(source: ImageSource): Promise<RgbaPixels> {
-    if (isCopyableFrame(source)) {
-      const { displayWidth, displayHeight } = source;
-      try {
-        return await copyFramePixels(source, sampledRows(displayWidth, displayHeight, this.inputSize), this.#frameBuffers);
-      } catch (error) {
-        // A format copyFramePixels cannot read says NotSupportedError (before copying anything): drawn instead.
-        if (!(error instanceof DOMException && error.name === 'NotSupportedError')) throw captureError(error);
-      }
-    }
-    return readSampledPixels(source, this.inputSize);
+  /** The pixels the resampler reads: a video frame's copied out of it where they can be, anything else's read at once. */
+  #read(source: ImageSource): Promise<RgbaPixels> | RgbaPixels {
+    return isVideoFrame(source) ? this.#frames.readPixels(source, this.inputSize) : readSampledPixels(source, this.inputSize);
   }
 
-  async #detectNow(read: () => Promise<RgbaPixels> | RgbaPixels, options: DetectOptions): Promise<Face[]> {
-    if (this.#disposed) throw new DOMException('This FaceDetector has been disposed', 'InvalidStateError');
-    const pixels = await read();
-    const settings = mergeSettings(this.#settings, options.settings);
-    const faces = await this.#detectPixels(pixels, settings);
-    return options.mirrored ? faces.map(mirrorFace) : faces;
+  async #detectNow(read: () => Promise<RgbaPixels> | RgbaPixels, settings: DetectionSettings, mirrored: boolean): Promise<Face[]> {
+    this.assertNotDisposed();
+    const faces = await this.#detectPixels(await read(), settings);
+    return mirrored ? faces.map(mirrorFace) : faces;
   }
 
   /** One run of the network on RGBA pixels: the faces, normalized to them. */

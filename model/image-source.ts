@@ -93,7 +93,7 @@ export function drawableSize(source: Exclude<ImageSource, ImageData>): { width: 
   throw new InvalidImageError('unsupported', unsupportedMessage(source));
 }
 
-/** The pixel size of any source, or the typed error readPixels would throw for it (checked before work). */
+/** The pixel size of any source, or the typed error reading its pixels would throw (checked before work). */
 export function imageSourceSize(source: ImageSource): { width: number; height: number } {
   return isImageData(source) ? requireSize(source.width, source.height, 'ImageData') : drawableSize(source);
 }

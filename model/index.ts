@@ -1,15 +1,16 @@
-// Public API of the model layer: FaceDetector, its Worker-based twin, and the types their results and options use.
+// Public API of the model layer: FaceDetector, its Worker-based twin, the Detector interface both implement, and the
+// types their results and options use.
 
 export {
   FaceDetector,
   type ContextChoice,
   type DetectionSettings,
   type DetectOptions,
-  type DetectorBackend,
   type FaceDetectorOptions,
   type Precision,
   type PrecisionChoice,
 } from './face-detector.ts';
+export type { Detector, DetectorBackend, EngineMemory } from './detector.ts';
 export { configure, type AssetOptions } from './assets.ts';
 export { WorkerFaceDetector, type WorkerFaceDetectorOptions } from './worker-face-detector.ts';
 export { FaceTracker, defaultFaceTrackerOptions, type FaceTrackerOptions } from './face-tracker.ts';

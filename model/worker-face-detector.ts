@@ -3,12 +3,11 @@
 // reads) and receives faces.
 // Detectors made with the same options share one worker (model/worker/shared-workers.ts).
 
-import {
-  checkModelName, checkPrecision, mergeSettings, validateSettings, type DetectionSettings, type DetectOptions,
-} from './detection-settings.ts';
-import type { DetectorBackend, FaceDetectorOptions } from './face-detector.ts';
+import { mergeSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
+import { checkCreateOptions, DetectorBase, disposedError, type DetectorBackend, type EngineMemory } from './detector.ts';
+import type { FaceDetectorOptions } from './face-detector.ts';
 import { restoreFace, type Face } from './face.ts';
-import { captureError, imageSourceSize, type ImageSource } from './image-source.ts';
+import { captureError, imageSourceSize, isImageData, isVideo, isVideoFrame, type ImageSource } from './image-source.ts';
 import { readSampledPixels } from './image-to-tensor.ts';
 import type { ModelName } from './model-specs.ts';
 import { assetBase } from './assets.ts';
@@ -29,9 +28,9 @@ export type WorkerFaceDetectorOptions = Omit<FaceDetectorOptions, 'context'> & {
  */
 async function toWorkerImage(source: ImageSource, inputSize: number): Promise<{ image: WorkerImage; transfer: Transferable[] }> {
   imageSourceSize(source); // typed errors for empty, unloaded, closed or unsupported sources, before any work
-  if (typeof VideoFrame !== 'undefined' && (source instanceof VideoFrame || source instanceof HTMLVideoElement)) {
+  if (typeof VideoFrame !== 'undefined' && (isVideoFrame(source) || isVideo(source))) {
     try {
-      const frame = source instanceof VideoFrame ? source.clone() : new VideoFrame(source);
+      const frame = isVideoFrame(source) ? source.clone() : new VideoFrame(source);
       return { image: frame, transfer: [frame] };
     } catch (error) {
       throw captureError(error);
@@ -39,21 +38,20 @@ async function toWorkerImage(source: ImageSource, inputSize: number): Promise<{ 
   }
   const pixels = readSampledPixels(source, inputSize);
   // ImageData read whole is the caller's own: cloned on the way, not taken from them.
-  const owned = !(source instanceof ImageData && pixels.data === source.data);
+  const owned = !(isImageData(source) && pixels.data === source.data);
   return { image: pixels, transfer: owned ? [pixels.data.buffer] : [] };
 }
 
-export class WorkerFaceDetector {
-  readonly model: ModelName;
-  readonly inputSize: number;
-  /** Resolves when the context of this detector's worker is lost (every detector sharing it sees the same). */
-  readonly lost: Promise<{ message: string }>;
+/** Closes our copies of a frame that the worker will not read (the other transferables need no closing). */
+function closeTransferred(transfer: Transferable[]): void {
+  for (const owned of transfer) (owned as { close?(): void }).close?.();
+}
 
+/** A Detector whose network runs in a Worker; its `lost` resolves for every detector sharing that worker. */
+export class WorkerFaceDetector extends DetectorBase {
   #worker: DetectorWorker;
   /** This detector's requests still waiting for the worker, settled at once by dispose(). */
   #inFlight = new Set<number>();
-  #settings: DetectionSettings;
-  #disposed = false;
   #backend: DetectorBackend;
 
   /**
@@ -62,11 +60,7 @@ export class WorkerFaceDetector {
    * detector's own.
    */
   static async create(options: WorkerFaceDetectorOptions = {}): Promise<WorkerFaceDetector> {
-    const model = options.model ?? 'short';
-    // The same checks as FaceDetector, before starting a worker for nothing.
-    checkModelName(model);
-    if (options.precision !== undefined) checkPrecision(options.precision);
-    validateSettings(options);
+    const model = checkCreateOptions(options);
     markStartup('detector-requested');
     const { modelUrl, context, minScore, suppressionThreshold, scoreMerge, maxFaces, ...rest } = options;
     const page = typeof document !== 'undefined' ? document.baseURI : self.location.href;
@@ -84,17 +78,15 @@ export class WorkerFaceDetector {
       throw error;
     });
     markStartup('detector-ready');
-    const settings = mergeSettings(created.settings, { minScore, suppressionThreshold, scoreMerge, maxFaces });
+    // The worker's defaults, under the thresholds among the options.
+    const settings = mergeSettings(created.settings, options);
     return new WorkerFaceDetector(worker, model, created.backend, created.inputSize, settings);
   }
 
   private constructor(worker: DetectorWorker, model: ModelName, backend: DetectorBackend, inputSize: number, settings: DetectionSettings) {
+    super(model, inputSize, worker.lost, settings);
     this.#worker = worker;
-    this.lost = worker.lost;
-    this.model = model;
     this.#backend = backend;
-    this.inputSize = inputSize;
-    this.#settings = settings;
   }
 
   /** The worker detector's backend; `threads` as of its latest frame (see FaceDetector.backend). */
@@ -102,20 +94,10 @@ export class WorkerFaceDetector {
     return this.#backend;
   }
 
-  get settings(): Readonly<DetectionSettings> {
-    return { ...this.#settings };
-  }
-
-  /** Changes thresholds for the next calls (this detector's only; each frame carries them to the worker). */
-  configure(settings: Partial<DetectionSettings>): void {
-    validateSettings(settings);
-    this.#settings = mergeSettings(this.#settings, settings);
-  }
-
+  /** Thresholds are this detector's own (configure() changes no other detector's): each frame carries them to the worker. */
   async detect(source: ImageSource, options: DetectOptions = {}): Promise<Face[]> {
-    this.#assertUsable();
-    if (options.settings) validateSettings(options.settings);
-    const settings = mergeSettings(this.#settings, options.settings);
+    this.assertNotDisposed();
+    const settings = this.callSettings(options);
     const { image, transfer } = await toWorkerImage(source, this.inputSize);
     const reply = await this.#send({ type: 'detect', image, mirrored: Boolean(options.mirrored), settings }, transfer);
     if (reply.type !== 'faces') throw new Error(`unexpected reply ${reply.type}`);
@@ -123,42 +105,32 @@ export class WorkerFaceDetector {
     return reply.faces.map(restoreFace);
   }
 
-  detectBatch(sources: readonly ImageSource[], options: DetectOptions = {}): Promise<Face[][]> {
-    return Promise.all(sources.map((source) => this.detect(source, options)));
-  }
-
   /** The worker engine's memory counter (see FaceDetector.engineMemory). */
-  async engineMemory(): Promise<{ tensors: number; bytes: number } | undefined> {
+  async engineMemory(): Promise<EngineMemory | undefined> {
     const reply = await this.#send({ type: 'memory' });
     return reply.type === 'memory' && reply.memory ? reply.memory : undefined;
   }
 
   /** Ends this detector; the worker ends with the last detector using it. */
-  dispose(): void {
-    if (this.#disposed) return;
-    this.#disposed = true;
+  protected release(): void {
     // Calls still in flight would be answered to a detector that is gone: settle them now.
-    const disposed = new DOMException('This FaceDetector has been disposed', 'InvalidStateError');
+    const disposed = disposedError();
     for (const id of this.#inFlight) this.#worker.abandon(id, disposed);
     this.#inFlight.clear();
     this.#worker.release();
   }
 
-  #assertUsable(): void {
-    if (this.#disposed) throw new DOMException('This FaceDetector has been disposed', 'InvalidStateError');
-  }
-
   #send(body: RequestBody, transfer: Transferable[] = []): Promise<Reply> {
     // disposed while the caller was preparing its frame: nothing may reach the worker on its behalf
-    if (this.#disposed) {
-      for (const owned of transfer) (owned as { close?(): void }).close?.(); // our copies of the frame
-      return Promise.reject(new DOMException('This FaceDetector has been disposed', 'InvalidStateError'));
+    if (this.disposed) {
+      closeTransferred(transfer);
+      return Promise.reject(disposedError());
     }
     const { id, reply } = this.#worker.send(body, transfer);
     this.#inFlight.add(id);
     return reply
       .catch((error: unknown) => {
-        for (const owned of transfer) (owned as { close?(): void }).close?.(); // not sent, or not read: ours to close
+        closeTransferred(transfer); // not sent, or not read
         throw error;
       })
       .finally(() => this.#inFlight.delete(id));

@@ -1,6 +1,6 @@
 // The app's controls, each mapped onto one of <blaze-face>'s properties: the element does the work.
 import type { BlazeFaceElement } from '../components/blaze-face.ts';
-import type { ModelChoice } from '../components/attributes.ts';
+import type { ModelChoice } from '../components/options.ts';
 import { cameraShowing, hasFrontAndBackCameras } from './cameras.ts';
 import { byId } from './dom.ts';
 import { PhotoSource } from './photo.ts';

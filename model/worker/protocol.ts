@@ -1,9 +1,11 @@
 // Messages between WorkerFaceDetector (page) and detector-worker.ts (worker). Requests carry an id; the
 // worker answers each with a reply of the same id. Errors travel as data and are rebuilt as the same classes.
 
-import type { DetectionSettings, DetectorBackend, FaceDetectorOptions } from '../face-detector.ts';
+import type { DetectionSettings } from '../detection-settings.ts';
+import type { DetectorBackend } from '../detector.ts';
+import type { FaceDetectorOptions } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
-import type { RgbaPixels } from '../read-pixels.ts';
+import type { RgbaPixels } from '../image-to-tensor-converter.ts';
 import type { TransferredMark } from '../startup-marks.ts';
 import type { PolyfillConfig } from '../../webnn/polyfill/config.ts';
 import type { EngineModule } from '../../webnn/polyfill/wasm/module.ts';

@@ -1,10 +1,13 @@
 // The overlay's drawing, read back from a canvas: boxes at the face's pixels, axis-aligned or turned by the
-// face's roll (rotate-boxes), and keypoints.
+// face's roll (rotate-boxes), whole or as corner marks (box-style), and keypoints.
 import { expect } from 'chai';
 import { createFace, type Face } from '../../model/face.ts';
 import { drawFaces, type OverlayStyle } from '../../components/overlay.ts';
+import type { BoxStyle } from '../../components/options.ts';
 
-const style = (rotateBoxes: boolean): OverlayStyle => ({ boxColor: '#ff00ff', keypointColor: '#00ff00', lineWidth: 2, keypoints: false, rotateBoxes });
+const style = (rotateBoxes: boolean, boxStyle: BoxStyle = 'box'): OverlayStyle => ({
+  boxColor: '#ff00ff', keypointColor: '#00ff00', lineWidth: 2, keypoints: false, rotateBoxes, boxStyle,
+});
 
 /** A face whose eye line is turned by `degrees`, its box 0.4 × 0.4 of a square source around its centre. */
 function turnedFace(degrees: number): Face {
@@ -25,10 +28,10 @@ function boxAt(pixels: ImageData, x: number, y: number): boolean {
   return false;
 }
 
-function draw(face: Face, rotateBoxes: boolean): ImageData {
+function draw(face: Face, rotateBoxes: boolean, boxStyle: BoxStyle = 'box'): ImageData {
   const canvas = new OffscreenCanvas(200, 200);
   const context = canvas.getContext('2d')!;
-  drawFaces(context, [face], { x: 0, y: 0, width: 200, height: 200 }, style(rotateBoxes), 1);
+  drawFaces(context, [face], { x: 0, y: 0, width: 200, height: 200 }, style(rotateBoxes, boxStyle), 1);
   return context.getImageData(0, 0, 200, 200);
 }
 
@@ -52,5 +55,19 @@ describe('overlay drawing', () => {
       expect(boxAt(upright, x, y), `no turned corner ${x.toFixed(0)}, ${y.toFixed(0)} when upright`).to.equal(false);
     }
     expect(boxAt(turned, 100, 100), 'inside').to.equal(false);
+  });
+
+  it('box-style "corners" marks the corners and leaves the middle of each edge undrawn', () => {
+    const face = turnedFace(0);
+    const corners = draw(face, false, 'corners');
+    const box = draw(face, false);
+    // The box runs from 60 to 140 px; each corner mark a quarter of that (20 px) along each edge.
+    for (const [x, y] of [[60, 60], [75, 60], [60, 75], [140, 140], [125, 140], [140, 125]] as const) {
+      expect(boxAt(corners, x, y), `corner mark at ${x}, ${y}`).to.equal(true);
+    }
+    for (const [x, y] of [[100, 60], [140, 100], [100, 140], [60, 100]] as const) {
+      expect(boxAt(box, x, y), `box edge at ${x}, ${y}`).to.equal(true);
+      expect(boxAt(corners, x, y), `no mark mid-edge at ${x}, ${y}`).to.equal(false);
+    }
   });
 });

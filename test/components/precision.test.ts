@@ -25,7 +25,7 @@ describe('<blaze-face> precision', () => {
     const { element, first } = addSeedPhotoElement<BlazeFaceErrorDetail>({ precision: 'float8' }, 'error');
     const detail = await first;
     expect(detail.type).to.equal('invalid-attribute');
-    expect(detail.message).to.equal('precision must be "auto", "float32" or "float16", got "float8"');
+    expect(detail.message).to.equal('precision must be one of auto, float32, float16, got "float8"');
     expect(element.precision).to.equal('auto');
     expect(element.getAttribute('precision')).to.equal('auto');
     expect((await element.ready).precision).to.equal('float32');

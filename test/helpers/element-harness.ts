@@ -1,10 +1,67 @@
 // What the <blaze-face> element tests share: a canvas stream of a test photo (the element's video source), the
-// element styled so its overlay pixels can be checked, and face comparison. useElementSources() gives a suite
-// streams and elements that are stopped and removed after each of its tests.
+// element styled so its overlay pixels can be checked, the overlay's pixels read back, and face comparison.
+// useElementSources() gives a suite streams and elements that are stopped and removed after each of its tests.
 import { expect } from 'chai';
 import '../../components/index.ts';
 import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 import type { Face } from '../../model/face.ts';
+import { FaceDetector } from '../../model/face-detector.ts';
+import { loadImageData } from './fixtures.ts';
+import { delay } from './waits.ts';
+
+/** The element tests' photo (faces near the camera) and one with two clear faces. */
+export const photo = '/node_modules/@vladmandic/face-api/demo/sample2.jpg';
+export const twoFaces = '/node_modules/@vladmandic/face-api/demo/sample3.jpg';
+
+/**
+ * For the suite it is called in: the photo's pixels and the in-page detector whose faces the element's are
+ * compared with, loaded before its tests and disposed after them.
+ */
+export function usePhotoReference(): { readonly image: ImageData; readonly reference: FaceDetector } {
+  const sample = {} as { image: ImageData; reference: FaceDetector };
+  before(async () => {
+    sample.image = await loadImageData(photo);
+    sample.reference = await FaceDetector.create({ context: { engine: 'wasm' } });
+  });
+  after(() => sample.reference.dispose());
+  return sample;
+}
+
+/** How many faces events `element` fires during `ms` milliseconds. */
+export async function facesEventsDuring(element: HTMLElement, ms: number): Promise<number> {
+  let count = 0;
+  const listener = () => count++;
+  element.addEventListener('faces', listener);
+  await delay(ms);
+  element.removeEventListener('faces', listener);
+  return count;
+}
+
+export function overlayPixels(element: BlazeFaceElement): ImageData {
+  const canvas = element.shadowRoot!.querySelector('canvas')!;
+  return canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+}
+
+/** Whether any pixel within `radius` of (x, y) (canvas pixels) has the box colour. */
+export function boxColoredNear(pixels: ImageData, x: number, y: number, radius = 3): boolean {
+  for (let dy = -radius; dy <= radius; dy++) {
+    for (let dx = -radius; dx <= radius; dx++) {
+      const px = Math.round(x + dx);
+      const py = Math.round(y + dy);
+      if (px < 0 || py < 0 || px >= pixels.width || py >= pixels.height) continue;
+      const at = (py * pixels.width + px) * 4;
+      const [r, g, b, a] = pixels.data.subarray(at, at + 4);
+      if (a > 200 && Math.abs(r - boxColor[0]) < 40 && g < 60 && Math.abs(b - boxColor[2]) < 40) return true;
+    }
+  }
+  return false;
+}
+
+export function countOpaque(pixels: ImageData): number {
+  let count = 0;
+  for (let i = 3; i < pixels.data.length; i += 4) if (pixels.data[i] > 0) count++;
+  return count;
+}
 
 /** The box colour the elements of these tests draw in (a colour no test photo has). */
 export const boxColor = [255, 0, 255] as const;

@@ -66,3 +66,24 @@ export function resizeBilinear(image: ImageData, width: number, height: number):
   }
   return output;
 }
+
+/** Where the test server serves the seed's fixture files. */
+export const seedFixtures = '/test/fixtures/seed/';
+
+/** A seed fixture file, or an error saying it is not served (the fixtures are missing). */
+export async function fetchFixture(name: string): Promise<Response> {
+  const response = await fetch(seedFixtures + name).catch(() => undefined);
+  if (!response?.ok) {
+    throw new Error(`Fixture ${name} not served (status ${response?.status}).`);
+  }
+  return response;
+}
+
+/** A seed fixture image, as a decoded <img> (loadImageData gives its exact pixels instead). */
+export async function loadImage(name: string): Promise<HTMLImageElement> {
+  await fetchFixture(name); // fails with the explanatory message if the fixtures are missing
+  const image = new Image();
+  image.src = seedFixtures + name;
+  await image.decode();
+  return image;
+}

@@ -9,6 +9,7 @@ import { translateModel } from '../../model/graph/translate.ts';
 import { tfliteTranslator } from '../../model/graph/tflite-ops.ts';
 import { ModelFormatError, type ImportedModel } from '../../model/readers/imported-model.ts';
 import { createContext, createGraphBuilder } from '../../webnn/index.ts';
+import { drawnCopies } from '../helpers/drawn-copies.ts';
 import { fetchOk, loadImageData } from '../helpers/fixtures.ts';
 import { rejection } from '../helpers/rejection.ts';
 import { expectNetworkBackend, networkEngine } from '../helpers/test-browser.ts';
@@ -46,13 +47,7 @@ describe('FaceDetector', () => {
 
   it('gives the same faces for every input type', async () => {
     const expected = await detector.detect(photo);
-    const canvas = document.createElement('canvas');
-    canvas.width = photo.width;
-    canvas.height = photo.height;
-    canvas.getContext('2d')!.putImageData(photo, 0, 0);
-    const offscreen = new OffscreenCanvas(photo.width, photo.height);
-    offscreen.getContext('2d')!.putImageData(photo, 0, 0);
-    const bitmap = await createImageBitmap(photo);
+    const { canvas, offscreen, bitmap } = await drawnCopies(photo);
     const image = new Image();
     image.src = URL.createObjectURL(await (await fetchOk(photoUrl)).blob());
     await image.decode();
@@ -102,7 +97,7 @@ describe('FaceDetector', () => {
     detector.configure({ maxFaces: Infinity, minScore: 0.99 });
     expect((await detector.detect(photo)).length).to.equal(all.filter((face) => face.score >= 0.99).length);
     detector.configure({ minScore: 0.5 });
-    expect(() => detector.configure({ minScore: 2 })).to.throw(InvalidOptionError, 'minScore must be between 0 and 1');
+    expect(() => detector.configure({ minScore: 2 })).to.throw(InvalidOptionError, 'minScore must be a number from 0 to 1');
   });
 
   it('rejects zero-sized and unloaded images with InvalidImageError and stays usable', async () => {

@@ -32,7 +32,7 @@ describe('precision option', () => {
     const error = await rejection(FaceDetector.create({ precision: 'int8' as 'float16' }));
     expect(error).to.be.instanceOf(InvalidOptionError);
     expect((error as InvalidOptionError).option).to.equal('precision');
-    expect((error as Error).message).to.equal('precision must be one of auto, float32, float16, got int8');
+    expect((error as Error).message).to.equal('precision must be one of auto, float32, float16, got "int8"');
   });
 
   it("'auto' runs float32 where the device has float32", async () => {

@@ -2,7 +2,6 @@
 // single global registry, so each backend is initialised once per page and shared by all contexts on it.
 import type { TfjsEngine } from '../types.ts';
 import type { Tf } from './tf.ts';
-import { registerWasmAddRelu } from './wasm-add-relu.ts';
 import { polyfillConfig } from './config.ts';
 import { maxWasmThreads, wasmEngineStarted } from './wasm-threads.ts';
 
@@ -76,6 +75,7 @@ async function initialise(engine: TfjsEngine): Promise<Tf> {
   const ok = await setBackend();
   if (!ok) throw new Error(`${engine}: TensorFlow.js backend failed to initialise`);
   if (engine === 'tfjs-wasm') {
+    const { registerWasmAddRelu } = await import('./wasm-add-relu.ts');
     registerWasmAddRelu(tf);
     const configured = polyfillConfig().wasmThreads;
     wasmEngineStarted(tf.findBackend('wasm'), threaded ? maxWasmThreads(configured) : 1, configured !== undefined);

@@ -5,10 +5,11 @@
 // The kernel is a tiny WebAssembly module of our own, assembled below, that imports the memory of tfjs's wasm
 // engine and works on its tensors in place; it is registered with tfjs as the kernel `AddRelu` of the 'wasm'
 // backend. The arithmetic is the same float32 add and max(x, 0) as tfjs's two kernels, so results are identical.
+// The assembler is loaded with tfjs's wasm engine (tfjs-engines.ts), never on the default path; add-relu.ts, which
+// the graph compiler calls, is the small part that runs the kernel or falls back to tfjs's three.
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { Tensor, Tf } from './tf.ts';
-
-export const ADD_RELU = 'PolyfillAddRelu';
+import { ADD_RELU } from './add-relu.ts';
+import type { Tf } from './tf.ts';
 
 // ---- The module, in WebAssembly's binary format.
 
@@ -144,15 +145,4 @@ export function registerWasmAddRelu(tf: Tf): void {
       return out;
     },
   });
-}
-
-/**
- * relu(a + b) with b's last axis zero-padded at its end to a's: one kernel on the wasm engine, tfjs's pad, add
- * and relu elsewhere. a and b have the same shape but for b's last axis, which may be shorter.
- */
-export function addRelu(tf: Tf, a: Tensor, b: Tensor): Tensor {
-  if (tf.getBackend() === 'wasm' && tf.getKernel(ADD_RELU, 'wasm')) return tf.engine().runKernel(ADD_RELU, { a, b }) as Tensor;
-  const missing = a.shape[a.shape.length - 1]! - b.shape[b.shape.length - 1]!;
-  const padded = missing ? tf.pad(b, b.shape.map((_, i): [number, number] => [0, i === b.shape.length - 1 ? missing : 0])) : b;
-  return tf.relu(tf.add(a, padded));
 }

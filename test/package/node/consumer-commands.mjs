@@ -9,7 +9,7 @@ import { startStaticServer } from '../../pwa/node/static-server.mjs';
 import { prepareConsumer } from './consumer.mjs';
 
 /**
- * The strictest policy the drop-in runs under, found by measurement (README, "Content-Security-Policy"): scripts
+ * The strictest policy the drop-in runs under, found by measurement (docs/install.md, "Content-Security-Policy"): scripts
  * only from the page's origin plus WebAssembly compilation, nothing inline or evaluated. It holds on a cross-origin
  * isolated page too: our wasm engine starts no threads (only tfjs-wasm's threaded build, when chosen, needs blob:).
  */

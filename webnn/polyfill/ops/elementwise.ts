@@ -5,7 +5,7 @@ import { checkLimits } from '../limits.ts';
 import type { PolyfillOperand } from '../operand.ts';
 import { broadcastShapes } from '../shape.ts';
 import type { Kernel, Tensor, Tf } from '../tf.ts';
-import { addRelu } from '../wasm-add-relu.ts';
+import { addRelu } from '../add-relu.ts';
 import type { OpResult, OpSpec } from './op-context.ts';
 
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min';

@@ -1,23 +1,19 @@
 // Compiles a built graph into the wasm engine's plan: one memory layout and one program (opcodes.ts) that the
-// engine's run() executes in a single call. Everything is decided here, once: which ops fuse (a convolution
-// absorbs the bias, the residual add with its channel zero-pad, and the activation that follow it; an add
-// absorbs its pad and activation; a reshape is a new name for the same bytes), where each tensor lives (one
-// arena, reused by tensors whose lifetimes do not overlap), and where the packed weights go. Every address a
+// engine's run() executes in a single call. Everything is decided here, once: which ops fuse (fusion.ts), where
+// each tensor lives (memory-layout.ts: one arena, reused by tensors whose lifetimes do not overlap), the packed
+// weights (kernel-layouts.ts), and each kernel's words; a reshape is a new name for the same bytes. Every address a
 // kernel will touch is inside the memory laid out here, so nothing is checked per dispatch.
 import type { MLConv2dFilterOperandLayout, MLOperandDescriptor } from '../../types.ts';
 import { topologicalOrder, type PolyfillOperand } from '../operand.ts';
 import type { OpSpec } from '../ops/op-context.ts';
 import { elementCount } from '../shape.ts';
+import { specOf, UnsupportedByEngine } from './engine-support.ts';
+import { findFusions } from './fusion.ts';
 import { packBias, packConvWeights, packDepthwiseWeights } from './kernel-layouts.ts';
+import { align, layOut, MAX_MEMORY, type Buffer } from './memory-layout.ts';
 import { Opcode } from './opcodes.ts';
 
-/** Why a graph cannot run on the wasm engine: it then runs whole on another engine (see context.ts). */
-export class UnsupportedByEngine extends Error {}
-
-/** Bytes a kernel may read past the end of a buffer (whole SIMD vectors over a channel tail). */
-const SLACK = 64;
-/** The most memory a plan may lay out (wasm32 memories reach 4 GiB; browsers allow less). */
-const MAX_MEMORY = 2 ** 31;
+export { UnsupportedByEngine };
 
 /** A region of the engine's memory. */
 export interface Region {
@@ -37,17 +33,6 @@ export interface Plan {
   macs: number;
   inputs: Map<string, Region & { descriptor: MLOperandDescriptor }>;
   outputs: Map<string, Region & { descriptor: MLOperandDescriptor }>;
-}
-
-/** A tensor's storage while planning; a reshape's output shares its input's. */
-interface Buffer {
-  bytes: number;
-  kind: 'input' | 'constant' | 'arena';
-  /** Program steps between which the buffer must hold its value (arena buffers). */
-  first: number;
-  last: number;
-  offset: number;
-  values?: Float32Array;
 }
 
 type Fp = { f32: number };
@@ -71,14 +56,6 @@ function strides(shape: readonly number[]): number[] {
   const result = new Array<number>(shape.length).fill(1);
   for (let d = shape.length - 2; d >= 0; d--) result[d] = result[d + 1]! * shape[d + 1]!;
   return result;
-}
-
-/** Which spec describes an operand's op, or why the engine can't plan it. */
-function specOf(operand: PolyfillOperand): OpSpec {
-  const node = operand.node;
-  if (node.kind !== 'op') throw new Error('specOf: not an op');
-  if (!node.spec) throw new UnsupportedByEngine(`${node.op}${node.op === 'pad' ? ' (edge or reflection mode)' : ''}`);
-  return node.spec;
 }
 
 /** A [kh][kw][ci][co] filter from any WebNN layout, with its sizes (ci per group). */
@@ -121,72 +98,8 @@ export function planGraph(outputs: ReadonlyMap<string, PolyfillOperand>, heapBas
   });
   order.forEach(requireFloat32);
 
-  const uses = new Map<PolyfillOperand, number>();
-  for (const operand of order) {
-    if (operand.node.kind === 'op') for (const input of specOf(operand).inputs) uses.set(input, (uses.get(input) ?? 0) + 1);
-  }
   const outputOperands = new Set(outputs.values());
-  /** Whether `x`'s value is needed only by its one consumer, so that consumer may compute it in place of a buffer. */
-  const fusable = (x: PolyfillOperand) => x.node.kind === 'op' && uses.get(x) === 1 && !outputOperands.has(x);
-  const spec = (x: PolyfillOperand) => (x.node.kind === 'op' ? specOf(x) : undefined);
-  /** A constant-zero pad of the last axis's end only: what an add or a convolution's residual can absorb. */
-  const channelPad = (x: PolyfillOperand) => {
-    const s = spec(x);
-    if (s?.type !== 'pad' || s.value !== 0 || !fusable(x)) return undefined;
-    const source = s.inputs[0]!;
-    const rank = x.shape.length;
-    const onlyLast = s.beginning.every((b) => b === 0) && x.shape.every((d, i) => i === rank - 1 || d === source.shape[i]);
-    return onlyLast ? source : undefined;
-  };
-
-  // Fusion: operands computed inside their consumer's kernel, and what each kernel absorbs.
-  const absorbed = new Set<PolyfillOperand>();
-  const activation = new Map<PolyfillOperand, { min: number; max: number }>(); // producer -> clamp it absorbs
-  const residual = new Map<PolyfillOperand, PolyfillOperand>(); // conv -> residual operand (maybe fewer channels)
-  const fusedAs = new Map<PolyfillOperand, PolyfillOperand>(); // final operand -> the producer whose kernel computes it
-  const addPad = new Map<PolyfillOperand, { full: PolyfillOperand; source: PolyfillOperand }>(); // add -> its padded operand's source
-  for (const operand of order) {
-    const s = spec(operand);
-    if (!s) continue;
-    if (s.type === 'add') {
-      const [a, b] = s.inputs as [PolyfillOperand, PolyfillOperand];
-      // conv + add(residual) -> the convolution's epilogue
-      let fused = false;
-      for (const [conv, other] of [[a, b], [b, a]] as const) {
-        const cs = spec(conv);
-        if (cs?.type !== 'conv2d' || !cs.nhwc || !fusable(conv) || residual.has(conv)) continue;
-        const source = channelPad(other) ?? other;
-        if (source === conv || source.shape.length !== 4 || source.shape.slice(0, 3).some((d, i) => d !== conv.shape[i])) continue;
-        if (source.shape[3]! > conv.shape[3]!) continue;
-        if (source !== other) absorbed.add(other);
-        residual.set(conv, source);
-        absorbed.add(conv);
-        fusedAs.set(operand, conv);
-        fused = true;
-        break;
-      }
-      if (fused) continue;
-      // add(x, pad(y)) -> one pass treating y's missing channels as zeros
-      for (const [full, padded] of [[a, b], [b, a]] as const) {
-        const source = channelPad(padded);
-        if (!source || full.shape.length !== padded.shape.length || full.shape.some((d, i) => d !== padded.shape[i])) continue;
-        absorbed.add(padded);
-        addPad.set(operand, { full, source });
-        break;
-      }
-      continue;
-    }
-    if (s.type === 'clamp') {
-      const input = s.inputs[0]!;
-      const producer = fusedAs.get(input) ?? input;
-      const ps = spec(producer);
-      if ((ps?.type === 'conv2d' || ps?.type === 'add') && fusable(input) && !activation.has(producer)) {
-        activation.set(producer, { min: s.min, max: s.max });
-        absorbed.add(input);
-        fusedAs.set(operand, producer);
-      }
-    }
-  }
+  const { absorbed, activation, residual, fusedAs, addPad } = findFusions(order, outputOperands);
 
   // Buffers: one per value, shared through reshapes.
   const buffers = new Map<PolyfillOperand, Buffer>();
@@ -348,30 +261,8 @@ export function planGraph(outputs: ReadonlyMap<string, PolyfillOperand>, heapBas
   // Graph outputs are read after the program ends: they live to its end.
   for (const operand of outputOperands) read(operand).last = steps.length;
 
-  // Layout: constants, then inputs, then the arena, then the program; every buffer 16-byte aligned with slack.
-  let end = align(heapBase);
-  const place = (buffer: Buffer) => {
-    buffer.offset = end;
-    end = align(end + buffer.bytes + SLACK);
-  };
-  for (const buffer of planned) if (buffer.kind !== 'arena') place(buffer);
-  const arenaStart = end;
-  const arena = planned.filter((b) => b.kind === 'arena').sort((a, b) => b.bytes - a.bytes);
-  const placed: Buffer[] = [];
-  let arenaEnd = arenaStart;
-  for (const buffer of arena) {
-    // First fit among the buffers whose lifetimes overlap this one's.
-    const live = placed.filter((p) => p.first <= buffer.last && buffer.first <= p.last).sort((a, b) => a.offset - b.offset);
-    let offset = arenaStart;
-    for (const p of live) {
-      if (offset + buffer.bytes + SLACK <= p.offset) break;
-      offset = Math.max(offset, align(p.offset + p.bytes + SLACK));
-    }
-    buffer.offset = offset;
-    placed.push(buffer);
-    arenaEnd = Math.max(arenaEnd, align(offset + buffer.bytes + SLACK));
-  }
-  end = arenaEnd;
+  // Layout: constants, then inputs, then the arena, then the program.
+  let end = layOut(planned, heapBase);
 
   const words = steps.flatMap((step) => step.words);
   words.push(Opcode.End);
@@ -398,8 +289,4 @@ export function planGraph(outputs: ReadonlyMap<string, PolyfillOperand>, heapBas
     inputs: new Map([...inputs].map(([name, { buffer, descriptor }]) => [name, region(buffer, descriptor)])),
     outputs: new Map([...outputs].map(([name, operand]) => [name, region(buffers.get(operand)!, { dataType: operand.dataType, shape: operand.shape })])),
   };
-}
-
-function align(bytes: number): number {
-  return Math.ceil(bytes / 16) * 16;
 }

@@ -1,0 +1,110 @@
+// The analysis feature: runs the attached source through the detector, an image once and a video frame by frame,
+// and hands each result on: tracked (tracking), shown (renderer) and announced as a `faces` event. A frame's
+// failure is sorted here: the engine's counts as a context loss, the source's as its end or its error.
+
+import { InvalidImageError } from '../../model/errors.ts';
+import type { Face } from '../../model/face.ts';
+import type { WorkerFaceDetector } from '../../model/worker-face-detector.ts';
+import type { BlazeFaceFacesDetail } from '../events.ts';
+import { mediaSize } from '../overlay.ts';
+import type { DetectorFeature } from './detector.ts';
+import type { FeatureHost } from './host.ts';
+import type { RendererFeature } from './renderer.ts';
+import type { SourceFeature } from './source.ts';
+import type { StatusFeature } from './status.ts';
+import type { TrackingFeature } from './tracking.ts';
+
+export interface AnalysisParts {
+  source: SourceFeature;
+  detector: DetectorFeature;
+  tracking: TrackingFeature;
+  renderer: RendererFeature;
+  status: StatusFeature;
+}
+
+export class Analysis {
+  #host: FeatureHost;
+  #parts: AnalysisParts;
+  /** The source failed for good (it cannot be read): the element stops with its error. */
+  #failed: (error: unknown) => void;
+
+  constructor(host: FeatureHost, parts: AnalysisParts, failed: (error: unknown) => void) {
+    this.#host = host;
+    this.#parts = parts;
+    this.#failed = failed;
+  }
+
+  /** Runs the attached source through `detector`: an image once, a video frame by frame (unless paused). */
+  async analyse(detector: WorkerFaceDetector): Promise<void> {
+    const { source, tracking, status } = this.#parts;
+    const image = source.image;
+    if (!image) {
+      this.resume();
+      return;
+    }
+    const started = performance.now();
+    const faces = await detector.detect(image, { mirrored: this.#host.isMirrored });
+    tracking.reset(); // a photo has no frames before it
+    this.#publish(detector, faces, started, started);
+    status.set('running');
+  }
+
+  /** Analyses the video's frames from the current one; paused, it holds the picture as it is. */
+  resume(): void {
+    const { source, renderer, status } = this.#parts;
+    if (this.#host.paused) {
+      renderer.showPicture(); // paused before its first frame was detected: the picture as it is
+      status.set('paused');
+      return;
+    }
+    status.set('running');
+    source.runFrames(this.#onFrame);
+  }
+
+  /** `paused` changed: the source is held, or analysed again. */
+  pausedChanged(): void {
+    const { source, status } = this.#parts;
+    if (!status.active) return;
+    const { paused } = this.#host;
+    if (paused) source.hold();
+    if (paused || source.image) status.set(paused ? 'paused' : 'running');
+    else this.resume();
+  }
+
+  /** A hidden page holds the video and disables the camera; shown again, the analysis goes on. */
+  visibilityChanged(hidden: boolean): void {
+    const { source, status } = this.#parts;
+    if (status.state !== 'running' || source.image) return;
+    if (hidden) source.hide();
+    else this.resume();
+  }
+
+  #onFrame = async (timestamp: number): Promise<void> => {
+    const { source, detector: detectors, status } = this.#parts;
+    const detector = detectors.current;
+    if (!detector) return;
+    const started = performance.now();
+    try {
+      const faces = await detector.detect(source.video, { mirrored: this.#host.isMirrored });
+      if (detectors.current === detector && status.state === 'running') this.#publish(detector, faces, timestamp, started);
+    } catch (error) {
+      // A retired detector (model switch, context loss) may reject an in-flight frame: nothing to report.
+      if (detectors.current !== detector) return;
+      // A frame the detector cannot read is the source's fault, or the end of its stream, which the stream's
+      // watch reports as such. Any other failure is the engine's: a lost context fails the frame in flight,
+      // usually before its `lost` promise settles, so it counts as the loss.
+      if (!(error instanceof InvalidImageError)) detectors.failed(detector, error instanceof Error ? error.message : String(error));
+      else if (!source.checkEnded()) this.#failed(error);
+    }
+  };
+
+  #publish(detector: WorkerFaceDetector, detected: Face[], timestamp: number, started: number): void {
+    const { source, detector: detectors, tracking, renderer } = this.#parts;
+    detectors.succeeded();
+    const [width, height] = mediaSize(source.media);
+    const faces = tracking.track(detected, timestamp, width && height ? width / height : 1);
+    renderer.show(faces);
+    const detail: BlazeFaceFacesDetail = { faces, model: detector.model, timestamp, latencyMs: performance.now() - started };
+    this.#host.dispatchEvent(new CustomEvent('faces', { detail }));
+  }
+}

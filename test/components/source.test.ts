@@ -1,0 +1,145 @@
+// The source feature of <blaze-face> in a real page: the (fake) camera opened, refused and released, an image
+// `src`, pausing, and the page's visibility, which holds the camera without closing it.
+
+import { expect } from 'chai';
+import type { BlazeFaceErrorDetail, BlazeFaceFacesDetail } from '../../components/events.ts';
+import { executeServerCommand } from '@web/test-runner-commands';
+import {
+  createElement, expectSameFaces, facesEventsDuring, frameRefusingCamera, photo, usePhotoReference, useElementSources,
+} from '../helpers/element-harness.ts';
+import { delay, until } from '../helpers/waits.ts';
+import { nextEvent } from '../helpers/element-events.ts';
+import { itWithFakeCamera, testBrowser } from '../helpers/test-browser.ts';
+
+describe('<blaze-face> source', function () {
+  const sample = usePhotoReference();
+  const { streamOf, elementOn, afterTest } = useElementSources();
+
+  describe('camera', () => {
+    itWithFakeCamera('starts the (fake) camera, reaches running and emits faces events', async () => {
+      const element = createElement(() => undefined);
+      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces');
+      expect(detail.faces).to.be.an('array');
+      expect(element.state).to.equal('running');
+      expect(element.isMirrored, 'the user-facing camera is mirrored').to.equal(true);
+      const stream = element.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
+      expect(stream.getVideoTracks()[0].readyState).to.equal('live');
+    });
+
+    it('reports camera-denied with a message and a retry button where the camera is refused, and "Try again" asks again', async () => {
+      const frame = await frameRefusingCamera();
+      afterTest(frame.remove);
+      const element = createElement(() => undefined, frame.document);
+      const error = await nextEvent<BlazeFaceErrorDetail>(element, 'error');
+      expect(error.type).to.equal('camera-denied');
+      expect(element.state).to.equal('error');
+      const status = element.shadowRoot!.querySelector('[part=status]') as HTMLElement;
+      await element.updateComplete;
+      expect(status.textContent).to.contain('denied');
+      const retry = status.querySelector('button')!;
+      expect(retry.textContent).to.contain('Try again');
+
+      const again = nextEvent<BlazeFaceErrorDetail>(element, 'error');
+      retry.click();
+      expect((await again).type, 'asked the browser again, and refused again').to.equal('camera-denied');
+      expect(element.state).to.equal('error');
+    });
+
+    itWithFakeCamera('stops every camera track when removed and restarts when added again', async () => {
+      const element = createElement(() => undefined);
+      await nextEvent(element, 'faces');
+      const stream = element.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
+      element.remove();
+      expect(stream.getTracks().every((track) => track.readyState === 'ended')).to.equal(true);
+
+      document.body.append(element);
+      await nextEvent(element, 'faces');
+      const restarted = element.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
+      expect(restarted).to.not.equal(stream);
+      expect(restarted.getVideoTracks()[0].readyState).to.equal('live');
+    });
+  });
+
+  it('paused stops processing frames and resumes when cleared', async () => {
+    const source = streamOf(sample.image);
+    const element = elementOn(source);
+    await nextEvent(element, 'faces');
+    element.paused = true;
+    await element.updateComplete;
+    expect(element.state).to.equal('paused');
+    // A frame already in flight may still finish right after pausing.
+    await delay(200);
+    expect(await facesEventsDuring(element, 600)).to.equal(0);
+    element.paused = false;
+    await nextEvent(element, 'faces');
+    expect(element.state).to.equal('running');
+  });
+
+  it('analyses an image src, and a broken src gives unsupported-source', async () => {
+    const element = createElement((element) => {
+      element.src = photo;
+    });
+    const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces');
+    const expected = await sample.reference.detect(sample.image);
+    expectSameFaces(detail.faces, expected, 1e-6);
+
+    const error = nextEvent<BlazeFaceErrorDetail>(element, 'error');
+    element.src = '/no/such/image.jpg';
+    expect((await error).type).to.equal('unsupported-source');
+    expect(element.state).to.equal('error');
+  });
+
+  describe('page visibility', () => {
+    afterEach(() => executeServerCommand('page-visibility', { hidden: false }));
+
+    itWithFakeCamera('stops detecting and disables the camera while the page is hidden, and resumes when it is shown', async () => {
+      const element = createElement(() => undefined);
+      await nextEvent(element, 'faces');
+      const video = element.shadowRoot!.querySelector('video')!;
+      const track = (video.srcObject as MediaStream).getVideoTracks()[0];
+
+      const hidden = new Promise((resolve) => document.addEventListener('visibilitychange', resolve, { once: true }));
+      await executeServerCommand('page-visibility', { hidden: true });
+      await hidden;
+      expect(document.visibilityState).to.equal('hidden');
+      expect(video.paused, 'video paused').to.equal(true);
+      expect(track.enabled, 'camera track disabled').to.equal(false);
+      expect(track.readyState, 'but not released').to.equal('live');
+      // A frame already in flight may still finish right after hiding.
+      await delay(200);
+      expect(await facesEventsDuring(element, 1000)).to.equal(0);
+
+      const resumed = nextEvent(element, 'faces');
+      await executeServerCommand('page-visibility', { hidden: false });
+      await resumed;
+      expect(document.visibilityState).to.equal('visible');
+      expect(video.paused).to.equal(false);
+      expect(track.enabled).to.equal(true);
+      expect(element.state).to.equal('running');
+    });
+
+    itWithFakeCamera('does not start detecting when it starts on a hidden page, until the page is shown', async () => {
+      await executeServerCommand('page-visibility', { hidden: true });
+      expect(document.visibilityState).to.equal('hidden');
+      const element = createElement(() => undefined);
+      await element.ready;
+      const video = element.shadowRoot!.querySelector('video')!;
+      if (testBrowser.engine === 'webkit') {
+        // WebKit holds getUserMedia() until the page is shown: the element waits for its camera.
+        await delay(1000);
+        expect(element.state).to.equal('loading');
+      } else {
+        // Chromium and Firefox open the camera on a hidden page: the element keeps it, disabled.
+        await until(() => element.state === 'running', 'running');
+        const track = (video.srcObject as MediaStream).getVideoTracks()[0];
+        expect(track.enabled, 'camera track disabled').to.equal(false);
+      }
+      expect(await facesEventsDuring(element, 1000)).to.equal(0);
+
+      const started = nextEvent(element, 'faces');
+      await executeServerCommand('page-visibility', { hidden: false });
+      await started;
+      expect((video.srcObject as MediaStream).getVideoTracks()[0].enabled).to.equal(true);
+    });
+  });
+});
