@@ -47,6 +47,8 @@ export interface BlazeFaceElement extends ElementOptions {}
  * @cssprop [--blaze-face-box-color=#00e676] - Colour of the face boxes.
  * @cssprop [--blaze-face-keypoint-color=#ff1744] - Colour of the keypoints.
  * @cssprop [--blaze-face-line-width=3] - Box line width in CSS pixels (keypoint radius follows it).
+ * @cssprop [--blaze-face-redact-cells=4] - With `redact` blur or pixelate: how many cells across a face's mask the picture is averaged over (fewer hides more).
+ * @cssprop [--blaze-face-redact-color=#000] - With `redact="fill"`: the colour faces are filled with.
  * @cssstate idle - Not started, stopped, or its stream ended.
  * @cssstate loading - Opening the source and loading the detector.
  * @cssstate running - Detecting.
@@ -193,7 +195,7 @@ export class BlazeFaceElement extends LitElement {
   protected override render() {
     const hidden = this.#renderer.pictureHidden;
     return html`
-      <div class="stage" ?data-mirrored=${this.isMirrored}>
+      <div class="stage" ?data-mirrored=${this.isMirrored} ?data-redacted=${this.#renderer.redacting}>
         <video part="video" playsinline muted ?hidden=${Boolean(this.#source.image)} ?data-undetected=${hidden}
           @loadedmetadata=${this.#renderer.fitToMedia} @resize=${this.#renderer.fitToMedia}></video>
         <img part="image" alt="" ?hidden=${!this.#source.image} ?data-undetected=${hidden} @load=${this.#renderer.fitToMedia} />

@@ -1,6 +1,7 @@
 // The element's shadow styles. Public styling hooks (documented in docs/element.md):
-// --blaze-face-box-color, --blaze-face-keypoint-color, --blaze-face-line-width, and the parts
-// video, image, overlay, status and retry-button.
+// --blaze-face-box-color, --blaze-face-keypoint-color, --blaze-face-line-width, --blaze-face-redact-cells,
+// --blaze-face-redact-color, and the parts video, image, overlay, status and retry-button. Redacting, the media
+// elements are never visible: the canvas shows the picture with its faces hidden.
 
 import { css } from 'lit';
 
@@ -37,7 +38,9 @@ export const blazeFaceStyles = css`
   [hidden] {
     display: none !important;
   }
-  [data-undetected] {
+  [data-undetected],
+  .stage[data-redacted] video,
+  .stage[data-redacted] img {
     visibility: hidden;
   }
   canvas {

@@ -3,6 +3,7 @@
 // failure is sorted here: the engine's counts as a context loss, the source's as its end or its error.
 
 import { InvalidImageError } from '../../model/errors.ts';
+import { captureError } from '../../model/image-source.ts';
 import type { Face } from '../../model/face.ts';
 import type { WorkerFaceDetector } from '../../model/worker-face-detector.ts';
 import type { BlazeFaceFacesDetail } from '../events.ts';
@@ -80,13 +81,19 @@ export class Analysis {
   }
 
   #onFrame = async (timestamp: number): Promise<void> => {
-    const { source, detector: detectors, status } = this.#parts;
+    const { source, detector: detectors, renderer, status } = this.#parts;
     const detector = detectors.current;
     if (!detector) return;
     const started = performance.now();
+    // Redacting, the frame detected is the frame shown: taken here, and handed to the renderer with its faces.
+    let frame: VideoFrame | undefined;
     try {
-      const faces = await detector.detect(source.video, { mirrored: this.#host.isMirrored });
-      if (detectors.current === detector && status.state === 'running') this.#publish(detector, faces, timestamp, started);
+      frame = renderer.redacting ? grabFrame(source.video) : undefined;
+      const faces = await detector.detect(frame ?? source.video, { mirrored: this.#host.isMirrored });
+      if (detectors.current === detector && status.state === 'running') {
+        this.#publish(detector, faces, timestamp, started, frame);
+        frame = undefined; // the renderer's now
+      }
     } catch (error) {
       // A retired detector (model switch, context loss) may reject an in-flight frame: nothing to report.
       if (detectors.current !== detector) return;
@@ -95,16 +102,27 @@ export class Analysis {
       // usually before its `lost` promise settles, so it counts as the loss.
       if (!(error instanceof InvalidImageError)) detectors.failed(detector, error instanceof Error ? error.message : String(error));
       else if (!source.checkEnded()) this.#failed(error);
+    } finally {
+      frame?.close();
     }
   };
 
-  #publish(detector: WorkerFaceDetector, detected: Face[], timestamp: number, started: number): void {
+  #publish(detector: WorkerFaceDetector, detected: Face[], timestamp: number, started: number, frame?: VideoFrame): void {
     const { source, detector: detectors, tracking, renderer } = this.#parts;
     detectors.succeeded();
     const [width, height] = mediaSize(source.media);
     const faces = tracking.track(detected, timestamp, width && height ? width / height : 1);
-    renderer.show(faces);
+    renderer.show(faces, frame);
     const detail: BlazeFaceFacesDetail = { faces, model: detector.model, timestamp, latencyMs: performance.now() - started };
     this.#host.dispatchEvent(new CustomEvent('faces', { detail }));
+  }
+}
+
+/** The video's current frame, or why it cannot be had, as the detector would say it (an InvalidImageError). */
+function grabFrame(video: HTMLVideoElement): VideoFrame {
+  try {
+    return new VideoFrame(video);
+  } catch (error) {
+    throw captureError(error);
   }
 }

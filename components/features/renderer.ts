@@ -1,7 +1,9 @@
 // The renderer feature: what <blaze-face> shows. The picture (the source's <video> or <img>) stays hidden until
 // the source's first faces, so it appears with them; then each frame's faces are painted on the canvas over
 // it, the canvas kept at the displayed picture's size, and a screen reader hears how many faces are in view.
-// Painters get the picture as well as the faces, so one can draw with the picture, not only over it.
+// Painters get the picture as well as the faces, so one can draw with the picture, not only over it: with
+// `redact`, the redaction painter (redaction.ts) draws the picture itself with the faces hidden, and the picture's
+// own element is never shown.
 
 import type { PropertyValues, ReactiveController } from 'lit';
 import type { Face } from '../../model/face.ts';
@@ -11,31 +13,41 @@ import { BlazeFaceError } from '../events.ts';
 import { optionsOf } from '../options.ts';
 import { containRect, drawFaces, mediaSize, overlayStyle, type ContentRect, type OverlayStyle } from '../overlay.ts';
 import type { FeatureHost } from './host.ts';
+import { Redaction } from './redaction.ts';
 
 type Picture = HTMLVideoElement | HTMLImageElement;
 type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
 /** One frame as a painter sees it: the picture, where it lands (CSS pixels), its faces and the style. */
 export interface Scene {
-  picture: Picture;
+  /** The frame the faces were found in (a video's as a VideoFrame, when redacting), or the media element. */
+  picture: CanvasImageSource;
+  pictureWidth: number;
+  pictureHeight: number;
+  /** Whether the picture is shown mirrored (the faces are already in the view's coordinates). */
+  mirrored: boolean;
+  /** Whether the faces are this picture's: false before a source's first result, or while the detector is not working. */
+  trusted: boolean;
   rect: ContentRect;
   faces: readonly Face[];
   style: OverlayStyle;
   pixelRatio: number;
 }
 
-/** Draws a scene over what the canvas has: the on-screen canvas cleared, a snapshot's picture (outlines today, overlay.ts). */
+/** Draws a scene over what the canvas has: the on-screen canvas cleared, a snapshot's picture. */
 export type Painter = (context: Context2D, scene: Scene) => void;
 
-const outlines: Painter = (context, { faces, rect, style, pixelRatio }) => drawFaces(context, faces, rect, style, pixelRatio);
-
-const redrawnBy = optionsOf('renderer');
+const redrawnBy = [...optionsOf('renderer'), ...optionsOf('redaction')];
 
 export class RendererFeature implements ReactiveController {
   #host: FeatureHost;
   #picture: () => Picture;
-  #painters: Painter[] = [outlines];
+  #redaction: Redaction;
+  #painters: Painter[];
   #faces: Face[] = [];
+  /** The frame the current faces were found in, kept while redacting: it is what is shown, never a newer one. */
+  #frame: VideoFrame | null = null;
+  #trusted = false;
   #announcer: FaceCountAnnouncer;
   #liveStyle: CSSStyleDeclaration | null = null;
   #resizeObserver = new ResizeObserver(() => this.redraw());
@@ -46,6 +58,14 @@ export class RendererFeature implements ReactiveController {
   constructor(host: FeatureHost, picture: () => Picture) {
     this.#host = host;
     this.#picture = picture;
+    this.#redaction = new Redaction(host);
+    const redact: Painter = (context, scene) => {
+      if (this.redacting) this.#redaction.paint(context, scene, this.#liveStyle, performance.now());
+    };
+    const outlines: Painter = (context, { faces, rect, style, pixelRatio }) => {
+      if (!this.redacting || host.redactOutlines) drawFaces(context, faces, rect, style, pixelRatio);
+    };
+    this.#painters = [redact, outlines];
     this.#announcer = new FaceCountAnnouncer(() => host.renderRoot.querySelector('.announcer'));
     host.addController(this);
   }
@@ -87,18 +107,32 @@ export class RendererFeature implements ReactiveController {
     this.#setPictureHidden(false);
   }
 
-  /** Shows a frame's faces (and the picture, if it was waiting for them). */
-  show(faces: Face[]): void {
+  /** Whether the picture is drawn by the renderer, with its faces hidden, and its own element never shown. */
+  get redacting(): boolean {
+    return this.#host.redact !== 'none';
+  }
+
+  /**
+   * Shows a frame's faces (and the picture, if it was waiting for them). `frame`, the frame they were found in,
+   * is the renderer's from now on: shown while redacting, and closed when the next one comes.
+   */
+  show(faces: Face[], frame?: VideoFrame): void {
+    this.#keepFrame(frame ?? null);
     this.#faces = faces;
+    this.#trusted = true;
+    this.#redaction.track(faces, performance.now());
     this.redraw();
     this.#announcer.update(faces.length);
     if (this.#pictureHidden) markStartup('first-faces');
     this.showPicture();
   }
 
-  /** No faces, and nothing said about earlier ones. */
+  /** No faces, and nothing said about earlier ones: until the next show(), a redacted picture is hidden whole. */
   clear(): void {
+    this.#keepFrame(null);
     this.#faces = [];
+    this.#trusted = false;
+    this.#redaction.forget();
     this.#announcer.reset();
     this.redraw();
   }
@@ -129,23 +163,45 @@ export class RendererFeature implements ReactiveController {
     if (!context) return;
     context.setTransform(1, 0, 0, 1, 0, 0);
     context.clearRect(0, 0, canvas.width, canvas.height);
-    const picture = this.#picture();
-    const [mediaWidth, mediaHeight] = mediaSize(picture);
-    this.#paint(context, { picture, rect: containRect(mediaWidth, mediaHeight, width, height), faces: this.#faces, style: this.#style(), pixelRatio: ratio });
+    const scene = this.#scene();
+    this.#paint(context, { ...scene, rect: containRect(scene.pictureWidth, scene.pictureHeight, width, height), pixelRatio: ratio });
   }
 
   /** The current frame with the faces painted on it, at the picture's own size, as a PNG Blob. */
   async snapshot(): Promise<Blob> {
-    const picture = this.#picture();
-    const [width, height] = mediaSize(picture);
+    const scene = this.#scene();
+    const { picture, pictureWidth: width, pictureHeight: height } = scene;
     if (!width || !height) throw new BlazeFaceError('unsupported-source', 'There is no frame to take a snapshot of yet.');
     const canvas = new OffscreenCanvas(width, height);
     const context = canvas.getContext('2d');
     if (!context) throw new Error('2D canvas is unavailable');
-    if (this.#host.isMirrored) context.setTransform(-1, 0, 0, 1, width, 0);
-    context.drawImage(picture, 0, 0, width, height);
-    this.#paint(context, { picture, rect: { x: 0, y: 0, width, height }, faces: this.#faces, style: this.#style(), pixelRatio: 1 });
+    if (!this.redacting) {
+      if (scene.mirrored) context.setTransform(-1, 0, 0, 1, width, 0);
+      context.drawImage(picture, 0, 0, width, height);
+    }
+    this.#paint(context, { ...scene, rect: { x: 0, y: 0, width, height }, pixelRatio: 1 });
     return canvas.convertToBlob({ type: 'image/png' });
+  }
+
+  /** What is shown now: the kept frame or the media element, its faces and whether they are its own. */
+  #scene(): Omit<Scene, 'rect' | 'pixelRatio'> {
+    const media = this.#picture();
+    const [mediaWidth, mediaHeight] = mediaSize(media);
+    const frame = this.#frame;
+    return {
+      picture: frame ?? media,
+      pictureWidth: frame ? frame.displayWidth : mediaWidth,
+      pictureHeight: frame ? frame.displayHeight : mediaHeight,
+      mirrored: this.#host.isMirrored,
+      trusted: this.#trusted,
+      faces: this.#faces,
+      style: this.#style(),
+    };
+  }
+
+  #keepFrame(frame: VideoFrame | null): void {
+    if (this.#frame !== frame) this.#frame?.close();
+    this.#frame = frame;
   }
 
   #paint(context: Context2D, scene: Scene): void {

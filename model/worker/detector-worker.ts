@@ -11,7 +11,6 @@ import { serializeError } from './errors.ts';
 import type { Reply, Request } from './protocol.ts';
 import { markStartup, takeStartupMarks } from '../startup-marks.ts';
 import { provideModelFile } from '../graph/fetch-model.ts';
-import { provideEngineModule } from '../../webnn/polyfill/wasm/module.ts';
 
 markStartup('worker-started');
 
@@ -32,9 +31,8 @@ async function handle(request: Request): Promise<Reply> {
       const { assetBase, polyfill, ...options } = request.options;
       configure({ assetBase });
       configurePolyfill(polyfill);
-      const { model, engine } = request.files;
+      const { model } = request.files;
       if (model) provideModelFile(model.url, new Uint8Array(model.bytes));
-      if (engine) provideEngineModule(engine);
       detector = await FaceDetector.create(options);
       const created = detector;
       void created.lost.then(({ message }) => {

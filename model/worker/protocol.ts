@@ -8,7 +8,6 @@ import type { FaceData } from '../face.ts';
 import type { RgbaPixels } from '../image-to-tensor-converter.ts';
 import type { TransferredMark } from '../startup-marks.ts';
 import type { PolyfillConfig } from '../../webnn/polyfill/config.ts';
-import type { EngineModule } from '../../webnn/polyfill/wasm/module.ts';
 
 /** A frame, transferred; or the pixels of anything else that the resampler reads, read on the page. */
 export type WorkerImage = VideoFrame | RgbaPixels;
@@ -29,10 +28,9 @@ export type WorkerOptions = Omit<FaceDetectorOptions, 'context' | 'modelUrl' | k
 
 type MLContextLike = { dispatch: unknown };
 
-/** What the page fetched and compiled while the worker started (prefetch.ts); the worker gets the rest itself. */
+/** What the page fetched while the worker started (prefetch.ts); the worker gets the rest itself. */
 export interface PrefetchedFiles {
   model?: { url: string; bytes: ArrayBuffer };
-  engine?: EngineModule;
 }
 
 export type Request =

@@ -55,11 +55,6 @@ async function compile(build: EngineModule['build']): Promise<EngineModule> {
   return { module, build };
 }
 
-/** Takes a module compiled elsewhere (a detector worker's page compiles it while the worker starts). */
-export function provideEngineModule(engine: EngineModule): void {
-  loading.set(engine.build, Promise.resolve(engine));
-}
-
 /**
  * The engine's compiled module: the relaxed-SIMD build where the browser has relaxed SIMD, else the plain one,
  * unless `build` names one. A failure is not kept, so a later context may try again.
