@@ -1,6 +1,7 @@
 // <blaze-face redact> in a real page: the picture shown is the redacted one, never the raw media element; the
 // faces are hidden (filled, blurred or pixelated) and the rest of the picture is untouched; a face that drops out
-// stays hidden for redact-hold; before the first result nothing of the picture is shown raw; snapshots are redacted.
+// stays hidden for redact-hold; before the first result and while the detector is rebuilt nothing of the picture is
+// shown raw; snapshots are redacted.
 import { expect } from 'chai';
 import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 import type { BlazeFaceFacesDetail } from '../../components/events.ts';
@@ -8,7 +9,7 @@ import type { Face } from '../../model/face.ts';
 import { FaceDetector } from '../../model/face-detector.ts';
 import { overlayPixels, usePhotoReference, useElementSources } from '../helpers/element-harness.ts';
 import { nextEvent } from '../helpers/element-events.ts';
-import { delay } from '../helpers/waits.ts';
+import { delay, until } from '../helpers/waits.ts';
 
 const fill = [0, 255, 0] as const;
 
@@ -125,6 +126,23 @@ describe('<blaze-face> redaction', function () {
     const released = overlayPixels(element);
     const [x, y] = keypointPixels(released, detail.faces[0]!)[2]!;
     expect(isFill(pixelAt(released, x, y)), 'no face, no hold: the (black) picture').to.equal(false);
+  });
+
+  it('hides the whole picture while its detector is rebuilt', async () => {
+    const { element } = redacting('fill');
+    await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
+    element.engine = 'wasm'; // a new detector: no face is known until it answers
+    await until(() => element.state === 'loading', 'loading');
+    const pixels = overlayPixels(element);
+    let [raw, hidden] = [0, 0];
+    for (let i = 0; i < pixels.data.length; i += 4) {
+      const pixel = [...pixels.data.subarray(i, i + 4)];
+      if (isFill(pixel)) hidden++;
+      else if (pixel[3]! > 0) raw++;
+    }
+    expect(raw, 'pixels of the picture shown').to.equal(0);
+    expect(hidden, 'the picture, hidden whole').to.be.greaterThan(pixels.data.length / 4 / 2);
+    await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
   });
 
   it('shows nothing of the picture raw before its first result', async () => {
