@@ -44,11 +44,3 @@ export function headEllipse(face: Face, width: number, height: number, padding: 
 export function grownEllipse(mask: MaskEllipse, factor: number): MaskEllipse {
   return { ...mask, radiusX: mask.radiusX * factor, radiusY: mask.radiusY * factor };
 }
-
-/** Whether the point (x, y) is inside `mask`. */
-export function insideEllipse(mask: MaskEllipse, x: number, y: number): boolean {
-  const [dx, dy] = [x - mask.x, y - mask.y];
-  const [cos, sin] = [Math.cos(mask.rotation), Math.sin(mask.rotation)];
-  const [u, v] = [dx * cos + dy * sin, -dx * sin + dy * cos];
-  return (u / mask.radiusX) ** 2 + (v / mask.radiusY) ** 2 <= 1;
-}

@@ -67,7 +67,7 @@ export class Redaction {
     const across = Number.isFinite(cells) && cells >= 1 ? cells : DEFAULT_CELLS;
     const color = style?.getPropertyValue('--blaze-face-redact-color').trim() || DEFAULT_COLOR;
     if (!trusted) {
-      hide(context, mode, color, rect, WHOLE_PICTURE_CELLS, pixelRatio, this.#smallCopy.bind(this));
+      hide(context, mode, color, rect, WHOLE_PICTURE_CELLS, pixelRatio, this.#smallCopy);
     } else {
       for (const mask of this.#masks(scene.faces, rect.width, rect.height, now)) {
         const [x, y] = [rect.x + mask.x, rect.y + mask.y];
@@ -76,7 +76,7 @@ export class Redaction {
         context.beginPath();
         context.ellipse(x, y, mask.radiusX, mask.radiusY, mask.rotation, 0, 2 * Math.PI);
         context.clip();
-        hide(context, mode, color, { x: x - reach, y: y - reach, width: 2 * reach, height: 2 * reach }, across, pixelRatio, this.#smallCopy.bind(this));
+        hide(context, mode, color, { x: x - reach, y: y - reach, width: 2 * reach, height: 2 * reach }, across, pixelRatio, this.#smallCopy);
         context.restore();
       }
     }
@@ -97,10 +97,11 @@ export class Redaction {
     return masks;
   }
 
-  #smallCopy(width: number, height: number): OffscreenCanvas {
+  /** One reused low-resolution canvas (a field, so that passing it on allocates nothing per frame). */
+  #smallCopy = (width: number, height: number): OffscreenCanvas => {
     if (!this.#small || this.#small.width !== width || this.#small.height !== height) this.#small = new OffscreenCanvas(width, height);
     return this.#small;
-  }
+  };
 }
 
 /**

@@ -2,7 +2,15 @@
 // face's roll, padded as asked, and grown for a held face.
 import { expect } from 'chai';
 import { createFace } from '../../model/face.ts';
-import { grownEllipse, headEllipse, insideEllipse } from '../../model/redaction-mask.ts';
+import { grownEllipse, headEllipse, type MaskEllipse } from '../../model/redaction-mask.ts';
+
+/** Whether the point (x, y) is inside `mask`. */
+function insideEllipse(mask: MaskEllipse, x: number, y: number): boolean {
+  const [dx, dy] = [x - mask.x, y - mask.y];
+  const [cos, sin] = [Math.cos(mask.rotation), Math.sin(mask.rotation)];
+  const [u, v] = [dx * cos + dy * sin, -dx * sin + dy * cos];
+  return (u / mask.radiusX) ** 2 + (v / mask.radiusY) ** 2 <= 1;
+}
 
 /** An upright face in a square picture, its box 0.2 × 0.2 at the centre, ears wide of the box. */
 function face(earSpread = 0.12) {
