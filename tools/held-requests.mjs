@@ -1,5 +1,6 @@
 // Requests a test holds back: a URL with `?held=<token>` gets no answer until the test releases the token
-// (the `release-held` command), so a test can keep a download in flight for exactly as long as it needs.
+// (the `release-held` command), so a test can keep a download in flight for exactly as long as it needs. A folder
+// can be held too, for code that appends file names to it: `/held/<token>/<path>` is `/<path>`, held.
 // Test runner only.
 
 /** token -> release() of the requests waiting on it */
@@ -22,6 +23,11 @@ function gate(token) {
 export async function heldRequests(context, next) {
   const token = context.query.held;
   if (typeof token === 'string') await gate(token);
+  const inFolder = /^\/held\/([^/]+)(\/.*)$/.exec(context.path);
+  if (inFolder) {
+    await gate(inFolder[1]);
+    context.path = inFolder[2];
+  }
   return next();
 }
 

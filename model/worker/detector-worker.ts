@@ -11,6 +11,7 @@ import { serializeError } from './errors.ts';
 import type { Reply, Request } from './protocol.ts';
 import { markStartup, takeStartupMarks } from '../startup-marks.ts';
 import { provideModelFile } from '../graph/fetch-model.ts';
+import { watchThreadPool } from '../../webnn/polyfill/wasm-threads.ts';
 
 markStartup('worker-started');
 
@@ -20,6 +21,13 @@ let detector: FaceDetector | undefined;
 function reply(message: Reply): void {
   scope.postMessage(message);
 }
+
+// The threaded engine starts its pool's workers from this worker, where one `new Worker()` can block for good
+// (Firefox under WebDriver BiDi): the page times the start, and restarts the detector single-threaded.
+watchThreadPool({
+  starting: () => reply({ id: -1, type: 'thread-pool', settled: false }),
+  settled: () => reply({ id: -1, type: 'thread-pool', settled: true }),
+});
 
 function plain(face: FaceData): FaceData {
   return { box: { ...face.box }, keypoints: face.keypoints.map((point) => ({ ...point })), score: face.score, roll: face.roll };

@@ -52,4 +52,6 @@ export type Reply =
   | { id: number; type: 'faces'; faces: FaceData[]; threads?: number }
   | { id: number; type: 'memory'; memory: { tensors: number; bytes: number } | null }
   | { id: number; type: 'error'; error: SerializedError }
-  | { id: -1; type: 'lost'; message: string };
+  | { id: -1; type: 'lost'; message: string }
+  /** The engine is starting its pool of thread workers (`settled` false), or that start has settled (true). */
+  | { id: -1; type: 'thread-pool'; settled: boolean };

@@ -15,6 +15,17 @@ type CreatedReply = Extract<Reply, { type: 'created' }>;
 /** A request as a detector writes it; the worker connection numbers it. */
 export type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
 
+/**
+ * How long a worker's engine may take to start its pool of thread workers (the threaded binary fetched and
+ * compiled, then every pool worker loaded) before the page gives up on it and starts the detector again in a new
+ * worker on the single-threaded binary. Measured in Firefox ESR 153 on two shared cores: about 75 ms; a pool
+ * whose worker is stuck in `new Worker()` never comes up. The margin is for slow devices and networks.
+ */
+export const threadPoolDeadlineMs = 5000;
+
+/** The create request of a worker whose thread pool missed its deadline: the page starts it again, single-threaded. */
+class ThreadPoolStuck extends Error {}
+
 /** Live workers by what their detector is made of, so equal options find the same worker. */
 const workers = new Map<string, DetectorWorker>();
 /** Workers started on this page so far: each gets a name of its own, as DevTools lists it. */
@@ -35,24 +46,21 @@ export class DetectorWorker {
   readonly created: Promise<CreatedReply>;
   readonly lost: Promise<{ message: string }>;
 
-  #worker: Worker;
+  #worker!: Worker;
   #key: string;
   #pending = new Map<number, Pending>();
   #lastId = 0;
   #users = 0;
   #ended = false;
   #markLost!: (info: { message: string }) => void;
+  /** Runs while the worker's engine starts its thread pool (see threadPoolDeadlineMs). */
+  #poolDeadline: ReturnType<typeof setTimeout> | undefined;
 
   constructor(key: string, options: WorkerOptions) {
     this.#key = key;
-    this.#worker = new Worker(new URL('./detector-worker.ts', import.meta.url), {
-      type: 'module',
-      name: `blaze-face ${options.model ?? 'short'} #${++workersStarted}`,
-    });
+    this.#start(options);
     this.lost = new Promise((resolve) => (this.#markLost = resolve));
-    this.#worker.addEventListener('message', (event: MessageEvent<Reply>) => this.#receive(event.data));
-    this.#worker.addEventListener('error', (event) => this.#fail(`The face detector worker failed: ${event.message || 'script error'}`));
-    this.created = prefetchFiles(options).then(({ files, transfer }) => this.send({ type: 'create', options, files }, transfer).reply).then(
+    this.created = this.#create(options).then(
       (reply) => {
         if (reply.type !== 'created') throw new Error(`unexpected reply ${reply.type}`);
         replayStartupMarks(reply.marks); // once per worker, whichever detectors share it
@@ -64,6 +72,43 @@ export class DetectorWorker {
         throw error;
       },
     );
+  }
+
+  /** Starts the worker, whose messages and errors count only while it is the current one. */
+  #start(options: WorkerOptions): void {
+    const worker = new Worker(new URL('./detector-worker.ts', import.meta.url), {
+      type: 'module',
+      name: `blaze-face ${options.model ?? 'short'} #${++workersStarted}`,
+    });
+    this.#worker = worker;
+    worker.addEventListener('message', (event: MessageEvent<Reply>) => {
+      if (worker === this.#worker) this.#receive(event.data);
+    });
+    worker.addEventListener('error', (event) => {
+      if (worker === this.#worker) this.#fail(`The face detector worker failed: ${event.message || 'script error'}`);
+    });
+  }
+
+  /**
+   * The worker's detector, built from the model file fetched here. A worker whose thread pool missed its
+   * deadline is stuck for good (its thread blocked in `new Worker()`): it is ended, and the detector is built
+   * again in a new worker on one thread, which starts no pool.
+   */
+  async #create(options: WorkerOptions): Promise<Reply> {
+    try {
+      return await this.#requestCreate(options);
+    } catch (error) {
+      if (!(error instanceof ThreadPoolStuck) || this.#ended) throw error;
+      this.#worker.terminate();
+      const singleThreaded = { ...options, polyfill: { ...options.polyfill, wasmThreads: 1 } };
+      this.#start(singleThreaded);
+      return this.#requestCreate(singleThreaded);
+    }
+  }
+
+  async #requestCreate(options: WorkerOptions): Promise<Reply> {
+    const { files, transfer } = await prefetchFiles(options);
+    return this.send({ type: 'create', options, files }, transfer).reply;
   }
 
   /** The shared worker for `options`, started if there is none; release() it when done. */
@@ -110,6 +155,11 @@ export class DetectorWorker {
   }
 
   #receive(reply: Reply): void {
+    if (reply.type === 'thread-pool') {
+      clearTimeout(this.#poolDeadline);
+      if (!reply.settled) this.#poolDeadline = setTimeout(() => this.#poolStuck(), threadPoolDeadlineMs);
+      return;
+    }
     if (reply.type === 'lost') {
       this.#forget();
       this.#markLost({ message: reply.message });
@@ -136,7 +186,14 @@ export class DetectorWorker {
     this.#markLost({ message });
   }
 
+  /** Fails the requests in flight (the create) with ThreadPoolStuck, which #create answers by starting anew. */
+  #poolStuck(): void {
+    for (const { reject } of this.#pending.values()) reject(new ThreadPoolStuck(`The wasm engine's thread pool did not start within ${threadPoolDeadlineMs} ms`));
+    this.#pending.clear();
+  }
+
   #end(): void {
+    clearTimeout(this.#poolDeadline);
     this.#forget();
     this.#ended = true;
     this.#worker.terminate();

@@ -7,6 +7,7 @@ export interface PolyfillConfig {
   /**
    * Threads for the wasm engine when the page is cross-origin isolated, used as they are. Default: measured, the
    * fastest of 1, 2 and 4 (up to navigator.hardwareConcurrency) on the first detector's graph (wasm-threads.ts).
+   * 1 loads the single-threaded binary, which starts no workers of its own.
    */
   wasmThreads?: number;
   /** Let 'high-performance' choose WebGPU/WebGL on software adapters (SwiftShader, llvmpipe); the speed check still applies. Default false. */

@@ -3,7 +3,7 @@
 import type { TfjsEngine } from '../types.ts';
 import type { Tf } from './tf.ts';
 import { polyfillConfig } from './config.ts';
-import { maxWasmThreads, wasmEngineStarted } from './wasm-threads.ts';
+import { maxWasmThreads, threadPoolWatcher, wasmEngineStarted } from './wasm-threads.ts';
 
 /**
  * The wasm binaries packaged with this module, one literal `new URL(…, import.meta.url)` each: the pattern by
@@ -58,6 +58,9 @@ async function initialise(engine: TfjsEngine): Promise<Tf> {
       // Threads need shared memory, which a cross-origin isolated page does not always have: WebKitGTK leaves
       // SharedArrayBuffer out unless told otherwise, and Firefox can switch shared memory off. tfjs's own check
       // (a SharedArrayBuffer posted, a threaded module validated) decides which binary it loads, so it decides here.
+      // One configured thread needs no pool: the flag set false makes tfjs load its single-threaded binary, whose
+      // module starts no workers (a detector worker falls back to it when its pool does not start in time).
+      if (polyfillConfig().wasmThreads === 1) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
       threaded = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT') === true;
       if (threaded) {
         const max = maxWasmThreads(polyfillConfig().wasmThreads);
@@ -71,8 +74,10 @@ async function initialise(engine: TfjsEngine): Promise<Tf> {
       break;
     }
   }
-  // Every context switches the global backend to its own before it runs anything (see context.ts).
-  const ok = await setBackend();
+  // Every context switches the global backend to its own before it runs anything (see context.ts). The threaded
+  // module starts its pool's workers while it initialises, and is up only once every one of them has loaded.
+  if (threaded) threadPoolWatcher?.starting();
+  const ok = await setBackend().finally(() => threaded && threadPoolWatcher?.settled());
   if (!ok) throw new Error(`${engine}: TensorFlow.js backend failed to initialise`);
   if (engine === 'tfjs-wasm') {
     const { registerWasmAddRelu } = await import('./wasm-add-relu.ts');

@@ -16,6 +16,23 @@
 // asleep. One measurement with its winner takes at most 1 + 3 + 1 = 5; a pool that would need more workers than
 // are left is never made.
 
+/** Told when the threaded engine starts its pool of workers, and when that start has settled (up, or failed). */
+export interface ThreadPoolWatcher {
+  starting(): void;
+  settled(): void;
+}
+
+/**
+ * Set by a detector worker, which tells its page: in Firefox under WebDriver BiDi a worker's `new Worker()` can
+ * block that worker's thread for good, and a blocked thread runs no timer, so only the page can hold the
+ * deadline on the pool's start (model/worker/shared-workers.ts).
+ */
+export let threadPoolWatcher: ThreadPoolWatcher | undefined;
+
+export function watchThreadPool(watcher: ThreadPoolWatcher): void {
+  threadPoolWatcher = watcher;
+}
+
 /** The slice of tfjs's BackendWasm the choice works through. */
 interface WasmBackend {
   wasm: { tfjs: { initWithThreadsCount(threads: number): void; getThreadsCount(): number } };
