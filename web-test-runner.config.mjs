@@ -52,6 +52,17 @@ const portableTests = [
 
 /** Test files for the engines other than Chromium: the WebNN layer, the model and the element. */
 const otherEngineTests = ['test/webnn/**/*.test.ts', 'test/model/**/*.test.ts', 'test/components/**/*.test.ts'];
+/**
+ * What Firefox with shared memory on runs: the element's start-up, where a worker starting a thread pool can
+ * get stuck (start-sequence.test.ts repeats the start that did), and the threaded engine itself.
+ */
+const sharedMemoryFirefoxTests = [
+  'test/components/start-sequence.test.ts',
+  'test/components/start-up.test.ts',
+  'test/model/worker-face-detector.test.ts',
+  'test/webnn/wasm-threads.test.ts',
+  'test/webnn/wasm-threads-configured.test.ts',
+];
 /** The app's service worker, offline use, update prompt and controls, driven through puppeteer (Firefox too). */
 const appTests = ['test/pwa/offline.test.ts', 'test/pwa/update.test.ts', 'test/pwa/controls.test.ts'];
 
@@ -59,11 +70,12 @@ const appTests = ['test/pwa/offline.test.ts', 'test/pwa/update.test.ts', 'test/p
  * Firefox's settings for the tests: WebGPU on (it is off by default on Linux; Mesa's lavapipe runs it on the
  * CPU), a fake camera that may be used without asking, and autoplay. Shared memory is off: while a WebDriver
  * BiDi session is open (puppeteer's, here), Firefox 153 registers a worker-debugger listener in every content
- * process, and a worker that starts other workers in a row, as the threaded wasm engine does inside the
- * detector's worker (8 at once), may hang for good in `new Worker()` (measured: 23 of 86 starts of the detector's
- * worker hung under puppeteer; none of 40 in the same Firefox with no driver attached). Without SharedArrayBuffer
- * the engine runs its single-threaded binary, starts no workers of its own, and the pages stay cross-origin
- * isolated; the threaded engine is tested in Chromium.
+ * process, and a worker that starts other workers in a row, as the tfjs-wasm engine does inside the detector's
+ * worker (8 at once), may hang for good in `new Worker()` (measured: 23 of 86 starts of the detector's worker
+ * hung under puppeteer; none of 40 in the same Firefox with no driver attached). Without SharedArrayBuffer the
+ * engine runs its single-threaded binary, starts no workers of its own, and the pages stay cross-origin
+ * isolated. Users have shared memory on: `firefox-esr-shared-memory` below runs the start-up tests that way,
+ * where a stuck pool must end in the page's fallback to one thread (model/worker/shared-workers.ts), not a hang.
  */
 const firefoxPrefs = {
   'javascript.options.shared_memory': false,
@@ -103,6 +115,14 @@ function preparedFirst(launcher, prepare) {
   return launcher;
 }
 
+/** Debian's Firefox ESR with `prefs`, driven by puppeteer-core over WebDriver BiDi; WebGL and WebGPU need the X display. */
+function firefoxLauncher(prefs) {
+  const launcher = chromeLauncher({ puppeteer: puppeteerCore, launchOptions: { browser: 'firefox', headless: true, extraPrefsFirefox: prefs } });
+  return preparedFirst(launcher, async () => {
+    launcher.launchOptions.executablePath = await prepareFirefox();
+  });
+}
+
 /**
  * The browsers, each with the test files it runs and what it can do, which tests ask through the
  * `test-browser` command (test/helpers/test-browser.ts): `engine`, chromium, firefox or webkit; `nativeWebNN`,
@@ -136,19 +156,24 @@ const browsers = [
     }),
   },
   {
-    // Debian's Firefox ESR, driven by puppeteer-core over WebDriver BiDi; WebGL and WebGPU need the X display.
     name: 'firefox-esr',
     capabilities: {
       engine: 'firefox', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: false,
       gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe',
     },
     files: [...otherEngineTests, ...appTests],
-    launcher: () => {
-      const launcher = chromeLauncher({ puppeteer: puppeteerCore, launchOptions: { browser: 'firefox', headless: true, extraPrefsFirefox: firefoxPrefs } });
-      return preparedFirst(launcher, async () => {
-        launcher.launchOptions.executablePath = await prepareFirefox();
-      });
+    launcher: () => firefoxLauncher(firefoxPrefs),
+  },
+  {
+    // The same Firefox with shared memory on, as users have it: the threaded engines start their thread pools
+    // here, and the start-up tests must pass all the same. Only those files, to keep the run short.
+    name: 'firefox-esr-shared-memory',
+    capabilities: {
+      engine: 'firefox', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: true,
+      gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe',
     },
+    files: sharedMemoryFirefoxTests,
+    launcher: () => firefoxLauncher({ ...firefoxPrefs, 'javascript.options.shared_memory': true }),
   },
   {
     // WebKitGTK's MiniBrowser: no WebGPU; its WebGL renderer string is masked ("Apple GPU"), so a software
