@@ -638,6 +638,132 @@ async function firstFace(options: { lib: 'ours' | 'theirs' }): Promise<Record<st
   return { ms, marks };
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Redaction at 1280×720: what hiding a frame's faces costs on top of detecting them, and redactStream()'s rate.
+
+const REDACTION_WIDTH = 1280;
+const REDACTION_HEIGHT = 720;
+/** Paints timed between two read-backs (see redaction()). */
+const PAINTS_PER_SAMPLE = 5;
+
+/** The element test's photo (1920×1367) scaled whole into 1280×720 on grey, moved `shift` pixels to the right. */
+function drawRedactionPicture(context: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, photo: ImageBitmap, shift = 0): void {
+  const width = (photo.width * REDACTION_HEIGHT) / photo.height;
+  context.fillStyle = '#808080';
+  context.fillRect(0, 0, REDACTION_WIDTH, REDACTION_HEIGHT);
+  context.drawImage(photo, (REDACTION_WIDTH - width) / 2 + shift, 0, width, REDACTION_HEIGHT);
+}
+
+/**
+ * Per sample, in turn: one detection of the picture (short model, wasm engine, in the page), then for each mode
+ * PAINTS_PER_SAMPLE paints of the picture with its faces hidden onto a 1280×720 OffscreenCanvas and a 1×1
+ * getImageData, which returns only once every paint before it has drawn; the sample is that time over the paints.
+ * Not a read-back after every paint: that would add its own cost to each, and Chromium moves a canvas read back
+ * often to the CPU, so the rows would time that canvas instead of the one redactStream() paints on.
+ */
+async function redaction(options: { warmup: number; count: number }): Promise<Record<string, unknown>> {
+  const { FaceDetector, REDACTION_MIN_SCORE, Redactor, redactionModes } = await import('../model/index.ts');
+  const photo = await decode(PHOTOS[1]!);
+  const canvas = new OffscreenCanvas(REDACTION_WIDTH, REDACTION_HEIGHT);
+  drawRedactionPicture(canvas.getContext('2d')!, photo);
+  const picture = await createImageBitmap(canvas);
+  const detector = await FaceDetector.create({ model: 'short', context: { engine: 'wasm' } });
+  // redactStream()'s threshold, so that the masks are the ones it paints.
+  const settings = { minScore: REDACTION_MIN_SCORE };
+  const faces = await detector.detect(picture, { settings });
+  const target = new OffscreenCanvas(REDACTION_WIDTH, REDACTION_HEIGHT).getContext('2d')!;
+  const redactors = redactionModes.map((mode) => new Redactor({ mode }));
+  const times: Record<string, number[]> = Object.fromEntries(['detect', 'draw', ...redactionModes].map((name) => [name, []]));
+  /** The picture drawn as it is, timed the same way: how much of a paint is the frame itself, not its faces. */
+  const draw = (): number => {
+    const t = performance.now();
+    for (let k = 0; k < PAINTS_PER_SAMPLE; k++) target.drawImage(picture, 0, 0);
+    target.getImageData(0, 0, 1, 1);
+    return (performance.now() - t) / PAINTS_PER_SAMPLE;
+  };
+  for (let i = 0; i < options.warmup + options.count; i++) {
+    let t = performance.now();
+    await detector.detect(picture, { settings });
+    if (i >= options.warmup) times.detect!.push(performance.now() - t);
+    const drawn = draw();
+    if (i >= options.warmup) times.draw!.push(drawn);
+    for (const redactor of redactors) {
+      t = performance.now();
+      for (let k = 0; k < PAINTS_PER_SAMPLE; k++) {
+        redactor.paint(target, {
+          picture, pictureWidth: REDACTION_WIDTH, pictureHeight: REDACTION_HEIGHT, rect: { x: 0, y: 0, width: REDACTION_WIDTH, height: REDACTION_HEIGHT },
+          pixelRatio: 1, mirrored: false, trusted: true, faces, now: performance.now(),
+        });
+      }
+      target.getImageData(0, 0, 1, 1);
+      if (i >= options.warmup) times[redactor.style.mode]!.push((performance.now() - t) / PAINTS_PER_SAMPLE);
+    }
+  }
+  detector.dispose();
+  picture.close();
+  return { faces: faces.length, paintsPerSample: PAINTS_PER_SAMPLE, times };
+}
+
+/** Frames presented by `video` per second over `ms`, counted by requestVideoFrameCallback. */
+function presentedRate(video: HTMLVideoElement, ms: number): Promise<number> {
+  return new Promise((resolve) => {
+    let first: { now: number; frames: number } | undefined;
+    const step = (now: number, metadata: VideoFrameCallbackMetadata) => {
+      first ??= { now, frames: metadata.presentedFrames };
+      if (now - first.now >= ms) resolve(((metadata.presentedFrames - first.frames) * 1000) / (now - first.now));
+      else video.requestVideoFrameCallback(step);
+    };
+    video.requestVideoFrameCallback(step);
+  });
+}
+
+async function playing(stream: MediaStream): Promise<HTMLVideoElement> {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = stream;
+  document.body.append(video);
+  await video.play();
+  return video;
+}
+
+/**
+ * redactStream(stream, { model: 'short' }) of a 1280×720 canvas's captureStream(30), the canvas redrawn every
+ * animation frame with the photo moving a little (so that every frame is a new one), the output played in a
+ * <video>. After `warmupMs` (the stream's detector starts meanwhile: its frames are hidden whole until then), the
+ * frames presented by the output's <video> and by a <video> of the input, over the same `ms`.
+ */
+async function redactStreamRate(options: { warmupMs: number; ms: number }): Promise<Record<string, unknown>> {
+  const { redactStream, redactStreamPath } = await import('../model/index.ts');
+  const photo = await decode(PHOTOS[1]!);
+  const canvas = document.createElement('canvas');
+  [canvas.width, canvas.height] = [REDACTION_WIDTH, REDACTION_HEIGHT];
+  const context = canvas.getContext('2d')!;
+  let drawing = true;
+  let draws = 0;
+  const draw = (now: number) => {
+    if (!drawing) return;
+    drawRedactionPicture(context, photo, 8 * Math.sin(now / 300));
+    draws++;
+    requestAnimationFrame(draw);
+  };
+  requestAnimationFrame(draw);
+  const input = canvas.captureStream(30);
+  const errors: string[] = [];
+  const output = redactStream(input, { model: 'short', onError: (error) => errors.push(error.message) });
+  const [inVideo, outVideo] = await Promise.all([playing(input), playing(output)]);
+  await new Promise((resolve) => setTimeout(resolve, options.warmupMs));
+  const drawsBefore = draws;
+  const t = performance.now();
+  const [inputFps, outputFps] = await Promise.all([presentedRate(inVideo, options.ms), presentedRate(outVideo, options.ms)]);
+  const canvasFps = ((draws - drawsBefore) * 1000) / (performance.now() - t);
+  drawing = false;
+  for (const track of [...output.getTracks(), ...input.getTracks()]) track.stop();
+  inVideo.remove();
+  outVideo.remove();
+  return { path: redactStreamPath(), inputFps, outputFps, canvasFps, seconds: options.ms / 1000, errors };
+}
+
 declare global {
   interface Window {
     bench: unknown;
@@ -645,5 +771,5 @@ declare global {
   }
 }
 
-window.bench = { info, setup, pairs, video, photoPath, stages, litert, memory, cold, cameraFrame, firstFace };
+window.bench = { info, setup, pairs, video, photoPath, stages, litert, memory, cold, cameraFrame, firstFace, redaction, redactStreamRate };
 window.benchReady = true;

@@ -23,6 +23,9 @@ const GPU_N = quick ? 4 : 15;
 const FRAMES = quick ? 20 : 300;
 const MEMORY_CALLS = quick ? 50 : 1000;
 const COLD_REPEATS = quick ? 1 : 3;
+/** redactStream()'s output counted over this long, after its detector's start (ms). */
+const STREAM_MS = quick ? 2000 : 5000;
+const STREAM_WARMUP_MS = 3000;
 /** LiteRT.js rows: inference is cheap, so more runs; a longer warm-up, as its 9 MB of wasm tiers up under it. */
 const LITERT_N = quick ? 10 : 100;
 const LITERT_WARMUP = quick ? 3 : 20;
@@ -32,7 +35,7 @@ if (!['chromium', 'native', 'firefox', 'webkit'].includes(browserKind)) throw ne
 const nativeBrowser = browserKind === 'native';
 /** Firefox and WebKit: the wasm latency rows only (cold start, first face and the GPU rows are Chromium's). */
 const otherEngine = browserKind === 'firefox' || browserKind === 'webkit';
-/** BENCH_ONLY=latency,photo-path,litert,cold,first-face: run only those sections (and leave docs/measurements.md alone). */
+/** BENCH_ONLY=latency,photo-path,redaction,litert,cold,first-face: run only those sections (and leave docs/measurements.md alone). */
 const only = process.env.BENCH_ONLY?.split(',');
 const runs = (section) => !only || only.includes(section);
 
@@ -69,6 +72,14 @@ const photoPathTarget = 1.5;
 const coldTargets = { short: 0.25, full: 0.3 };
 /** Bytes before the first result with the short model, ours alone (KiB). */
 const shortBytesTarget = 400;
+/** Redaction at 1280×720: a paint's time over a detection's, at most; redactStream()'s output frames per second, at least. */
+const paintTarget = 0.25;
+const streamFpsTarget = 30;
+/**
+ * A 30 fps stream counted over a window that is not a whole number of its frames reads a little under 30 (one frame
+ * fewer in 5 s is 29.8): met when it rounds to 30.
+ */
+const streamFpsMet = (fps) => Math.round(fps) >= streamFpsTarget;
 
 async function main() {
   const started = Date.now();
@@ -173,6 +184,46 @@ async function main() {
       results.notes.push(`photo path failed: ${error.message}`);
     } finally {
       await close();
+    }
+  }
+
+  // 1d. Redaction at 1280×720: each mode's paint against the detection of the same picture, then redactStream()'s
+  // frame rate, each on a fresh page.
+  if (runs('redaction')) {
+    try {
+      let page = await freshPage();
+      let r;
+      try {
+        if (!results.info) results.info = await page.call('info');
+        r = await page.call('redaction', { warmup: WARMUP, count: N });
+      } finally {
+        await page.close();
+      }
+      const detectMedian = median(r.times.detect);
+      results.redaction = {
+        faces: r.faces, n: r.times.detect.length, paintsPerSample: r.paintsPerSample, detectMedian: round(detectMedian), detectP95: round(p95(r.times.detect)),
+        drawMedian: round(median(r.times.draw), 3), drawP95: round(p95(r.times.draw), 3),
+        modes: Object.entries(r.times).filter(([name]) => name !== 'detect' && name !== 'draw').map(([mode, times]) => ({
+          mode, paintMedian: round(median(times), 3), paintP95: round(p95(times), 3), ratio: round(median(times) / detectMedian, 3),
+          target: paintTarget, met: median(times) / detectMedian <= paintTarget,
+        })),
+      };
+      for (const m of results.redaction.modes) console.log(`  redaction ${m.mode}: paint ${m.paintMedian} ms, detection ${results.redaction.detectMedian} ms, ratio ${m.ratio}`);
+      page = await freshPage();
+      try {
+        const s = await page.call('redactStreamRate', { warmupMs: STREAM_WARMUP_MS, ms: STREAM_MS });
+        results.redaction.stream = {
+          path: s.path, seconds: s.seconds, inputFps: round(s.inputFps, 1), outputFps: round(s.outputFps, 1), canvasFps: round(s.canvasFps, 1),
+          errors: s.errors, target: streamFpsTarget, met: streamFpsMet(s.outputFps),
+        };
+      } finally {
+        await page.close();
+      }
+      const st = results.redaction.stream;
+      console.log(`  redactStream ${st.path}: output ${st.outputFps} fps, input ${st.inputFps} fps, canvas redrawn ${st.canvasFps} /s`);
+    } catch (error) {
+      console.error(`redaction failed: ${error.message}`);
+      results.notes.push(`redaction failed: ${error.message}`);
     }
   }
 
@@ -399,6 +450,26 @@ function render(r) {
       r.photoPath.map((x) => [x.input, x.n, x.pageMedian, x.workerMedian, x.extra, `+${photoPathTarget}`, x.met ? 'yes' : 'NO'])));
     out.push('(ms per detect() of the same <img> or canvas: FaceDetector in the page, and WorkerFaceDetector, which <blaze-face> runs: the page reads');
     out.push(' only the rows the resampler samples and sends them to the worker; alternating, wasm engine)');
+    out.push('');
+  }
+  const red = r.redaction;
+  if (red) {
+    const rows = red.modes.map((m) => [`paint, ${m.mode} (ms)`, red.n, m.paintMedian, m.paintP95, red.detectMedian, m.ratio, `<= ${m.target}`, m.met ? 'yes' : 'NO']);
+    rows.push(['picture drawn, no face hidden (ms)', red.n, red.drawMedian, red.drawP95, red.detectMedian, round(red.drawMedian / red.detectMedian, 3), '', '']);
+    const st = red.stream;
+    if (st) rows.push([`redactStream ${st.path} (fps)`, `${st.seconds} s`, st.outputFps, '', '', round(st.outputFps / st.inputFps, 3), `>= ${st.target} fps`, st.met ? 'yes' : 'NO']);
+    out.push(table(['redaction 1280x720, short', 'n', 'med', 'p95', 'detect med', 'ratio', 'target', 'met?'], rows));
+    out.push(`(paint: Redactor.paint() of the picture (face-api's sample2.jpg scaled into 1280x720) with its ${red.faces} faces hidden, onto an OffscreenCanvas, timed`);
+    out.push(` ${red.paintsPerSample} at a time up to a 1x1 getImageData that waits for them; detect: FaceDetector.detect() of the same picture, in the page, wasm engine,`);
+    out.push(' detections and batches in turn; picture drawn: drawImage() of the same picture alone, timed the same way: the part of a paint that is copying the frame;');
+    out.push(' ratio = paint over detection, the cost of hiding the faces on top of finding them;');
+    if (st) {
+      out.push(` redactStream: redactStream(stream, { model: 'short' }) of a 1280x720 canvas's captureStream(30), the canvas redrawn each animation frame`);
+      out.push(` (${st.canvasFps} /s), the photo moving; frames presented by a <video> of the output over ${st.seconds} s (requestVideoFrameCallback), after ${STREAM_WARMUP_MS / 1000} s for`);
+      out.push(` its detector to start; the input's <video> showed ${st.inputFps} fps; ratio = output over input${st.errors.length ? `; errors: ${st.errors.join('; ')}` : ''})`);
+    } else {
+      out.push(' redactStream: not measured)');
+    }
     out.push('');
   }
   const coldRows = [];

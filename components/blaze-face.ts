@@ -3,7 +3,9 @@
 //   source    features/source.ts     camera, `src`, `srcObject`, frames, visibility, the stream's end
 //   detector  features/detector.ts   the model (`auto` choice), thresholds, `ready`, context loss
 //   tracking  features/tracking.ts   face ids and smoothing
-//   renderer  features/renderer.ts   the picture, the faces painted on it, the spoken face count, snapshots
+//   renderer  features/renderer.ts   the picture, the faces painted on it, the spoken face count, snapshots,
+//                                    captured streams
+//   redaction features/redaction.ts  the faces hidden (the renderer's painter)
 //   status    features/status.ts     the state, the status line and retry, error events
 //   analysis  features/analysis.ts   the source through the detector, each result tracked, shown and sent
 // Every option is declared once, in options.ts. What is left here is the order of things: a start opens the
@@ -14,6 +16,7 @@ import type { DetectorBackend } from '../model/face-detector.ts';
 import type { Face } from '../model/face.ts';
 import type { ImageSource } from '../model/image-source.ts';
 import type { ModelName } from '../model/model-specs.ts';
+import type { RedactionMode } from '../model/redaction-options.ts';
 import { markStartup } from '../model/startup-marks.ts';
 import type { BlazeFaceEventMap } from './events.ts';
 import { Analysis } from './features/analysis.ts';
@@ -47,7 +50,7 @@ export interface BlazeFaceElement extends ElementOptions {}
  * @cssprop [--blaze-face-box-color=#00e676] - Colour of the face boxes.
  * @cssprop [--blaze-face-keypoint-color=#ff1744] - Colour of the keypoints.
  * @cssprop [--blaze-face-line-width=3] - Box line width in CSS pixels (keypoint radius follows it).
- * @cssprop [--blaze-face-redact-cells=4] - With `redact` blur or pixelate: how many cells across a face's mask the picture is averaged over (fewer hides more).
+ * @cssprop [--blaze-face-redact-cells=3] - With `redact` blur or pixelate: how many cells across a face's mask the picture is averaged over (fewer hides more).
  * @cssprop [--blaze-face-redact-color=#000] - With `redact="fill"`: the colour faces are filled with.
  * @cssstate idle - Not started, stopped, or its stream ended.
  * @cssstate loading - Opening the source and loading the detector.
@@ -167,9 +170,28 @@ export class BlazeFaceElement extends LitElement {
     return this.#detector.current?.engineMemory();
   }
 
-  /** The current frame with the faces drawn on it, at the picture's own size, as a PNG Blob. */
+  /** The current frame as shown (its faces outlined, or hidden when redacting), at the picture's own size, as a PNG Blob. */
   snapshot(): Promise<Blob> {
     return this.#renderer.snapshot();
+  }
+
+  /**
+   * The current frame with its faces hidden, whether or not the element is redacting: `mode`, else the element's
+   * `redact`, else blur. A PNG Blob at the picture's own size, re-encoded, so no metadata of the source is in it;
+   * before the first result the whole picture is hidden. The result is checked with the element's detector, and a
+   * face it still finds is hidden too. (`redact` itself is the option, hence this name.)
+   */
+  redactedSnapshot(mode?: RedactionMode): Promise<Blob> {
+    return this.#renderer.redact(mode, (image) => this.#detector.detectOnce(image));
+  }
+
+  /**
+   * A MediaStream of what the element shows, at the picture's own size, for a call or a MediaRecorder: the faces
+   * hidden when redacting (never the raw picture), outlined otherwise. A frame comes with each detection result,
+   * or at `frameRate` frames per second; stopping its track stops the painting.
+   */
+  captureStream(frameRate?: number): MediaStream {
+    return this.#renderer.captureStream(frameRate);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

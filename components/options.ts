@@ -8,6 +8,7 @@ import type { ComplexAttributeConverter, PropertyDeclaration, PropertyValues } f
 import { choiceProblem, unitIntervalProblem } from '../model/detection-settings.ts';
 import { modelNames, type ModelName } from '../model/model-specs.ts';
 import { defaultOneEuroOptions } from '../model/one-euro-filter.ts';
+import { defaultRedactionStyle, redactionOptionProblem } from '../model/redaction-options.ts';
 import type { PrecisionChoice } from '../model/graph/load-network.ts';
 import { POLYFILL_ENGINES } from '../webnn/polyfill/engine-names.ts';
 import type { MLPowerPreference, PolyfillEngine } from '../webnn/types.ts';
@@ -76,7 +77,7 @@ export const elementOptions = {
   }),
   /**
    * Faces scoring below this are dropped (0..1); unset, the model's own (0.5 for short and full, 0.75 front, 0.65
-   * back).
+   * back), or 0.3 while redacting, so that a doubtful face is hidden too.
    */
   minScore: option<number | undefined>({
     feature: 'detector', attribute: 'min-score', kind: 'number', default: undefined, reflect: true,
@@ -135,18 +136,17 @@ export const elementOptions = {
    */
   redact: option<RedactMode>({ feature: 'redaction', attribute: 'redact', default: 'none', reflect: true, values: ['none', 'blur', 'pixelate', 'fill'] }),
   /**
-   * Redaction: how far each mask reaches past the face's box, as a fraction of the box on each side. Measured with
-   * the full model on the element tests' photo: at 0.25 it still found turned heads beside their masks (scores
-   * 0.57–0.73); at 0.5 it finds none.
+   * Redaction: how far each mask reaches past the face's box, as a fraction of the box on each side (the default
+   * is measured: model/redaction-options.ts).
    */
   redactPadding: option<number>({
-    feature: 'redaction', attribute: 'redact-padding', kind: 'number', default: 0.5, reflect: true,
-    check: (value) => (Number.isFinite(value) && value >= 0 ? undefined : `redact-padding must be a number of 0 or more, got ${value}`),
+    feature: 'redaction', attribute: 'redact-padding', kind: 'number', default: defaultRedactionStyle.padding, reflect: true,
+    check: (value) => redactionOptionProblem('padding', value),
   }),
   /** Redaction: seconds a face that drops out stays hidden at its last place, its mask growing meanwhile. */
   redactHold: option<number>({
-    feature: 'redaction', attribute: 'redact-hold', kind: 'number', default: 0.5, reflect: true,
-    check: (value) => (Number.isFinite(value) && value >= 0 ? undefined : `redact-hold must be a number of seconds, 0 or more, got ${value}`),
+    feature: 'redaction', attribute: 'redact-hold', kind: 'number', default: defaultRedactionStyle.hold, reflect: true,
+    check: (value) => redactionOptionProblem('hold', value),
   }),
   /** Redaction: draw the boxes and keypoints over the redacted picture too (off, the faces are only hidden). */
   redactOutlines: option<boolean>({ feature: 'redaction', attribute: 'redact-outlines', kind: 'flag', default: false, reflect: true }),

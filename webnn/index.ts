@@ -7,7 +7,6 @@ import {
   CPU_ENGINES, dispatchChoosingThreads, ENGINES, enginesFrom, engineRecord, isPolyfillContext, PolyfillGraphBuilder, wasmThreads,
   type EngineRecord, type PolyfillContext,
 } from './polyfill/index.ts';
-import { usableGpuContext } from './polyfill/gpu-choice.ts';
 
 export * from './types.ts';
 export { configurePolyfill, engineMemory, graphArena, polyfillConfig, type GraphArena, type PolyfillConfig } from './polyfill/index.ts';
@@ -70,6 +69,8 @@ async function polyfillContextFor(options: CreateContextOptions): Promise<Polyfi
   }
   const engines = await enginesFor(options);
   if (options.powerPreference !== 'high-performance') return firstWorkingEngine(engines);
+  // Loaded only here: the default CPU path (a drop-in's first result) does without its bytes.
+  const { usableGpuContext } = await import('./polyfill/gpu-choice.ts');
   const { context, refusals } = await usableGpuContext(engines);
   if (context) return context;
   const fallback = await firstWorkingEngine(CPU_ENGINES);

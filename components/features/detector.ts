@@ -7,7 +7,8 @@ import { InvalidImageError } from '../../model/errors.ts';
 import type { DetectorBackend } from '../../model/face-detector.ts';
 import type { Face } from '../../model/face.ts';
 import type { ImageSource } from '../../model/image-source.ts';
-import type { ModelName } from '../../model/model-specs.ts';
+import { modelSpecs, type ModelName } from '../../model/model-specs.ts';
+import { REDACTION_MIN_SCORE } from '../../model/redaction-options.ts';
 import { WorkerFaceDetector } from '../../model/worker-face-detector.ts';
 import { ContextLossRecovery } from '../context-loss.ts';
 import { BlazeFaceError } from '../events.ts';
@@ -16,7 +17,8 @@ import type { FeatureHost } from './host.ts';
 
 /** Options that need new detectors (a new graph or context) when they change. */
 const rebuiltBy = ['model', 'modelUrl', 'powerPreference', 'accelerated', 'engine', 'precision'] as const;
-const thresholds = ['minScore', 'suppressionThreshold', 'maxFaces'] as const;
+/** The options a loaded detector is reconfigured for (`redact` lowers the default min-score: REDACTION_MIN_SCORE). */
+const thresholds = ['minScore', 'suppressionThreshold', 'maxFaces', 'redact'] as const;
 
 export interface DetectorEvents {
   /** Whether the source is the element's own user-facing camera (what `auto` runs short for). */
@@ -82,7 +84,7 @@ export class DetectorFeature implements ReactiveController {
 
   /** Thresholds go to the loaded detectors at once; whether a change of these options needs new detectors. */
   optionsChanged(changed: PropertyValues, changedNow: (name: (typeof rebuiltBy)[number]) => boolean): boolean {
-    if (thresholds.some((name) => changed.has(name))) for (const detector of this.#detectors.values()) detector.configure(this.#thresholds());
+    if (thresholds.some((name) => changed.has(name))) for (const detector of this.#detectors.values()) detector.configure(this.#thresholds(detector.model));
     const rebuild = rebuiltBy.some(changedNow);
     if (rebuild) this.retireAll();
     return rebuild;
@@ -104,7 +106,7 @@ export class DetectorFeature implements ReactiveController {
     if (loaded) return Promise.resolve(loaded);
     const loading = this.#loads.get(model);
     if (loading) return loading;
-    const load: Promise<WorkerFaceDetector> = WorkerFaceDetector.create({ model, ...this.#thresholds(), ...this.#detectorOptions() }).then(
+    const load: Promise<WorkerFaceDetector> = WorkerFaceDetector.create({ model, ...this.#thresholds(model), ...this.#detectorOptions() }).then(
       (detector) => {
         if (this.#loads.get(model) !== load) {
           this.#retire(detector);
@@ -158,10 +160,11 @@ export class DetectorFeature implements ReactiveController {
     detector.dispose();
   }
 
-  #thresholds() {
+  /** Unset, min-score is the model's own, or REDACTION_MIN_SCORE while redacting: a doubtful face is hidden too. */
+  #thresholds(model: ModelName) {
     const host = this.#host;
     return {
-      ...(host.minScore != null ? { minScore: host.minScore } : {}),
+      minScore: host.minScore ?? (host.redact !== 'none' ? REDACTION_MIN_SCORE : modelSpecs[model].defaultMinScore),
       ...(host.suppressionThreshold != null ? { suppressionThreshold: host.suppressionThreshold } : {}),
       maxFaces: host.maxFaces ?? Infinity,
     };

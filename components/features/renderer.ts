@@ -9,6 +9,9 @@ import type { PropertyValues, ReactiveController } from 'lit';
 import type { Face } from '../../model/face.ts';
 import { markStartup } from '../../model/startup-marks.ts';
 import { FaceCountAnnouncer } from '../announcer.ts';
+import { InvalidOptionError } from '../../model/errors.ts';
+import { defaultRedactionStyle, type RedactionMode } from '../../model/redaction-options.ts';
+import { hideUntilNoFaceLeft } from '../../model/redactor.ts';
 import { BlazeFaceError } from '../events.ts';
 import { optionsOf } from '../options.ts';
 import { containRect, drawFaces, mediaSize, overlayStyle, type ContentRect, type OverlayStyle } from '../overlay.ts';
@@ -49,6 +52,8 @@ export class RendererFeature implements ReactiveController {
   #frame: VideoFrame | null = null;
   #trusted = false;
   #announcer: FaceCountAnnouncer;
+  /** The canvases behind captureStream()'s streams. */
+  #captures: { canvas: HTMLCanvasElement; stream: MediaStream }[] = [];
   #liveStyle: CSSStyleDeclaration | null = null;
   #resizeObserver = new ResizeObserver(() => this.redraw());
   #observing = false;
@@ -122,6 +127,7 @@ export class RendererFeature implements ReactiveController {
     this.#trusted = true;
     this.#redaction.track(faces, performance.now());
     this.redraw();
+    this.#paintCaptures();
     this.#announcer.update(faces.length);
     if (this.#pictureHidden) markStartup('first-faces');
     this.showPicture();
@@ -135,6 +141,7 @@ export class RendererFeature implements ReactiveController {
     this.#redaction.forget();
     this.#announcer.reset();
     this.redraw();
+    this.#paintCaptures();
   }
 
   /**
@@ -167,20 +174,96 @@ export class RendererFeature implements ReactiveController {
     this.#paint(context, { ...scene, rect: containRect(scene.pictureWidth, scene.pictureHeight, width, height), pixelRatio: ratio });
   }
 
-  /** The current frame with the faces painted on it, at the picture's own size, as a PNG Blob. */
-  async snapshot(): Promise<Blob> {
-    const scene = this.#scene();
-    const { picture, pictureWidth: width, pictureHeight: height } = scene;
-    if (!width || !height) throw new BlazeFaceError('unsupported-source', 'There is no frame to take a snapshot of yet.');
-    const canvas = new OffscreenCanvas(width, height);
-    const context = canvas.getContext('2d');
-    if (!context) throw new Error('2D canvas is unavailable');
-    if (!this.redacting) {
-      if (scene.mirrored) context.setTransform(-1, 0, 0, 1, width, 0);
-      context.drawImage(picture, 0, 0, width, height);
-    }
-    this.#paint(context, { ...scene, rect: { x: 0, y: 0, width, height }, pixelRatio: 1 });
+  /** The current frame with the faces painted on it (hidden, when redacting), at the picture's own size, as a PNG Blob. */
+  snapshot(): Promise<Blob> {
+    return this.#pictureBlob(this.redacting ? this.#host.redact as RedactionMode : undefined);
+  }
+
+  /**
+   * The current frame with its faces hidden (`mode`, or the element's `redact`, or blur), at the picture's own
+   * size, as a PNG Blob: re-encoded, so none of the source's metadata is in it; checked with `facesIn` for faces
+   * left, which are hidden too (hideUntilNoFaceLeft).
+   */
+  async redact(mode: RedactionMode | undefined, facesIn: (image: ImageBitmap) => Promise<readonly Face[]>): Promise<Blob> {
+    const chosen = mode ?? (this.redacting ? this.#host.redact as RedactionMode : defaultRedactionStyle.mode);
+    const current = this.#scene();
+    const canvas = this.#wholeCanvas(current);
+    const context = canvas.getContext('2d')!;
+    // The frame as it is now: the kept VideoFrame is closed when the next one comes, during the checks.
+    const still = this.#wholeCanvas(current);
+    still.getContext('2d')!.drawImage(current.picture, 0, 0, still.width, still.height);
+    const scene = { ...current, picture: still };
+    const facesLeft = async () => {
+      const image = await createImageBitmap(canvas);
+      try {
+        return await facesIn(image);
+      } finally {
+        image.close();
+      }
+    };
+    await hideUntilNoFaceLeft([...scene.faces], facesLeft, (faces, round) => {
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      this.#paintWhole(context, { ...scene, faces }, chosen, round);
+    });
     return canvas.convertToBlob({ type: 'image/png' });
+  }
+
+  /**
+   * A stream of what the element shows, at the picture's own size: a frame for each detection result (or at
+   * `frameRate`), the faces hidden when redacting, outlined otherwise. It is painted while any of its tracks is live.
+   */
+  captureStream(frameRate?: number): MediaStream {
+    if (frameRate !== undefined && !(Number.isFinite(frameRate) && frameRate >= 0)) {
+      throw new InvalidOptionError('frameRate', `frameRate must be a number of frames per second, 0 or more, got ${frameRate}`);
+    }
+    const canvas = document.createElement('canvas');
+    const stream = canvas.captureStream(frameRate);
+    this.#captures.push({ canvas, stream });
+    this.#paintCaptures();
+    return stream;
+  }
+
+  #pictureBlob(mode: RedactionMode | undefined): Promise<Blob> {
+    const scene = this.#scene();
+    const canvas = this.#wholeCanvas(scene);
+    this.#paintWhole(canvas.getContext('2d')!, scene, mode);
+    return canvas.convertToBlob({ type: 'image/png' });
+  }
+
+  #wholeCanvas({ pictureWidth, pictureHeight }: Omit<Scene, 'rect' | 'pixelRatio'>): OffscreenCanvas {
+    if (!pictureWidth || !pictureHeight) throw new BlazeFaceError('unsupported-source', 'There is no frame to take a snapshot of yet.');
+    return new OffscreenCanvas(pictureWidth, pictureHeight);
+  }
+
+  /** The scene at the picture's own size on a context of that size: redacted in `mode`, or the picture and its outlines. */
+  #paintWhole(context: Context2D, scene: Omit<Scene, 'rect' | 'pixelRatio'>, mode: RedactionMode | undefined, fewerCells = 0): void {
+    const { pictureWidth: width, pictureHeight: height } = scene;
+    const whole = { ...scene, rect: { x: 0, y: 0, width, height }, pixelRatio: 1 };
+    if (mode) {
+      this.#redaction.paint(context, whole, this.#liveStyle, performance.now(), mode, fewerCells);
+    } else {
+      context.save();
+      if (scene.mirrored) context.setTransform(-1, 0, 0, 1, width, 0);
+      context.drawImage(scene.picture, 0, 0, width, height);
+      context.restore();
+    }
+    if (!mode || this.#host.redactOutlines) drawFaces(context, scene.faces, whole.rect, scene.style, 1);
+  }
+
+  /** Each live capture's canvas gets the current frame; a capture whose tracks have all ended is let go. */
+  #paintCaptures(): void {
+    this.#captures = this.#captures.filter(({ stream }) => stream.getTracks().some((track) => track.readyState === 'live'));
+    // Before the first render there is no picture yet: the first result paints them.
+    if (this.#captures.length === 0 || !this.#host.hasUpdated) return;
+    const scene = this.#scene();
+    if (!scene.pictureWidth || !scene.pictureHeight) return;
+    const mode = this.redacting ? this.#host.redact as RedactionMode : undefined;
+    for (const { canvas } of this.#captures) {
+      if (canvas.width !== scene.pictureWidth || canvas.height !== scene.pictureHeight) [canvas.width, canvas.height] = [scene.pictureWidth, scene.pictureHeight];
+      const context = canvas.getContext('2d')!;
+      context.clearRect(0, 0, canvas.width, canvas.height);
+      this.#paintWhole(context, scene, mode);
+    }
   }
 
   /** What is shown now: the kept frame or the media element, its faces and whether they are its own. */
