@@ -252,9 +252,10 @@ export class RendererFeature implements ReactiveController {
 
   /** Each live capture's canvas gets the current frame; a capture whose tracks have all ended is let go. */
   #paintCaptures(): void {
-    this.#captures = this.#captures.filter(({ stream }) => stream.getTracks().some((track) => track.readyState === 'live'));
-    // Before the first render there is no picture yet: the first result paints them.
+    // Per frame: nothing is allocated for an element without captures. Before the first render there is no picture
+    // yet: the first result paints them.
     if (this.#captures.length === 0 || !this.#host.hasUpdated) return;
+    this.#captures = this.#captures.filter(({ stream }) => stream.getTracks().some((track) => track.readyState === 'live'));
     const scene = this.#scene();
     if (!scene.pictureWidth || !scene.pictureHeight) return;
     const mode = this.redacting ? this.#host.redact as RedactionMode : undefined;
