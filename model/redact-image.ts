@@ -42,13 +42,13 @@ export async function redact(image: Blob | ImageSource, options: RedactOptions &
   const redactor = new Redactor(redactionStyle(style));
   if (output !== 'blob' && output !== 'bitmap') throw new InvalidOptionError('output', `output must be 'blob' or 'bitmap', got ${String(output)}`);
   if (quality !== undefined && !(quality >= 0 && quality <= 1)) throw new InvalidOptionError('quality', `quality must be a number from 0 to 1, got ${quality}`);
-  const picture = await decoded(image);
+  const bitmap = await decoded(image);
   const detector = given ?? (await FaceDetector.create({ model, minScore }).catch((error: unknown) => {
-    picture.bitmap.close();
+    bitmap.close();
     throw error;
   }));
   try {
-    const { bitmap, width, height } = picture;
+    const { width, height } = bitmap;
     const canvas = new OffscreenCanvas(width, height);
     const context = canvas.getContext('2d');
     if (!context) throw new InvalidImageError('too-large', `A ${width}×${height} canvas could not be made to redact the image on.`);
@@ -69,27 +69,22 @@ export async function redact(image: Blob | ImageSource, options: RedactOptions &
     if (output === 'bitmap') return canvas.transferToImageBitmap();
     return await canvas.convertToBlob({ type, quality });
   } finally {
-    picture.bitmap.close();
+    bitmap.close();
     if (!given) detector.dispose();
   }
 }
 
 /** The image as an ImageBitmap: a Blob decoded with its EXIF orientation applied, anything else as it is drawn. */
-async function decoded(image: Blob | ImageSource): Promise<{ bitmap: ImageBitmap; width: number; height: number }> {
-  let bitmap: ImageBitmap;
+async function decoded(image: Blob | ImageSource): Promise<ImageBitmap> {
   try {
-    if (image instanceof Blob) {
-      bitmap = await createImageBitmap(image, { imageOrientation: 'from-image' });
-    } else {
-      imageSourceSize(image);
-      bitmap = await createImageBitmap(image);
-    }
+    if (image instanceof Blob) return await createImageBitmap(image, { imageOrientation: 'from-image' });
+    imageSourceSize(image);
+    return await createImageBitmap(image);
   } catch (error) {
     if (error instanceof InvalidImageError) throw error;
     const what = image instanceof Blob ? `a ${image.type || 'file'} of ${image.size} bytes` : 'this image';
     throw new InvalidImageError('unsupported', `The browser could not decode ${what}: ${(error as Error).message}`);
   }
-  return { bitmap, width: bitmap.width, height: bitmap.height };
 }
 
 /** A copy of the picture for the detector, at most DETECTION_SIDE on its long side. */

@@ -3,7 +3,9 @@
 // blurred, pixelated or filled, and fails closed:
 // - a picture whose faces are not known (`trusted` false: before a source's first result, or while its detector is
 //   failing or reloading) is hidden whole;
-// - a tracked face that drops out keeps its mask for `hold` seconds, at its last place, growing as time passes.
+// - a tracked face that drops out keeps its mask for `hold` seconds, at its last place, growing as time passes;
+// - a tracked face that vanishes inside the picture (not out over its edge) may have moved anywhere (a jump, a
+//   quick turn): the whole picture is hidden until a new face is found or the hold ends.
 // What it cannot promise: a face the model does not find (too small, too turned) is not hidden; the full model and
 // a lower min-score find more.
 
@@ -81,8 +83,10 @@ export class Redactor {
   style: RedactionStyle;
   /** Faces by tracking id, with when they were last seen: a face gone from a frame is still hidden a while. */
   #held = new Map<number, HeldFace>();
+  /** When each held face was first seen: a face first seen after another vanished may be that one, moved. */
+  #firstSeen = new Map<number, number>();
   /** The effect's low-resolution copy of the picture (blur and pixelate draw it back up). */
-  #small: OffscreenCanvas | null = null;
+  #cells = new CellAverager();
 
   /** `style` over the defaults, unchecked: redactionStyle() checks a caller's. */
   constructor(style: Partial<RedactionStyle> = {}) {
@@ -92,13 +96,23 @@ export class Redactor {
   /** A new source or detector: no face is known any more, so none is held. */
   forget(): void {
     this.#held.clear();
+    this.#firstSeen.clear();
   }
 
   /** A frame's faces, and the held ones still within their hold (faces without a tracking id are not held). */
   track(faces: readonly Face[], now: number): void {
-    for (const face of faces) if (face.id !== undefined) this.#held.set(face.id, { face, seen: now });
+    for (const face of faces) {
+      if (face.id === undefined) continue;
+      this.#held.set(face.id, { face, seen: now });
+      if (!this.#firstSeen.has(face.id)) this.#firstSeen.set(face.id, now);
+    }
     const holdMs = this.style.hold * 1000;
-    for (const [id, held] of this.#held) if (now - held.seen > holdMs) this.#held.delete(id);
+    for (const [id, held] of this.#held) {
+      if (now - held.seen > holdMs) {
+        this.#held.delete(id);
+        this.#firstSeen.delete(id);
+      }
+    }
   }
 
   /** Draws the picture with its faces hidden; without trusted faces, the whole picture hidden. */
@@ -107,21 +121,31 @@ export class Redactor {
     context.save();
     context.setTransform(pixelRatio, 0, 0, pixelRatio, 0, 0);
     drawPicture(context, picture, rect, mirrored);
-    if (!trusted) {
-      this.#hide(context, scene, rect, WHOLE_PICTURE_CELLS);
+    if (!trusted || this.#vanished(scene.faces)) {
+      this.#hide(context, scene, rect, WHOLE_PICTURE_CELLS, () => context.rect(rect.x, rect.y, rect.width, rect.height));
     } else {
       for (const mask of this.masks(scene.faces, rect.width, rect.height, scene.now)) {
         const [x, y] = [rect.x + mask.x, rect.y + mask.y];
         const reach = Math.max(mask.radiusX, mask.radiusY);
-        context.save();
-        context.beginPath();
-        context.ellipse(x, y, mask.radiusX, mask.radiusY, mask.rotation, 0, 2 * Math.PI);
-        context.clip();
-        this.#hide(context, scene, { x: x - reach, y: y - reach, width: 2 * reach, height: 2 * reach }, this.style.cells);
-        context.restore();
+        const area = { x: x - reach, y: y - reach, width: 2 * reach, height: 2 * reach };
+        this.#hide(context, scene, area, this.style.cells, () => context.ellipse(x, y, mask.radiusX, mask.radiusY, mask.rotation, 0, 2 * Math.PI));
       }
     }
     context.restore();
+  }
+
+  /**
+   * Whether a held face was lost inside the picture, away from its edges (so it did not walk out), with no face
+   * found since that was not there before: it may be anywhere now, so nothing of the picture can be trusted.
+   */
+  #vanished(faces: readonly Face[]): boolean {
+    const current = new Set(faces.map((face) => face.id));
+    for (const [id, { face, seen }] of this.#held) {
+      if (current.has(id) || !insidePicture(face)) continue;
+      const newcomer = faces.some((other) => other.id !== undefined && (this.#firstSeen.get(other.id) ?? -Infinity) > seen);
+      if (!newcomer) return true;
+    }
+    return false;
   }
 
   /** Each current and held face's mask in a width x height picture. */
@@ -140,12 +164,13 @@ export class Redactor {
 
 
   /**
-   * Hides `area` (in rect units) of the drawn picture: filled, or averaged down to `across` cells across and drawn
-   * up again, smoothed (blur) or as blocks (pixelate). The cells are taken from the picture itself, not read back
-   * from the canvas (a read-back of a large canvas came back empty in Debian's Chromium), and only from the part
-   * of `area` the picture covers: cells half outside it would be half transparent and let the face show through.
+   * Covers the path `outline` traces (around `area`, in rect units) on the drawn picture: filled with the colour,
+   * or clipped to it, the picture's part under `area` averaged down to `across` cells across and drawn up again,
+   * smoothed (blur) or as blocks (pixelate). The cells are averaged from the picture itself, not read back from the
+   * canvas (a read-back of a large canvas came back empty in Debian's Chromium), and only from the part of `area`
+   * the picture covers: cells half outside it would be half transparent and let the face show through.
    */
-  #hide(context: Context2D, scene: RedactionScene, area: Rect, across: number): void {
+  #hide(context: Context2D, scene: RedactionScene, area: Rect, across: number, outline: () => void): void {
     const { mode, color } = this.style;
     const { rect, picture, pictureWidth, pictureHeight, mirrored } = scene;
     const left = Math.max(area.x, rect.x);
@@ -153,35 +178,71 @@ export class Redactor {
     const width = Math.min(area.x + area.width, rect.x + rect.width) - left;
     const height = Math.min(area.y + area.height, rect.y + rect.height) - top;
     if (!(width > 0 && height > 0)) return;
+    context.beginPath();
+    outline();
     if (mode === 'fill') {
       context.fillStyle = color;
-      context.fillRect(left, top, width, height);
+      context.fill();
       return;
     }
     const columns = Math.max(1, Math.round(across));
     const rows = Math.max(1, Math.round((across * height) / width));
-    const small = this.#smallCopy(columns, rows);
-    const smallContext = small.getContext('2d')!;
-    smallContext.clearRect(0, 0, columns, rows);
-    smallContext.imageSmoothingEnabled = true;
-    smallContext.imageSmoothingQuality = 'high';
     // The area in the picture's own pixels (mirrored views show the picture flipped).
     const [scaleX, scaleY] = [pictureWidth / rect.width, pictureHeight / rect.height];
     const sourceX = mirrored ? (rect.x + rect.width - (left + width)) * scaleX : (left - rect.x) * scaleX;
-    smallContext.save();
-    if (mirrored) smallContext.setTransform(-1, 0, 0, 1, columns, 0);
-    smallContext.drawImage(picture, sourceX, (top - rect.y) * scaleY, width * scaleX, height * scaleY, 0, 0, columns, rows);
-    smallContext.restore();
+    const cells = this.#cells.average(picture, [sourceX, (top - rect.y) * scaleY, width * scaleX, height * scaleY], columns, rows, mirrored);
+    context.save();
+    context.clip();
     context.imageSmoothingEnabled = mode === 'blur';
-    context.drawImage(small, left, top, width, height);
-    context.imageSmoothingEnabled = true;
+    context.drawImage(cells, left, top, width, height);
+    context.restore();
   }
+}
 
-  /** One reused low-resolution canvas (passing none per call allocates nothing per frame). */
-  #smallCopy(width: number, height: number): OffscreenCanvas {
-    if (!this.#small || this.#small.width !== width || this.#small.height !== height) this.#small = new OffscreenCanvas(width, height);
-    return this.#small;
+/** Pixels across a cell in the first step. */
+const STEP_CELLS = 8;
+
+/**
+ * A part of a picture averaged down to a few cells, on reused canvases (none allocated per frame). In two steps:
+ * bilinear down to at most STEP_CELLS pixels a cell, then a mipmapped average of those. A mipmapped draw straight
+ * from the picture costs about as much as a frame (it builds the whole picture's mipmaps), and a bilinear one alone
+ * would sample a few pixels of each cell, not average it.
+ */
+class CellAverager {
+  #fine: OffscreenCanvas | null = null;
+  #cells: OffscreenCanvas | null = null;
+
+  /** `source` ([x, y, width, height] of `picture`) as columns x rows cells, mirrored if asked. */
+  average(picture: CanvasImageSource, source: [number, number, number, number], columns: number, rows: number, mirrored: boolean): OffscreenCanvas {
+    const [x, y, width, height] = source;
+    const [fineWidth, fineHeight] = [Math.max(1, Math.min(Math.round(width), columns * STEP_CELLS)), Math.max(1, Math.min(Math.round(height), rows * STEP_CELLS))];
+    const fine = (this.#fine = sized(this.#fine, fineWidth, fineHeight));
+    const fineContext = fine.getContext('2d')!;
+    fineContext.imageSmoothingEnabled = true;
+    fineContext.imageSmoothingQuality = 'low';
+    // Replacing, not drawing over: a picture with transparent parts must not let the last one show through.
+    fineContext.globalCompositeOperation = 'copy';
+    fineContext.setTransform(mirrored ? -1 : 1, 0, 0, 1, mirrored ? fineWidth : 0, 0);
+    fineContext.drawImage(picture, x, y, width, height, 0, 0, fineWidth, fineHeight);
+    const cells = (this.#cells = sized(this.#cells, columns, rows));
+    const cellContext = cells.getContext('2d')!;
+    cellContext.imageSmoothingEnabled = true;
+    cellContext.imageSmoothingQuality = 'medium';
+    cellContext.globalCompositeOperation = 'copy';
+    cellContext.drawImage(fine, 0, 0, columns, rows);
+    return cells;
   }
+}
+
+/** `canvas` if it is width x height, else a new one (a canvas's size change clears it anyway). */
+function sized(canvas: OffscreenCanvas | null, width: number, height: number): OffscreenCanvas {
+  return canvas && canvas.width === width && canvas.height === height ? canvas : new OffscreenCanvas(width, height);
+}
+
+/** Whether a face's box lies wholly inside the picture (a face leaving it is last seen over its edge). */
+function insidePicture(face: Face): boolean {
+  const { xMin, yMin, xMax, yMax } = face.box;
+  return xMin >= 0 && yMin >= 0 && xMax <= 1 && yMax <= 1;
 }
 
 /** Draws the picture into `rect`, mirrored about its vertical axis if the view is. */

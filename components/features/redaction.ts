@@ -4,6 +4,7 @@
 // element's options and its CSS custom properties.
 
 import type { Face } from '../../model/face.ts';
+import { redactionOptionProblem } from '../../model/redaction-options.ts';
 import { defaultRedactionStyle, Redactor, type RedactionMode } from '../../model/redactor.ts';
 import type { Scene } from './renderer.ts';
 import type { FeatureHost } from './host.ts';
@@ -46,7 +47,8 @@ export class Redaction {
     target.mode = mode ?? (host.redact === 'none' ? defaultRedactionStyle.mode : host.redact);
     target.padding = host.redactPadding;
     target.hold = host.redactHold;
-    target.cells = Number.isFinite(cells) && cells >= 1 ? cells : defaultRedactionStyle.cells;
+    // A custom property out of its domain is ignored, as CSS ignores an invalid value.
+    target.cells = redactionOptionProblem('cells', cells) === undefined ? cells : defaultRedactionStyle.cells;
     target.color = style?.getPropertyValue('--blaze-face-redact-color').trim() || defaultRedactionStyle.color;
   }
 }
