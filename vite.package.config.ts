@@ -4,7 +4,7 @@
 //                 browser once, in the worker; WebGL, WebGPU and the plain-JS CPU engine only when chosen);
 //   dist/models/  the four model files;   dist/wasm/  the wasm engine's binaries.
 // The modules for bundlers (dist/lib/, with types) come from tsc: see tools/build-package.mjs.
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { stageAssets } from './tools/assets.mjs';
 import { minifyKeepingTypeofGuards } from './tools/minify.mjs';
 
@@ -28,7 +28,22 @@ function workerChunkName(chunk: { facadeModuleId: string | null; moduleIds: stri
   return `worker/${engine ? `tfjs-${engine}` : chunk.name}-[hash].js`;
 }
 
+/**
+ * Vite wraps every dynamic import in a helper that preloads the imported chunk's dependencies, even with
+ * `modulePreload: false` (vitejs/vite#18551): 1.5 KB in the page's bundle for nothing, since the page has no
+ * dependencies to preload (its one lazy chunk, the redaction painter, imports what the page already has). This
+ * helper just loads.
+ */
+const plainDynamicImports: Plugin = {
+  name: 'blaze-face:plain-dynamic-imports',
+  enforce: 'pre',
+  load(id) {
+    return id === '\0vite/preload-helper.js' ? 'export const __vitePreload = (load) => load();' : undefined;
+  },
+};
+
 export default defineConfig({
+  plugins: [plainDynamicImports],
   // Relative URLs throughout: everything is found from import.meta.url, wherever dist/ is served.
   base: './',
   publicDir: false,

@@ -12,6 +12,7 @@
 // source while the detector loads, then analyses until it is stopped, fails, loses its context or is removed.
 
 import { LitElement, html, type PropertyValues } from 'lit';
+import type { TimeoutError } from '../model/errors.ts';
 import type { DetectorBackend } from '../model/face-detector.ts';
 import type { Face } from '../model/face.ts';
 import type { ImageSource } from '../model/image-source.ts';
@@ -40,7 +41,8 @@ export interface BlazeFaceElement extends ElementOptions {}
  * @tagname blaze-face
  * @fires ready - A model has loaded; `detail.backend` says what runs it, `detail.model` which model it is.
  * @fires faces - Once per processed frame: `detail.faces` (each with its tracking `id`), `detail.model`, `detail.timestamp`, `detail.latencyMs`.
- * @fires error - `detail.type` (camera-denied, camera-unavailable, model-load, unsupported-source, context-lost, invalid-attribute) and `detail.message`.
+ * @fires error - `detail.type` (camera-denied, camera-unavailable, model-load, unsupported-source, context-lost, invalid-attribute) and `detail.message`; after a deadline, `detail.reason` 'timeout' and `detail.step`.
+ * @fires recovered - A detector rebuilt on its own (after a lost context, `detail.cause` 'context-lost', or a worker stuck past `detection-timeout`, 'timeout') has detected again.
  * @fires ended - Every video track of `srcObject` has ended; the element is `idle` (setting a stream or start() starts again).
  * @csspart video - The video being analysed.
  * @csspart image - The image being analysed (when `src` is an image).
@@ -75,7 +77,7 @@ export class BlazeFaceElement extends LitElement {
   });
   #detector = new DetectorFeature(this, {
     isUserCamera: () => this.#source.isUserCamera,
-    lost: (reason) => this.#onContextLost(reason),
+    lost: (reason, timeout) => this.#onDetectorLost(reason, timeout),
     lostAgain: (error) => this.#fail(error),
   });
   #tracking = new TrackingFeature(this);
@@ -264,12 +266,17 @@ export class BlazeFaceElement extends LitElement {
     return this.#start.signal;
   }
 
-  #onContextLost(reason: string): void {
+  /**
+   * The detector's context was lost, or its worker got stuck (`timeout`): a new one is built, and its first result
+   * is a `recovered` event. A lost context is an `error` event too (its cause is outside the element); a stuck
+   * worker only the `recovered` event.
+   */
+  #onDetectorLost(reason: string, timeout?: TimeoutError): void {
     // Only a working element carries on by itself; after stop() or an error, start() is the way back. While
     // loading, the source may be half attached, so that start begins again from the top.
     if (this.isConnected && this.#status.state === 'loading') void this.#run();
     else if (this.isConnected && this.#status.active) void this.#recreateDetector();
-    this.#status.emitError('context-lost', `The WebNN context was lost (${reason}); the face detector is being recreated.`);
+    if (!timeout) this.#status.emitError('context-lost', `The WebNN context was lost (${reason}); the face detector is being recreated.`);
   }
 
   /** After a lost context: a new detector for the same source, which stays attached (the camera stays open). */
@@ -277,7 +284,7 @@ export class BlazeFaceElement extends LitElement {
     const signal = this.#newStart();
     this.#source.dropFrames();
     this.#renderer.clear();
-    this.#status.set('loading', 'Recreating the face detector after a lost context…');
+    this.#status.set('loading', 'Recreating the face detector…');
     try {
       const detector = await this.#detector.ensure();
       if (!signal.aborted) await this.#analysis.analyse(detector);

@@ -14,9 +14,11 @@ export class ContextLossRecovery {
     return recreate;
   }
 
-  /** The current detector has produced a result, so the next loss is worth recovering from again. */
-  succeeded(): void {
+  /** The current detector has produced a result, so the next loss is worth recovering from again; whether it was a replacement's first. */
+  succeeded(): boolean {
+    const recovered = this.#unproven;
     this.#unproven = false;
+    return recovered;
   }
 
   /** A new start asked for by the page or the person: earlier losses no longer count. */

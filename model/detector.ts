@@ -10,6 +10,7 @@
 import {
   checkModelName, checkPrecision, mergeSettings, validateSettings, type DetectionSettings, type DetectOptions,
 } from './detection-settings.ts';
+import type { TimeoutError } from './errors.ts';
 import type { Face } from './face.ts';
 import type { Precision } from './graph/device-builder.ts';
 import type { ImageSource } from './image-source.ts';
@@ -33,12 +34,22 @@ export interface EngineMemory {
 }
 
 /** A face detector, wherever its network runs: FaceDetector on the calling thread, WorkerFaceDetector in a Worker. */
+/** Why a detector is of no more use. */
+export interface DetectorLoss {
+  message: string;
+  /** Set when its worker stopped answering: the deadline that passed. */
+  timeout?: TimeoutError;
+}
+
 export interface Detector {
   readonly model: ModelName;
   /** The side of the square image the network reads. */
   readonly inputSize: number;
-  /** Resolves when the WebNN context running the network is lost (engine failure, GPU reset, or dispose()). */
-  readonly lost: Promise<{ message: string }>;
+  /**
+   * Resolves when the WebNN context running the network is lost (engine failure, GPU reset, or dispose()), or,
+   * for a WorkerFaceDetector, when its worker stopped answering (`timeout`).
+   */
+  readonly lost: Promise<DetectorLoss>;
   /** Which WebNN implementation, engine and precision run the network. */
   readonly backend: DetectorBackend;
   /** The current thresholds. */
@@ -85,12 +96,12 @@ export function checkCreateOptions(options: CheckedCreateOptions): ModelName {
 export abstract class DetectorBase implements Detector {
   readonly model: ModelName;
   readonly inputSize: number;
-  readonly lost: Promise<{ message: string }>;
+  readonly lost: Promise<DetectorLoss>;
 
   #settings: DetectionSettings;
   #disposed = false;
 
-  protected constructor(model: ModelName, inputSize: number, lost: Promise<{ message: string }>, settings: DetectionSettings) {
+  protected constructor(model: ModelName, inputSize: number, lost: Promise<DetectorLoss>, settings: DetectionSettings) {
     this.model = model;
     this.inputSize = inputSize;
     this.lost = lost;

@@ -76,3 +76,23 @@ export class UnsupportedGraphError extends Error {
     this.dataType = dataType;
   }
 }
+
+/**
+ * Where a start or a call was when its deadline passed: the model file's fetch, the detector's worker starting,
+ * its WebNN context (for our engine, its wasm fetched and compiled), the graph's build, the warm-up run, or a
+ * frame's detection.
+ */
+export type TimeoutStep = 'model-fetch' | 'worker' | 'context' | 'graph' | 'warm-up' | 'detect' | 'memory';
+
+/** A promise of the model API that would not have settled: its deadline passed at `step`, after `ms` milliseconds. */
+export class TimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+  readonly step: TimeoutStep;
+  readonly ms: number;
+
+  constructor(step: TimeoutStep, ms: number, what: string) {
+    super(`${what} did not finish within ${ms} ms (stuck at: ${step})`);
+    this.step = step;
+    this.ms = ms;
+  }
+}

@@ -4,8 +4,8 @@
 // - a picture whose faces are not known (`trusted` false: before a source's first result, or while its detector is
 //   failing or reloading) is hidden whole;
 // - a tracked face that drops out keeps its mask for `hold` seconds, at its last place, growing as time passes;
-// - a tracked face that vanishes inside the picture (not out over its edge) may have moved anywhere (a jump, a
-//   quick turn): the whole picture is hidden until a new face is found or the hold ends.
+// - a tracked face the model was sure of that vanishes inside the picture (not out over its edge) may have moved
+//   anywhere (a jump, a quick turn): the whole picture is hidden until a new face is found or the hold ends.
 // What it cannot promise: a face the model does not find (too small, too turned) is not hidden; the full model and
 // a lower min-score find more.
 
@@ -43,6 +43,12 @@ export async function hideUntilNoFaceLeft(
   }
 }
 
+/**
+ * The score from which a face lost inside the picture counts as vanished: a face the model was sure of does not
+ * drop out where it stands, but a doubtful one (down to REDACTION_MIN_SCORE) comes and goes between frames, and
+ * hiding the whole picture each time would hide it most of the time. Its held mask covers it where it was.
+ */
+const VANISHED_MIN_SCORE = 0.5;
 /** How much a held mask has grown by the end of its hold. */
 const HOLD_GROWTH = 0.5;
 /** Cells across the whole picture when no face is trusted: nothing of a face in it stays recognisable. */
@@ -135,13 +141,14 @@ export class Redactor {
   }
 
   /**
-   * Whether a held face was lost inside the picture, away from its edges (so it did not walk out), with no face
-   * found since that was not there before: it may be anywhere now, so nothing of the picture can be trusted.
+   * Whether a held face the model was sure of was lost inside the picture, away from its edges (so it did not walk
+   * out), with no face found since that was not there before: it may be anywhere now, so nothing of the picture can
+   * be trusted.
    */
   #vanished(faces: readonly Face[]): boolean {
     const current = new Set(faces.map((face) => face.id));
     for (const [id, { face, seen }] of this.#held) {
-      if (current.has(id) || !insidePicture(face)) continue;
+      if (current.has(id) || face.score < VANISHED_MIN_SCORE || !insidePicture(face)) continue;
       const newcomer = faces.some((other) => other.id !== undefined && (this.#firstSeen.get(other.id) ?? -Infinity) > seen);
       if (!newcomer) return true;
     }

@@ -24,8 +24,16 @@ export type StartupStage =
 
 const prefix = 'blaze-face:';
 
+let reached: ((stage: StartupStage) => void) | undefined;
+
 export function markStartup(stage: StartupStage): void {
   performance.mark(`${prefix}${stage}`);
+  reached?.(stage);
+}
+
+/** Calls `listener` with each stage marked from now on (a worker tells the page how far its start has come). */
+export function onStartupMark(listener: (stage: StartupStage) => void): void {
+  reached = listener;
 }
 
 /** A mark as it travels from a worker to the page: its name and its time since the Unix epoch (ms). */

@@ -6,6 +6,7 @@
 import { mergeSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
 import { checkCreateOptions, DetectorBase, disposedError, type DetectorBackend, type EngineMemory } from './detector.ts';
 import type { FaceDetectorOptions } from './face-detector.ts';
+import { InvalidOptionError, TimeoutError } from './errors.ts';
 import { restoreFace, type Face } from './face.ts';
 import { captureError, imageSourceSize, isImageData, isVideo, isVideoFrame, type ImageSource } from './image-source.ts';
 import { readSampledPixels } from './image-to-tensor.ts';
@@ -19,7 +20,38 @@ import { DetectorWorker, type RequestBody } from './worker/shared-workers.ts';
 /** Options for a worker-based detector: as FaceDetector's, except that a context must be options, not an MLContext. */
 export type WorkerFaceDetectorOptions = Omit<FaceDetectorOptions, 'context'> & {
   context?: WorkerOptions['context'];
+  /** Milliseconds create() may take, model download included, before it rejects with a TimeoutError (default 60000). */
+  startTimeout?: number;
+  /**
+   * Milliseconds a detect() (or engineMemory()) may wait for the worker before it rejects with a TimeoutError
+   * (default 10000); the worker is then taken for stuck: ended, and `lost` settles.
+   */
+  detectionTimeout?: number;
 };
+
+/**
+ * The deadlines' defaults, against the start-up breakdown in docs/measurements.md (the wasm engine's worker ready
+ * 0.27 s after the request, median; a GPU engine's shader compiles take seconds on a software renderer) and a
+ * detection's 2-8 ms: wide margins for slow devices and networks (a full model at 50 KB/s is 20 s), yet a start or
+ * a frame that would never finish is ended within a minute.
+ */
+export const defaultStartTimeoutMs = 60000;
+export const defaultDetectionTimeoutMs = 10000;
+
+function checkTimeout(name: 'startTimeout' | 'detectionTimeout', value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!(typeof value === 'number' && value > 0 && value <= 2 ** 31 - 1)) {
+    throw new InvalidOptionError(name, `${name} must be a number of milliseconds above 0, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** `promise`, or, once `ms` have passed, a rejection with the error `timeout()` makes (and whatever else it does). */
+function withinDeadline<T>(promise: Promise<T>, ms: number, timeout: () => TimeoutError): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(timeout()), ms)));
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
 
 /**
  * What the worker is sent of a source: a video's frame as a VideoFrame, transferred (the worker copies it out);
@@ -53,6 +85,7 @@ export class WorkerFaceDetector extends DetectorBase {
   /** This detector's requests still waiting for the worker, settled at once by dispose(). */
   #inFlight = new Set<number>();
   #backend: DetectorBackend;
+  #detectionTimeout: number;
 
   /**
    * A detector on the page's shared worker for these options (see model/worker/shared-workers.ts): detectors
@@ -61,8 +94,10 @@ export class WorkerFaceDetector extends DetectorBase {
    */
   static async create(options: WorkerFaceDetectorOptions = {}): Promise<WorkerFaceDetector> {
     const model = checkCreateOptions(options);
+    const { modelUrl, context, minScore, suppressionThreshold, scoreMerge, maxFaces, startTimeout, detectionTimeout, ...rest } = options;
+    const startMs = checkTimeout('startTimeout', startTimeout, defaultStartTimeoutMs);
+    const detectionMs = checkTimeout('detectionTimeout', detectionTimeout, defaultDetectionTimeoutMs);
     markStartup('detector-requested');
-    const { modelUrl, context, minScore, suppressionThreshold, scoreMerge, maxFaces, ...rest } = options;
     const page = typeof document !== 'undefined' ? document.baseURI : self.location.href;
     const base = assetBase();
     const worker = DetectorWorker.acquire({
@@ -73,20 +108,27 @@ export class WorkerFaceDetector extends DetectorBase {
       ...(base ? { assetBase: base.href } : {}),
       polyfill: polyfillConfig(),
     });
-    const created = await worker.created.catch((error: unknown) => {
+    // A start past its deadline ends the worker (every detector waiting on it would wait for ever too).
+    const stuck = () => {
+      const timeout = new TimeoutError(worker.startStep, startMs, 'The face detector\'s start');
+      worker.stalled(timeout);
+      return timeout;
+    };
+    const created = await withinDeadline(worker.created, startMs, stuck).catch((error: unknown) => {
       worker.release();
       throw error;
     });
     markStartup('detector-ready');
     // The worker's defaults, under the thresholds among the options.
     const settings = mergeSettings(created.settings, options);
-    return new WorkerFaceDetector(worker, model, created.backend, created.inputSize, settings);
+    return new WorkerFaceDetector(worker, model, created.backend, created.inputSize, settings, detectionMs);
   }
 
-  private constructor(worker: DetectorWorker, model: ModelName, backend: DetectorBackend, inputSize: number, settings: DetectionSettings) {
+  private constructor(worker: DetectorWorker, model: ModelName, backend: DetectorBackend, inputSize: number, settings: DetectionSettings, detectionTimeout: number) {
     super(model, inputSize, worker.lost, settings);
     this.#worker = worker;
     this.#backend = backend;
+    this.#detectionTimeout = detectionTimeout;
   }
 
   /** The worker detector's backend; `threads` as of its latest frame (see FaceDetector.backend). */
@@ -99,7 +141,7 @@ export class WorkerFaceDetector extends DetectorBase {
     this.assertNotDisposed();
     const settings = this.callSettings(options);
     const { image, transfer } = await toWorkerImage(source, this.inputSize);
-    const reply = await this.#send({ type: 'detect', image, mirrored: Boolean(options.mirrored), settings }, transfer);
+    const reply = await this.#send({ type: 'detect', image, mirrored: Boolean(options.mirrored), settings }, transfer, 'detect');
     if (reply.type !== 'faces') throw new Error(`unexpected reply ${reply.type}`);
     if (reply.threads !== undefined && reply.threads !== this.#backend.threads) this.#backend = { ...this.#backend, threads: reply.threads };
     return reply.faces.map(restoreFace);
@@ -107,7 +149,7 @@ export class WorkerFaceDetector extends DetectorBase {
 
   /** The worker engine's memory counter (see FaceDetector.engineMemory). */
   async engineMemory(): Promise<EngineMemory | undefined> {
-    const reply = await this.#send({ type: 'memory' });
+    const reply = await this.#send({ type: 'memory' }, [], 'memory');
     return reply.type === 'memory' && reply.memory ? reply.memory : undefined;
   }
 
@@ -120,7 +162,8 @@ export class WorkerFaceDetector extends DetectorBase {
     this.#worker.release();
   }
 
-  #send(body: RequestBody, transfer: Transferable[] = []): Promise<Reply> {
+  /** A request to the worker, answered within the detection deadline, or the worker is taken for stuck. */
+  #send(body: RequestBody, transfer: Transferable[], step: 'detect' | 'memory'): Promise<Reply> {
     // disposed while the caller was preparing its frame: nothing may reach the worker on its behalf
     if (this.disposed) {
       closeTransferred(transfer);
@@ -128,7 +171,13 @@ export class WorkerFaceDetector extends DetectorBase {
     }
     const { id, reply } = this.#worker.send(body, transfer);
     this.#inFlight.add(id);
-    return reply
+    const worker = this.#worker;
+    const stuck = () => {
+      const timeout = new TimeoutError(step, this.#detectionTimeout, step === 'detect' ? 'A detection' : 'A memory query');
+      worker.stalled(timeout);
+      return timeout;
+    };
+    return withinDeadline(reply, this.#detectionTimeout, stuck)
       .catch((error: unknown) => {
         closeTransferred(transfer); // not sent, or not read
         throw error;

@@ -100,7 +100,7 @@ export class Analysis {
       // A frame the detector cannot read is the source's fault, or the end of its stream, which the stream's
       // watch reports as such. Any other failure is the engine's: a lost context fails the frame in flight,
       // usually before its `lost` promise settles, so it counts as the loss.
-      if (!(error instanceof InvalidImageError)) detectors.failed(detector, error instanceof Error ? error.message : String(error));
+      if (!(error instanceof InvalidImageError)) detectors.failed(detector, error instanceof Error ? error : String(error));
       else if (!source.checkEnded()) this.#failed(error);
     } finally {
       frame?.close();

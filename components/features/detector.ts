@@ -3,7 +3,7 @@
 // with the element's, says `ready`, and decides what a lost context means (context-loss.ts).
 
 import type { PropertyValues, ReactiveController } from 'lit';
-import { InvalidImageError } from '../../model/errors.ts';
+import { InvalidImageError, TimeoutError } from '../../model/errors.ts';
 import type { DetectorBackend } from '../../model/face-detector.ts';
 import type { Face } from '../../model/face.ts';
 import type { ImageSource } from '../../model/image-source.ts';
@@ -11,7 +11,7 @@ import { modelSpecs, type ModelName } from '../../model/model-specs.ts';
 import { REDACTION_MIN_SCORE } from '../../model/redaction-options.ts';
 import { WorkerFaceDetector } from '../../model/worker-face-detector.ts';
 import { ContextLossRecovery } from '../context-loss.ts';
-import { BlazeFaceError } from '../events.ts';
+import { BlazeFaceError, type BlazeFaceRecoveredDetail } from '../events.ts';
 import { optionProblem } from '../options.ts';
 import type { FeatureHost } from './host.ts';
 
@@ -23,8 +23,8 @@ const thresholds = ['minScore', 'suppressionThreshold', 'maxFaces', 'redact'] as
 export interface DetectorEvents {
   /** Whether the source is the element's own user-facing camera (what `auto` runs short for). */
   isUserCamera(): boolean;
-  /** The current source's detector lost its context and was dropped: another is to be built. */
-  lost(reason: string): void;
+  /** The current source's detector lost its context, or got stuck (`timeout`), and was dropped: another is to be built. */
+  lost(reason: string, timeout?: TimeoutError): void;
   /** As lost(), but the one before was lost too, without detecting anything since: building more would loop. */
   lostAgain(error: BlazeFaceError): void;
 }
@@ -40,6 +40,8 @@ export class DetectorFeature implements ReactiveController {
   #loads = new Map<ModelName, Promise<WorkerFaceDetector>>();
   #retired = new WeakSet<WorkerFaceDetector>();
   #recovery = new ContextLossRecovery();
+  /** Why the current detector replaced another, for the `recovered` event of its first result. */
+  #replaced: BlazeFaceRecoveredDetail | undefined;
 
   constructor(host: FeatureHost, events: DetectorEvents) {
     this.#host = host;
@@ -97,7 +99,8 @@ export class DetectorFeature implements ReactiveController {
 
   /** The current detector has produced a result, so the next loss is worth recovering from again. */
   succeeded(): void {
-    this.#recovery.succeeded();
+    if (this.#recovery.succeeded() && this.#replaced) this.#host.dispatchEvent(new CustomEvent('recovered', { detail: this.#replaced }));
+    this.#replaced = undefined;
   }
 
   /** The detector for `model`, loaded if need be; a failure is a `model-load` BlazeFaceError. */
@@ -117,7 +120,7 @@ export class DetectorFeature implements ReactiveController {
         }
         this.#detectors.set(model, detector);
         this.#loads.delete(model);
-        void detector.lost.then(({ message }) => this.failed(detector, message));
+        void detector.lost.then(({ message, timeout }) => this.failed(detector, timeout ?? message));
         this.#resolveReady(detector.backend);
         this.#host.dispatchEvent(new CustomEvent('ready', { detail: { backend: detector.backend, model } }));
         return detector;
@@ -125,7 +128,7 @@ export class DetectorFeature implements ReactiveController {
       (error: unknown) => {
         if (this.#loads.get(model) === load) this.#loads.delete(model);
         const message = error instanceof Error ? error.message : String(error);
-        throw new BlazeFaceError('model-load', `The face detection model could not be loaded: ${message}`);
+        throw new BlazeFaceError('model-load', `The face detection model could not be loaded: ${message}`, { cause: error });
       },
     );
     this.#loads.set(model, load);
@@ -137,15 +140,25 @@ export class DetectorFeature implements ReactiveController {
     return this.#retired.has(detector) || this.#detectors.get(detector.model) !== detector;
   }
 
-  /** `detector`'s context was lost, or it failed in its engine: it is dropped, and the element told if it mattered. */
-  failed(detector: WorkerFaceDetector, reason: string): void {
+  /**
+   * `detector`'s context was lost, it failed in its engine, or its worker stopped answering (`cause` a
+   * TimeoutError): it is dropped, and the element told if it mattered.
+   */
+  failed(detector: WorkerFaceDetector, cause: string | Error): void {
     if (this.isRetired(detector)) return;
     this.#retire(detector); // a lost detector's worker and engine are of no more use
     this.#detectors.delete(detector.model);
     // A detector kept for another source is simply loaded again when that source comes back.
     if (detector.model !== this.activeModel) return;
-    if (this.#recovery.shouldRecreate()) this.#events.lost(reason);
-    else this.#events.lostAgain(new BlazeFaceError('context-lost', `The WebNN context was lost again (${reason}) before the recreated face detector detected anything.`));
+    const timeout = cause instanceof TimeoutError ? cause : undefined;
+    const reason = typeof cause === 'string' ? cause : cause.message;
+    if (this.#recovery.shouldRecreate()) {
+      this.#replaced = { cause: timeout ? 'timeout' : 'context-lost', message: reason };
+      this.#events.lost(reason, timeout);
+    } else {
+      const what = timeout ? 'stopped answering again' : 'lost its WebNN context again';
+      this.#events.lostAgain(new BlazeFaceError('context-lost', `The face detector ${what} (${reason}) before the recreated one detected anything.`, { cause }));
+    }
   }
 
   /** Drops every detector, loaded or loading (new detector options, or the element left the page). */
@@ -176,6 +189,8 @@ export class DetectorFeature implements ReactiveController {
     const engine = host.engine !== 'auto' && !optionProblem('engine', host.engine) ? { engine: host.engine } : {};
     return {
       context: { powerPreference: host.powerPreference, accelerated: host.accelerated, ...engine },
+      startTimeout: host.startTimeout * 1000,
+      detectionTimeout: host.detectionTimeout * 1000,
       ...(optionProblem('precision', host.precision) ? {} : { precision: host.precision }),
       ...(host.modelUrl ? { modelUrl: host.modelUrl } : {}),
     };

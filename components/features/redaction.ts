@@ -5,13 +5,15 @@
 
 import type { Face } from '../../model/face.ts';
 import { redactionOptionProblem } from '../../model/redaction-options.ts';
-import { defaultRedactionStyle, Redactor, type RedactionMode } from '../../model/redactor.ts';
+import { defaultRedactionStyle, hideUntilNoFaceLeft, Redactor, type RedactionMode } from '../../model/redactor.ts';
 import type { Scene } from './renderer.ts';
 import type { FeatureHost } from './host.ts';
 
 type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
 export class Redaction {
+  /** The check for faces left in a redacted picture (model/redactor.ts), loaded with the painter. */
+  readonly hideUntilNoFaceLeft = hideUntilNoFaceLeft;
   #host: FeatureHost;
   #redactor = new Redactor();
 

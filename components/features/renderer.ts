@@ -11,12 +11,11 @@ import { markStartup } from '../../model/startup-marks.ts';
 import { FaceCountAnnouncer } from '../announcer.ts';
 import { InvalidOptionError } from '../../model/errors.ts';
 import { defaultRedactionStyle, type RedactionMode } from '../../model/redaction-options.ts';
-import { hideUntilNoFaceLeft } from '../../model/redactor.ts';
 import { BlazeFaceError } from '../events.ts';
 import { optionsOf } from '../options.ts';
 import { containRect, drawFaces, mediaSize, overlayStyle, type ContentRect, type OverlayStyle } from '../overlay.ts';
 import type { FeatureHost } from './host.ts';
-import { Redaction } from './redaction.ts';
+import type { Redaction } from './redaction.ts';
 
 type Picture = HTMLVideoElement | HTMLImageElement;
 type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
@@ -45,7 +44,12 @@ const redrawnBy = [...optionsOf('renderer'), ...optionsOf('redaction')];
 export class RendererFeature implements ReactiveController {
   #host: FeatureHost;
   #picture: () => Picture;
-  #redaction: Redaction;
+  /**
+   * The redaction painter, loaded the first time the element redacts (the drop-in's bytes before a first result
+   * leave it out). Until it is there, a redacting element paints nothing: the picture stays hidden.
+   */
+  #redaction: Redaction | null = null;
+  #redactionLoad: Promise<Redaction> | null = null;
   #painters: Painter[];
   #faces: Face[] = [];
   /** The frame the current faces were found in, kept while redacting: it is what is shown, never a newer one. */
@@ -63,9 +67,8 @@ export class RendererFeature implements ReactiveController {
   constructor(host: FeatureHost, picture: () => Picture) {
     this.#host = host;
     this.#picture = picture;
-    this.#redaction = new Redaction(host);
     const redact: Painter = (context, scene) => {
-      if (this.redacting) this.#redaction.paint(context, scene, this.#liveStyle, performance.now());
+      if (this.redacting) this.#redaction?.paint(context, scene, this.#liveStyle, performance.now());
     };
     const outlines: Painter = (context, { faces, rect, style, pixelRatio }) => {
       if (!this.redacting || host.redactOutlines) drawFaces(context, faces, rect, style, pixelRatio);
@@ -76,6 +79,7 @@ export class RendererFeature implements ReactiveController {
   }
 
   hostUpdated(): void {
+    if (this.redacting) void this.#loadRedaction();
     if (this.#observing) return;
     this.#resizeObserver.observe(this.#stage);
     this.#observing = true;
@@ -88,6 +92,18 @@ export class RendererFeature implements ReactiveController {
 
   optionsChanged(changed: PropertyValues): void {
     if (redrawnBy.some((name) => changed.has(name))) this.redraw();
+  }
+
+  /** The redaction painter, loaded once; the picture is painted again when it arrives. */
+  #loadRedaction(): Promise<Redaction> {
+    this.#redactionLoad ??= import('./redaction.ts').then(({ Redaction }) => {
+      this.#redaction = new Redaction(this.#host);
+      this.#redaction.track(this.#faces, performance.now());
+      this.redraw();
+      this.#paintCaptures();
+      return this.#redaction;
+    });
+    return this.#redactionLoad;
   }
 
   /** The latest faces, normalized to the source (and mirrored with the view). */
@@ -125,7 +141,7 @@ export class RendererFeature implements ReactiveController {
     this.#keepFrame(frame ?? null);
     this.#faces = faces;
     this.#trusted = true;
-    this.#redaction.track(faces, performance.now());
+    this.#redaction?.track(faces, performance.now());
     this.redraw();
     this.#paintCaptures();
     this.#announcer.update(faces.length);
@@ -138,7 +154,7 @@ export class RendererFeature implements ReactiveController {
     this.#keepFrame(null);
     this.#faces = [];
     this.#trusted = false;
-    this.#redaction.forget();
+    this.#redaction?.forget();
     this.#announcer.reset();
     this.redraw();
     this.#paintCaptures();
@@ -175,8 +191,10 @@ export class RendererFeature implements ReactiveController {
   }
 
   /** The current frame with the faces painted on it (hidden, when redacting), at the picture's own size, as a PNG Blob. */
-  snapshot(): Promise<Blob> {
-    return this.#pictureBlob(this.redacting ? this.#host.redact as RedactionMode : undefined);
+  async snapshot(): Promise<Blob> {
+    const mode = this.redacting ? this.#host.redact as RedactionMode : undefined;
+    if (mode) await this.#loadRedaction();
+    return this.#pictureBlob(mode);
   }
 
   /**
@@ -186,6 +204,7 @@ export class RendererFeature implements ReactiveController {
    */
   async redact(mode: RedactionMode | undefined, facesIn: (image: ImageBitmap) => Promise<readonly Face[]>): Promise<Blob> {
     const chosen = mode ?? (this.redacting ? this.#host.redact as RedactionMode : defaultRedactionStyle.mode);
+    const redaction = await this.#loadRedaction();
     const current = this.#scene();
     const canvas = this.#wholeCanvas(current);
     const context = canvas.getContext('2d')!;
@@ -201,7 +220,7 @@ export class RendererFeature implements ReactiveController {
         image.close();
       }
     };
-    await hideUntilNoFaceLeft([...scene.faces], facesLeft, (faces, round) => {
+    await redaction.hideUntilNoFaceLeft([...scene.faces], facesLeft, (faces, round) => {
       context.clearRect(0, 0, canvas.width, canvas.height);
       this.#paintWhole(context, { ...scene, faces }, chosen, round);
     });
@@ -240,7 +259,7 @@ export class RendererFeature implements ReactiveController {
     const { pictureWidth: width, pictureHeight: height } = scene;
     const whole = { ...scene, rect: { x: 0, y: 0, width, height }, pixelRatio: 1 };
     if (mode) {
-      this.#redaction.paint(context, whole, this.#liveStyle, performance.now(), mode, fewerCells);
+      this.#redaction?.paint(context, whole, this.#liveStyle, performance.now(), mode, fewerCells);
     } else {
       context.save();
       if (scene.mirrored) context.setTransform(-1, 0, 0, 1, width, 0);

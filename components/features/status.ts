@@ -48,7 +48,7 @@ export class StatusFeature implements ReactiveController {
   fail(error: unknown): void {
     const failure = error instanceof BlazeFaceError ? error : new BlazeFaceError('unsupported-source', error instanceof Error ? error.message : String(error));
     this.set('error', failure.message);
-    this.emitError(failure.type, failure.message);
+    this.#host.dispatchEvent(new CustomEvent('error', { detail: failure.detail }));
   }
 
   /** An `error` event, which need not change the state (a rejected attribute, a recovered context loss). */

@@ -9,11 +9,9 @@ import { detectReadPixels, FaceDetector } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
 import { serializeError } from './errors.ts';
 import type { Reply, Request } from './protocol.ts';
-import { markStartup, takeStartupMarks } from '../startup-marks.ts';
+import { markStartup, onStartupMark, takeStartupMarks } from '../startup-marks.ts';
 import { provideModelFile } from '../graph/fetch-model.ts';
 import { watchThreadPool } from '../../webnn/polyfill/wasm-threads.ts';
-
-markStartup('worker-started');
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
 let detector: FaceDetector | undefined;
@@ -21,6 +19,9 @@ let detector: FaceDetector | undefined;
 function reply(message: Reply): void {
   scope.postMessage(message);
 }
+
+onStartupMark((stage) => reply({ id: -1, type: 'stage', stage }));
+markStartup('worker-started');
 
 // The threaded engine starts its pool's workers from this worker, where one `new Worker()` can block for good
 // (Firefox under WebDriver BiDi): the page times the start, and restarts the detector single-threaded.

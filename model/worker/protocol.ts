@@ -6,7 +6,7 @@ import type { DetectorBackend } from '../detector.ts';
 import type { FaceDetectorOptions } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
 import type { RgbaPixels } from '../image-to-tensor-converter.ts';
-import type { TransferredMark } from '../startup-marks.ts';
+import type { StartupStage, TransferredMark } from '../startup-marks.ts';
 import type { PolyfillConfig } from '../../webnn/polyfill/config.ts';
 
 /** A frame, transferred; or the pixels of anything else that the resampler reads, read on the page. */
@@ -54,4 +54,6 @@ export type Reply =
   | { id: number; type: 'error'; error: SerializedError }
   | { id: -1; type: 'lost'; message: string }
   /** The engine is starting its pool of thread workers (`settled` false), or that start has settled (true). */
-  | { id: -1; type: 'thread-pool'; settled: boolean };
+  | { id: -1; type: 'thread-pool'; settled: boolean }
+  /** The detector's start has reached `stage`: where a start that misses its deadline was stuck. */
+  | { id: -1; type: 'stage'; stage: StartupStage };

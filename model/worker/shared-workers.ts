@@ -4,10 +4,11 @@
 // thresholds (sent with every frame) and its own lifetime. A worker ends when the last detector using it is
 // disposed; one whose context was lost, or that failed, is taken out at once, so the next create starts anew.
 
-import { InvalidImageError } from '../errors.ts';
+import { InvalidImageError, type TimeoutError, type TimeoutStep } from '../errors.ts';
 import type { Reply, Request, WorkerOptions } from './protocol.ts';
 import { reviveError } from './errors.ts';
-import { replayStartupMarks } from '../startup-marks.ts';
+import { replayStartupMarks, type StartupStage } from '../startup-marks.ts';
+import type { DetectorLoss } from '../detector.ts';
 import { prefetchFiles } from './prefetch.ts';
 
 type Pending = { type: Request['type']; resolve: (reply: Reply) => void; reject: (error: Error) => void };
@@ -40,11 +41,14 @@ function keyOf(options: WorkerOptions): string {
   );
 }
 
+/** The worker's start-up stages in order, each with the step a start not past it is stuck in. */
+const startSteps: [StartupStage, TimeoutStep][] = [['worker-started', 'worker'], ['context-created', 'context'], ['model-fetched', 'model-fetch'], ['graph-built', 'graph'], ['warmed', 'warm-up']];
+
 /** One detector worker and the requests in flight to it, from every detector that uses it. */
 export class DetectorWorker {
   /** Settles once the worker's FaceDetector is built (or could not be). */
   readonly created: Promise<CreatedReply>;
-  readonly lost: Promise<{ message: string }>;
+  readonly lost: Promise<DetectorLoss>;
 
   #worker!: Worker;
   #key: string;
@@ -52,7 +56,10 @@ export class DetectorWorker {
   #lastId = 0;
   #users = 0;
   #ended = false;
-  #markLost!: (info: { message: string }) => void;
+  #markLost!: (loss: DetectorLoss) => void;
+  /** How far the start has come: the stages the worker reported, and whether the page still fetches the model. */
+  #reached = new Set<StartupStage>();
+  #prefetching = false;
   /** Runs while the worker's engine starts its thread pool (see threadPoolDeadlineMs). */
   #poolDeadline: ReturnType<typeof setTimeout> | undefined;
 
@@ -87,6 +94,10 @@ export class DetectorWorker {
     worker.addEventListener('error', (event) => {
       if (worker === this.#worker) this.#fail(`The face detector worker failed: ${event.message || 'script error'}`);
     });
+    // A reply that cannot be read leaves its request unanswered for good: the worker is of no more use.
+    worker.addEventListener('messageerror', () => {
+      if (worker === this.#worker) this.#fail('A message from the face detector worker could not be read');
+    });
   }
 
   /**
@@ -107,8 +118,15 @@ export class DetectorWorker {
   }
 
   async #requestCreate(options: WorkerOptions): Promise<Reply> {
-    const { files, transfer } = await prefetchFiles(options);
+    this.#prefetching = true;
+    const { files, transfer } = await prefetchFiles(options).finally(() => (this.#prefetching = false));
     return this.send({ type: 'create', options, files }, transfer).reply;
+  }
+
+  /** The step a start that has not finished is in now. */
+  get startStep(): TimeoutStep {
+    if (this.#prefetching) return 'model-fetch';
+    return startSteps.find(([stage]) => !this.#reached.has(stage))?.[1] ?? 'warm-up';
   }
 
   /** The shared worker for `options`, started if there is none; release() it when done. */
@@ -155,6 +173,10 @@ export class DetectorWorker {
   }
 
   #receive(reply: Reply): void {
+    if (reply.type === 'stage') {
+      this.#reached.add(reply.stage);
+      return;
+    }
     if (reply.type === 'thread-pool') {
       clearTimeout(this.#poolDeadline);
       if (!reply.settled) this.#poolDeadline = setTimeout(() => this.#poolStuck(), threadPoolDeadlineMs);
@@ -184,6 +206,18 @@ export class DetectorWorker {
     for (const { reject } of this.#pending.values()) reject(new DOMException(message, 'OperationError'));
     this.#pending.clear();
     this.#markLost({ message });
+  }
+
+  /**
+   * The worker stopped answering (`timeout` says at what): it is ended, every request in flight fails with
+   * `timeout`, and it counts as lost, so that its detectors are replaced by ones on a new worker.
+   */
+  stalled(timeout: TimeoutError): void {
+    if (this.#ended) return;
+    this.#end();
+    for (const { reject } of this.#pending.values()) reject(timeout);
+    this.#pending.clear();
+    this.#markLost({ message: timeout.message, timeout });
   }
 
   /** Fails the requests in flight (the create) with ThreadPoolStuck, which #create answers by starting anew. */

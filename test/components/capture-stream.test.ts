@@ -33,6 +33,8 @@ describe('<blaze-face> captureStream()', function () {
     void video.play();
     await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
     await until(() => video.readyState >= 2 && video.videoWidth > 0, 'the captured stream playing');
+    // A frame painted after that result (the stream is hidden whole before the first): each result paints one.
+    for (let i = 0; i < 2; i++) await new Promise((resolve) => video.requestVideoFrameCallback(resolve));
     expect([video.videoWidth, video.videoHeight], 'the picture’s own size').to.deep.equal([WIDTH, HEIGHT]);
 
     const context = new OffscreenCanvas(WIDTH, HEIGHT).getContext('2d', { willReadFrequently: true })!;

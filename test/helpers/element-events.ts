@@ -4,7 +4,7 @@ import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 /** The detail of the element's next `type` event that `accept` takes; rejects after `timeoutMs`. */
 export function nextEvent<T>(
   element: HTMLElement,
-  type: 'faces' | 'error' | 'ended' | 'ready',
+  type: 'faces' | 'error' | 'ended' | 'ready' | 'recovered',
   accept: (detail: T) => boolean = () => true,
   timeoutMs = 60000,
 ): Promise<T> {
