@@ -47,8 +47,18 @@ function closeTransferred(transfer: Transferable[]): void {
   for (const owned of transfer) (owned as { close?(): void }).close?.();
 }
 
+/**
+ * A port to `detector`'s worker that answers detect requests, for a redaction worker's frames (redact-stream.ts);
+ * not a method, so that it stays out of the class's public API.
+ */
+export let detectorPort: (detector: WorkerFaceDetector) => MessagePort;
+
 /** A Detector whose network runs in a Worker; its `lost` resolves for every detector sharing that worker. */
 export class WorkerFaceDetector extends DetectorBase {
+  static {
+    detectorPort = (detector) => detector.#worker.connect();
+  }
+
   #worker: DetectorWorker;
   /** This detector's requests still waiting for the worker, settled at once by dispose(). */
   #inFlight = new Set<number>();

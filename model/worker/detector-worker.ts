@@ -8,7 +8,7 @@ import { configure } from '../assets.ts';
 import { detectReadPixels, FaceDetector } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
 import { serializeError } from './errors.ts';
-import type { Reply, Request } from './protocol.ts';
+import type { Connect, Reply, Request } from './protocol.ts';
 import { markStartup, takeStartupMarks } from '../startup-marks.ts';
 import { provideModelFile } from '../graph/fetch-model.ts';
 import { watchThreadPool } from '../../webnn/polyfill/wasm-threads.ts';
@@ -73,7 +73,12 @@ function requireDetector(): FaceDetector {
   return detector;
 }
 
-scope.addEventListener('message', (event: MessageEvent<Request>) => {
-  const request = event.data;
-  handle(request).then(reply, (error: unknown) => reply({ id: request.id, type: 'error', error: serializeError(error) }));
+function answer(request: Request, post: (message: Reply) => void): void {
+  handle(request).then(post, (error: unknown) => post({ id: request.id, type: 'error', error: serializeError(error) }));
+}
+
+scope.addEventListener('message', ({ data }: MessageEvent<Request | Connect>) => {
+  // A redaction worker's detect requests come and go on its own port, not through the page.
+  if (data.type === 'connect') data.port.onmessage = (event: MessageEvent<Request>) => answer(event.data, (message) => data.port.postMessage(message));
+  else answer(data, reply);
 });

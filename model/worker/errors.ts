@@ -38,6 +38,7 @@ export function reviveError({ name, message, fields }: SerializedError): Error {
       return new UnsupportedGraphError(fields.stage as UnsupportedGraphStage, fields.op, fields.reason ?? message, fields.dataType as MLOperandDataType | undefined);
     case 'InvalidStateError':
     case 'NotSupportedError':
+    case 'TimeoutError':
       return new DOMException(message, name);
     default: {
       const error = new Error(message);
