@@ -73,12 +73,15 @@ function requireDetector(): FaceDetector {
   return detector;
 }
 
-function answer(request: Request, post: (message: Reply) => void): void {
-  handle(request).then(post, (error: unknown) => post({ id: request.id, type: 'error', error: serializeError(error) }));
+/**
+ * Answers each request on `target`; a 'connect' hands over a redaction worker's port, whose detect requests come
+ * and go on it without the page.
+ */
+function serve(target: { postMessage(message: Reply): void }) {
+  return ({ data }: MessageEvent<Request | Connect>) => {
+    if (data.type === 'connect') data.port.onmessage = serve(data.port);
+    else handle(data).then((message) => target.postMessage(message), (error: unknown) => target.postMessage({ id: data.id, type: 'error', error: serializeError(error) }));
+  };
 }
 
-scope.addEventListener('message', ({ data }: MessageEvent<Request | Connect>) => {
-  // A redaction worker's detect requests come and go on its own port, not through the page.
-  if (data.type === 'connect') data.port.onmessage = (event: MessageEvent<Request>) => answer(event.data, (message) => data.port.postMessage(message));
-  else answer(data, reply);
-});
+scope.onmessage = serve(scope);
