@@ -10,7 +10,7 @@
 //   which the redaction worker asks directly over a MessagePort of its own; the page only starts, swaps (after a
 //   context loss) and stops things. The redaction worker is one of its own, not the detector's: a transferred
 //   stream moved on again is relayed through the page and dies with the worker it left (measured in Chromium
-//   153), and a detector's worker is ended and replaced when its context is lost or it fails to start.
+//   156), and a detector's worker is ended and replaced when its context is lost or it fails to start.
 // - On the page: a detector passed by the caller cannot go to a worker, so its frames are read, painted and
 //   written on the page's thread (the same FrameLoop, redaction-loop.ts, as the worker's), through the breakout
 //   box in Chromium; in Firefox and WebKit ('video-element'), a hidden <video> plays the track, each new frame

@@ -294,9 +294,15 @@ class PageTrack implements RedactedTrack {
   }
 }
 
+/** Redaction workers started on this page so far: each gets a name of its own, as DevTools lists it. */
+let redactionWorkersStarted = 0;
+
 /** The redaction worker of one stream (worker/redaction-worker.ts), and the page's side of its tracks. */
 class RedactionWorker {
-  #worker = new Worker(new URL('./worker/redaction-worker.ts', import.meta.url), { type: 'module', name: 'blaze-face-redaction' });
+  #worker = new Worker(new URL('./worker/redaction-worker.ts', import.meta.url), {
+    type: 'module',
+    name: `blaze-face-redaction #${++redactionWorkersStarted}`,
+  });
   #session: RedactionSession;
 
   constructor(session: RedactionSession) {
