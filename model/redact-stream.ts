@@ -201,6 +201,7 @@ class RedactionSession implements LoopHost {
     queueMicrotask(() => onError(asError(error)));
   }
 
+  /** The detector the frames are asked of from now on, on the page or in the redaction worker; null hides them whole. */
   #use(detector: WorkerFaceDetector | null): void {
     this.#detector = detector;
     this.#worker?.use(detector);
