@@ -78,11 +78,12 @@ export class UnsupportedGraphError extends Error {
 }
 
 /**
- * Where a start or a call was when its deadline passed: the model file's fetch, the detector's worker starting,
- * its WebNN context (for our engine, its wasm fetched and compiled), the graph's build, the warm-up run, or a
- * frame's detection.
+ * Where a start or a call was when its deadline passed: a detector's start (`start`, or, where its worker says how
+ * far it came, the model file's fetch, the worker's script, its WebNN context (for our engine, its wasm fetched and
+ * compiled), the graph's build or the warm-up run), a frame's detection, a memory query; in redactStream(), the
+ * hidden video's start or a redacted frame's write.
  */
-export type TimeoutStep = 'model-fetch' | 'worker' | 'context' | 'graph' | 'warm-up' | 'detect' | 'memory';
+export type TimeoutStep = 'start' | 'model-fetch' | 'worker' | 'context' | 'graph' | 'warm-up' | 'detect' | 'memory' | 'video-start' | 'write';
 
 /** A promise of the model API that would not have settled: its deadline passed at `step`, after `ms` milliseconds. */
 export class TimeoutError extends Error {
@@ -94,5 +95,12 @@ export class TimeoutError extends Error {
     super(`${what} did not finish within ${ms} ms (stuck at: ${step})`);
     this.step = step;
     this.ms = ms;
+  }
+
+  /** The same error again from its parts (it crossed from a worker). */
+  static revive(step: TimeoutStep, ms: number, message: string): TimeoutError {
+    const error = new TimeoutError(step, ms, '');
+    error.message = message;
+    return error;
   }
 }

@@ -1,34 +1,31 @@
-// The two ways redactStream() (redact-stream.ts) takes frames out of a video track and puts redacted ones into a
-// new track. Both work on a clone of the input track, so that releasing them never stops the caller's track.
+// How redactStream() (redact-stream.ts) takes frames out of a video track and puts redacted ones into a new track.
+// Every way works on a clone of the input track, so that releasing it never stops the caller's track.
 // - 'track-processor' (Chromium): MediaStreamTrackProcessor hands over each frame as a VideoFrame, and a
 //   VideoTrackGenerator (or Chromium's older MediaStreamTrackGenerator) takes the redacted VideoFrames: every
 //   frame is seen, each output frame keeps its input frame's timestamp, and it runs in a background tab too.
-// - 'video-element' (Firefox, WebKit): a hidden <video> plays the track, each new frame (requestVideoFrameCallback)
-//   is copied out as a VideoFrame, and the redacted frames are painted on a canvas whose captureStream() is the
-//   output. Like any page animation, it slows down or stops in a background tab.
-// Neither is in a worker: the page's thread reads, paints and writes frames, the detector's worker (or the caller's
-// detector) detects them. Chromium has the processor and generator on the page only, but their streams are
-// transferable: painting in the detector's worker would need its protocol to carry them, and a detector passed
-// by the caller cannot go there at all.
+//   The page makes the processor and the generator (Chromium has them on the page only) and, for the detector
+//   redactStream() makes itself, transfers their streams to a redaction worker (worker/redaction-worker.ts),
+//   which reads, paints and writes every frame there: Chromium hands a transferred breakout-box stream to the
+//   worker whole, so frames keep coming with the page's thread busy. The detection is in the detector's worker,
+//   which the redaction worker asks directly over a MessagePort of its own; the page only starts, swaps (after a
+//   context loss) and stops things. The redaction worker is one of its own, not the detector's: a transferred
+//   stream moved on again is relayed through the page and dies with the worker it left (measured in Chromium
+//   156), and a detector's worker is ended and replaced when its context is lost or it fails to start.
+// - On the page: a detector passed by the caller cannot go to a worker, so its frames are read, painted and
+//   written on the page's thread (the same FrameLoop, redaction-loop.ts, as the worker's), through the breakout
+//   box in Chromium; in Firefox and WebKit ('video-element'), a hidden <video> plays the track, each new frame
+//   (requestVideoFrameCallback) is copied out as a VideoFrame, and the redacted frames are painted on a canvas
+//   whose captureStream() is the output. Like any page animation, it slows down or stops in a background tab.
 
-type Context2D = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+import { withDeadline } from './deadline.ts';
+import { BreakoutOutput, type FrameOutput, type FramePainter, type FrameReceiver } from './redaction-loop.ts';
 
 /** Which way frames are taken out of and put into tracks in this browser. */
 export type RedactStreamPath = 'track-processor' | 'video-element';
 
-/** What a path gives each frame to: `time` in milliseconds, on a clock of its own that only ever moves forward. */
-export type FrameReceiver = (frame: VideoFrame, time: number) => void;
-
-/** Paints one output frame, `width` × `height`, on `context`. */
-export type FramePainter = (context: Context2D, width: number, height: number) => void;
-
-/** One video track's way through: frames out of the input, redacted frames into `output`. */
-export interface TrackPath {
+/** One video track's way through on the page: frames out of the input, redacted frames into `output`. */
+export interface TrackPath extends FrameOutput {
   readonly output: MediaStreamTrack;
-  /** Paints the output frame for `frame` (and closes `frame`); resolves once the frame is handed on. */
-  present(frame: VideoFrame, paint: FramePainter): Promise<void>;
-  /** Ends the output track and lets go of everything the path holds. Idempotent. */
-  release(): void;
 }
 
 // The breakout box, which TypeScript's DOM library does not declare (only its worker library, in part).
@@ -56,92 +53,52 @@ export function redactStreamPath(): RedactStreamPath {
   return breakout.MediaStreamTrackProcessor && generator && typeof OffscreenCanvas !== 'undefined' ? 'track-processor' : 'video-element';
 }
 
-/** How long a write into the generator may take before the output is taken for gone (a stalled consumer). */
-const WRITE_DEADLINE_MS = 5000;
 /** How long the hidden <video> may take to start playing the track. */
 const PLAY_DEADLINE_MS = 10000;
 
-/** `promise`, or a TimeoutError after `ms`: no wait of redactStream() is without an end. */
-export function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DOMException(`${what} took longer than ${ms} ms`, 'TimeoutError')), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+/** One input track's breakout box: the frames of a clone of it, and an output track taking frames. */
+export interface BreakoutTrack {
+  readonly readable: ReadableStream<VideoFrame>;
+  readonly writable: WritableStream<VideoFrame>;
+  readonly output: MediaStreamTrack;
+  /** Stops the input's clone and the output track. */
+  stop(): void;
 }
 
-/** The path for one input video track; `receive` gets its frames until `ended` is called (input over or release()). */
+/** The breakout box for `input`; only where redactStreamPath() is 'track-processor'. */
+export function breakoutTrack(input: MediaStreamTrack): BreakoutTrack {
+  const clone = input.clone();
+  const { readable } = new breakout.MediaStreamTrackProcessor!({ track: clone });
+  const generator = breakout.VideoTrackGenerator ? new breakout.VideoTrackGenerator() : new breakout.MediaStreamTrackGenerator!({ kind: 'video' });
+  const output = 'track' in generator ? generator.track : generator;
+  return {
+    readable, writable: generator.writable, output,
+    stop: () => {
+      clone.stop();
+      output.stop();
+    },
+  };
+}
+
+/** The page's path for one input video track; `receive` gets its frames until `ended` is called (input over or release()). */
 export function trackPath(input: MediaStreamTrack, receive: FrameReceiver, ended: () => void): TrackPath {
   return redactStreamPath() === 'track-processor' ? new ProcessorPath(input, receive, ended) : new VideoElementPath(input, receive, ended);
 }
 
-class ProcessorPath implements TrackPath {
+class ProcessorPath extends BreakoutOutput implements TrackPath {
   readonly output: MediaStreamTrack;
-  #input: MediaStreamTrack;
-  #reader: ReadableStreamDefaultReader<VideoFrame>;
-  #writer: WritableStreamDefaultWriter<VideoFrame>;
-  #canvas = new OffscreenCanvas(1, 1);
-  #released = false;
+  #track: BreakoutTrack;
 
   constructor(input: MediaStreamTrack, receive: FrameReceiver, ended: () => void) {
-    this.#input = input.clone();
-    this.#reader = new breakout.MediaStreamTrackProcessor!({ track: this.#input }).readable.getReader();
-    if (breakout.VideoTrackGenerator) {
-      const generator = new breakout.VideoTrackGenerator();
-      this.output = generator.track;
-      this.#writer = generator.writable.getWriter();
-    } else {
-      const generator = new breakout.MediaStreamTrackGenerator!({ kind: 'video' });
-      this.output = generator;
-      this.#writer = generator.writable.getWriter();
-    }
-    void this.#read(receive).finally(ended);
+    const track = breakoutTrack(input);
+    super(track.readable, track.writable, receive, ended);
+    this.#track = track;
+    this.output = track.output;
   }
 
-  /** Every frame to `receive`, until the input ends or the reader is cancelled (release()), which settles read(). */
-  async #read(receive: FrameReceiver): Promise<void> {
-    try {
-      for (;;) {
-        const { value: frame, done } = await this.#reader.read();
-        if (done) return;
-        if (this.#released) {
-          frame.close();
-          return;
-        }
-        receive(frame, frame.timestamp / 1000);
-      }
-    } catch {
-      // The track failed: it ends like one that is over.
-    }
-  }
-
-  async present(frame: VideoFrame, paint: FramePainter): Promise<void> {
-    const { displayWidth: width, displayHeight: height, timestamp } = frame;
-    let output: VideoFrame;
-    try {
-      if (this.#released) return;
-      if (this.#canvas.width !== width || this.#canvas.height !== height) [this.#canvas.width, this.#canvas.height] = [width, height];
-      paint(this.#canvas.getContext('2d')!, width, height);
-      output = new VideoFrame(this.#canvas, { timestamp, ...(frame.duration !== null ? { duration: frame.duration } : {}) });
-    } finally {
-      frame.close();
-    }
-    try {
-      await withDeadline(this.#writer.write(output), WRITE_DEADLINE_MS, 'Writing a redacted frame');
-    } catch {
-      output.close(); // not taken by the generator (a closed frame closes again harmlessly)
-      this.release(); // a generator that refuses frames is stopped or stalled: the output is over
-    }
-  }
-
-  release(): void {
-    if (this.#released) return;
-    this.#released = true;
-    // Neither promise is awaited: a cancel or close that never settles must not hold the release up.
-    this.#reader.cancel().catch(() => undefined);
-    this.#writer.close().catch(() => undefined);
-    this.#input.stop();
-    this.output.stop();
+  override release(): void {
+    super.release();
+    this.#track.stop();
   }
 }
 
@@ -168,7 +125,7 @@ class VideoElementPath implements TrackPath {
     video.srcObject = new MediaStream([this.#input]);
     // The input clone ends with its source (a camera unplugged); the caller's own stop() is watched by redactStream().
     this.#input.addEventListener('ended', () => this.release(), { once: true });
-    withDeadline(video.play(), PLAY_DEADLINE_MS, 'Playing the input track').then(
+    withDeadline(video.play(), PLAY_DEADLINE_MS, 'video-start', 'Playing the input track').then(
       () => {
         if (!this.#released) this.#watch = watchFrames(video, receive);
       },

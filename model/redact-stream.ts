@@ -1,8 +1,10 @@
 // redactStream(): a MediaStream with every face hidden, for a call or a recording, with no element on screen.
 // Each input video track becomes one redacted output track (redact-stream-paths.ts says how frames go in and
-// out in each browser); audio tracks are passed on as they are. The frames are detected by one detector for the
-// whole stream (the caller's, or a WorkerFaceDetector made here), tracked for ids (the Redactor holds a face that
-// drops out by its id) and painted by a Redactor.
+// out in each browser, and on which thread); audio tracks are passed on as they are. The frames are detected by
+// one detector for the whole stream (the caller's, or a WorkerFaceDetector made here), tracked for ids (the
+// Redactor holds a face that drops out by its id) and painted by a Redactor, in a FrameLoop (redaction-loop.ts)
+// per track: on the page, or in a redaction worker. The page keeps the detector's life (start, retries,
+// replacement after a context loss) and the watch over the tracks either way.
 //
 // Fail closed: a frame whose faces are not known (the detector still starting, a detection that failed or took
 // too long, a detector being replaced after its context was lost) is sent hidden whole. Never a raw frame.
@@ -12,15 +14,17 @@
 // it does not.
 
 import { checkCreateOptions, type Detector } from './detector.ts';
-import { validateSettings, type DetectionSettings } from './detection-settings.ts';
+import { validateSettings } from './detection-settings.ts';
 import { InvalidOptionError } from './errors.ts';
-import { FaceTracker } from './face-tracker.ts';
-import type { Face } from './face.ts';
 import type { ModelName } from './model-specs.ts';
 import type { OneEuroOptions } from './one-euro-filter.ts';
-import { REDACTION_MIN_SCORE, redactionStyle, Redactor, type RedactionStyle } from './redactor.ts';
-import { trackPath, withDeadline, type TrackPath } from './redact-stream-paths.ts';
-import { WorkerFaceDetector, type WorkerFaceDetectorOptions } from './worker-face-detector.ts';
+import { REDACTION_MIN_SCORE, redactionStyle, type RedactionStyle } from './redactor.ts';
+import { withDeadline } from './deadline.ts';
+import { FrameLoop, type LoopHost, type LoopOptions } from './redaction-loop.ts';
+import { breakoutTrack, redactStreamPath, trackPath, type BreakoutTrack, type TrackPath } from './redact-stream-paths.ts';
+import { detectorPort, WorkerFaceDetector, type WorkerFaceDetectorOptions } from './worker-face-detector.ts';
+import { reviveError } from './worker/errors.ts';
+import type { RedactionReply, RedactionRequest } from './worker/protocol.ts';
 
 export { redactStreamPath, type RedactStreamPath } from './redact-stream-paths.ts';
 
@@ -55,12 +59,9 @@ const WATCH_MS = 250;
 
 /** The options checked, in the order they are read: every problem is an InvalidOptionError before any work. */
 interface CheckedOptions {
-  style: RedactionStyle;
+  loop: LoopOptions;
   detector: Detector | undefined;
   create: WorkerFaceDetectorOptions;
-  settings: Partial<DetectionSettings>;
-  smoothing: Readonly<OneEuroOptions> | null;
-  detectionTimeout: number;
   onError: (error: Error) => void;
 }
 
@@ -98,7 +99,7 @@ function checkOptions(stream: MediaStream, options: RedactStreamOptions): Checke
   }
   if (onError !== undefined && typeof onError !== 'function') throw new InvalidOptionError('onError', `onError must be a function, got ${describe(onError)}`);
   return {
-    style, detector, create, settings, smoothing: smoothing ?? null, detectionTimeout: timeout,
+    loop: { style, settings, smoothing: smoothing ?? null, detectionTimeout: timeout }, detector, create,
     onError: onError ?? ((error) => console.warn(`blaze-face: redactStream: ${error.message}`)),
   };
 }
@@ -129,11 +130,23 @@ export function redactStream(stream: MediaStream, options: RedactStreamOptions =
   return new MediaStream(tracks);
 }
 
+/** One output video track and what makes its frames. */
+interface RedactedTrack {
+  readonly output: MediaStreamTrack;
+  readonly inputEnded: boolean;
+  readonly outputEnded: boolean;
+  /** Ends the output track and lets go of the frames. Idempotent. */
+  release(): void;
+}
+
 /** What every video track of one redactStream() shares: the detector, and the watch over the tracks' states. */
-class RedactionSession {
+class RedactionSession implements LoopHost {
   readonly options: CheckedOptions;
   #detector: Detector | null = null;
-  #pipelines: TrackPipeline[] = [];
+  #tracks: RedactedTrack[] = [];
+  /** Whether the tracks' frames are redacted in a redaction worker: the detector is made here, and the breakout box is at hand. */
+  #inWorker: boolean;
+  #worker: RedactionWorker | null = null;
   #watch: ReturnType<typeof setInterval> | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #failures = 0;
@@ -141,17 +154,18 @@ class RedactionSession {
 
   constructor(options: CheckedOptions) {
     this.options = options;
+    this.#inWorker = !options.detector && redactStreamPath() === 'track-processor';
   }
 
   /** The output track for one input video track. */
   redact(input: MediaStreamTrack): MediaStreamTrack {
-    const pipeline = new TrackPipeline(this, input);
-    this.#pipelines.push(pipeline);
-    return pipeline.output;
+    const track = this.#inWorker ? (this.#worker ??= new RedactionWorker(this)).redact(input, this.#tracks.length) : new PageTrack(this, input);
+    this.#tracks.push(track);
+    return track.output;
   }
 
   start(): void {
-    if (this.#pipelines.length === 0) return; // audio alone: nothing to detect, nothing to release
+    if (this.#tracks.length === 0) return; // audio alone: nothing to detect, nothing to release
     this.#watch = setInterval(() => this.check(), WATCH_MS);
     if (this.options.detector) this.#detector = this.options.detector;
     else this.#create();
@@ -164,8 +178,21 @@ class RedactionSession {
 
   /** Ends the outputs whose input the caller stopped, and releases everything once no output is live. */
   check(): void {
-    for (const pipeline of this.#pipelines) if (pipeline.inputEnded) pipeline.release();
-    if (!this.#released && this.#pipelines.every((pipeline) => pipeline.outputEnded)) this.#release();
+    for (const track of this.#tracks) if (track.inputEnded) track.release();
+    if (!this.#released && this.#tracks.every((track) => track.outputEnded)) this.#release();
+  }
+
+  /** The track numbered `index`, whose frames the redaction worker no longer takes, is over. */
+  ended(index: number): void {
+    this.#tracks[index]?.release();
+    this.check();
+  }
+
+  /** The redaction worker failed, and the streams it held with it: every output is over. */
+  workerFailed(error: Error): void {
+    this.report(error);
+    for (const track of this.#tracks) track.release();
+    this.check();
   }
 
   /** Tells the caller, after the current step: an onError that throws must not stop the frames. */
@@ -175,16 +202,22 @@ class RedactionSession {
     queueMicrotask(() => onError(asError(error)));
   }
 
+  /** The detector the frames are asked of from now on, on the page or in the redaction worker; null hides them whole. */
+  #use(detector: WorkerFaceDetector | null): void {
+    this.#detector = detector;
+    this.#worker?.use(detector);
+  }
+
   #create(): void {
     const creating = WorkerFaceDetector.create(this.options.create);
-    withDeadline(creating, CREATE_DEADLINE_MS, 'Starting the face detector').then(
+    withDeadline(creating, CREATE_DEADLINE_MS, 'start', 'Starting the face detector').then(
       (detector) => {
         if (this.#released) {
           detector.dispose();
           return;
         }
         this.#failures = 0;
-        this.#detector = detector;
+        this.#use(detector);
         void detector.lost.then(({ message }) => this.#replace(detector, new Error(`The face detector was lost: ${message}`)));
       },
       (error: unknown) => {
@@ -197,9 +230,9 @@ class RedactionSession {
   }
 
   /** A made detector that lost its context: its frames are hidden whole until a new one answers. */
-  #replace(lost: Detector, error: Error): void {
+  #replace(lost: WorkerFaceDetector, error: Error): void {
     if (this.#released || this.#detector !== lost) return;
-    this.#detector = null;
+    this.#use(null);
     lost.dispose();
     this.report(error);
     this.#retryLater();
@@ -215,34 +248,118 @@ class RedactionSession {
     this.#released = true;
     clearInterval(this.#watch);
     clearTimeout(this.#retry);
-    for (const pipeline of this.#pipelines) pipeline.release();
+    for (const track of this.#tracks) track.release();
+    this.#worker?.terminate();
     if (!this.options.detector) this.#detector?.dispose();
     this.#detector = null;
   }
 }
 
-/** One video track's frames: detected one at a time, at most one waiting, each sent painted with its own faces. */
-class TrackPipeline {
+/** One video track redacted on the page's thread: a detector the caller gave, or no breakout box. */
+class PageTrack implements RedactedTrack {
   readonly output: MediaStreamTrack;
   #session: RedactionSession;
   #input: MediaStreamTrack;
   #path: TrackPath;
-  #redactor: Redactor;
-  #tracker: FaceTracker;
-  #busy = false;
-  #waiting: { frame: VideoFrame; time: number } | null = null;
-  #released = false;
+  #loop: FrameLoop;
 
   constructor(session: RedactionSession, input: MediaStreamTrack) {
     this.#session = session;
     this.#input = input;
-    this.#redactor = new Redactor(session.options.style);
-    this.#tracker = new FaceTracker({ smoothing: session.options.smoothing });
     this.#path = trackPath(input, (frame, time) => this.#receive(frame, time), () => {
       this.release();
       session.check();
     });
+    this.#loop = new FrameLoop(session, this.#path, session.options.loop);
     this.output = this.#path.output;
+  }
+
+  get inputEnded(): boolean {
+    return this.#input.readyState === 'ended';
+  }
+
+  get outputEnded(): boolean {
+    return this.#loop.released || this.output.readyState === 'ended';
+  }
+
+  release(): void {
+    this.#loop.release();
+  }
+
+  #receive(frame: VideoFrame, time: number): void {
+    if (this.outputEnded) {
+      frame.close();
+      this.#session.check();
+      return;
+    }
+    this.#loop.receive(frame, time);
+  }
+}
+
+/** Redaction workers started on this page so far: each gets a name of its own, as DevTools lists it. */
+let redactionWorkersStarted = 0;
+
+/** The redaction worker of one stream (worker/redaction-worker.ts), and the page's side of its tracks. */
+class RedactionWorker {
+  #worker = new Worker(new URL('./worker/redaction-worker.ts', import.meta.url), {
+    type: 'module',
+    name: `blaze-face-redaction #${++redactionWorkersStarted}`,
+  });
+  #session: RedactionSession;
+
+  constructor(session: RedactionSession) {
+    this.#session = session;
+    this.#worker.addEventListener('message', ({ data }: MessageEvent<RedactionReply>) => {
+      if (data.type === 'error') session.report(reviveError(data.error));
+      else session.ended(data.track);
+    });
+    // A worker that failed holds the tracks' streams: their outputs can take no more frames, and are ended.
+    this.#worker.addEventListener('error', (event) => {
+      this.terminate();
+      session.workerFailed(new Error(`The redaction worker failed: ${event.message || 'script error'}`));
+    });
+  }
+
+  /** The output track for `input`, whose frames the worker reads and writes from now on. */
+  redact(input: MediaStreamTrack, index: number): RedactedTrack {
+    const track = breakoutTrack(input);
+    const { readable, writable } = track;
+    this.#post({ type: 'track', track: index, readable, writable, options: this.#session.options.loop }, [readable, writable]);
+    return new WorkerTrack(track, input, () => this.#post({ type: 'stop', track: index }));
+  }
+
+  /** The detector whose worker the redaction worker asks, or none: frames hidden whole. */
+  use(detector: WorkerFaceDetector | null): void {
+    if (!detector) {
+      this.#post({ type: 'detector', detector: null });
+      return;
+    }
+    const port = detectorPort(detector);
+    this.#post({ type: 'detector', detector: { port, settings: detector.settings } }, [port]);
+  }
+
+  terminate(): void {
+    this.#worker.terminate();
+  }
+
+  #post(message: RedactionRequest, transfer: Transferable[] = []): void {
+    this.#worker.postMessage(message, transfer);
+  }
+}
+
+/** One video track redacted in the redaction worker: the page holds only its tracks. */
+class WorkerTrack implements RedactedTrack {
+  readonly output: MediaStreamTrack;
+  #track: BreakoutTrack;
+  #input: MediaStreamTrack;
+  #stop: () => void;
+  #released = false;
+
+  constructor(track: BreakoutTrack, input: MediaStreamTrack, stop: () => void) {
+    this.#track = track;
+    this.#input = input;
+    this.#stop = stop;
+    this.output = track.output;
   }
 
   get inputEnded(): boolean {
@@ -256,66 +373,7 @@ class TrackPipeline {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    this.#waiting?.frame.close();
-    this.#waiting = null;
-    this.#path.release();
-  }
-
-  #receive(frame: VideoFrame, time: number): void {
-    if (this.outputEnded) {
-      frame.close();
-      this.#session.check();
-      return;
-    }
-    if (this.#busy) {
-      this.#waiting?.frame.close(); // dropped: a newer frame takes its place
-      this.#waiting = { frame, time };
-      return;
-    }
-    void this.#run(frame, time);
-  }
-
-  /** Detects and sends `frame`, then the frame that arrived meanwhile, if any, until none is waiting. */
-  async #run(frame: VideoFrame, time: number): Promise<void> {
-    this.#busy = true;
-    let next: { frame: VideoFrame; time: number } | null = { frame, time };
-    try {
-      while (next && !this.#released) {
-        const { frame: current, time: now } = next;
-        next = null; // present() closes it, whatever happens
-        const faces = await this.#detect(current, now);
-        await this.#path.present(current, (context, width, height) => {
-          this.#redactor.paint(context, {
-            picture: current, pictureWidth: current.displayWidth, pictureHeight: current.displayHeight,
-            rect: { x: 0, y: 0, width, height }, pixelRatio: 1, mirrored: false,
-            trusted: faces !== null, faces: faces ?? [], now,
-          });
-        });
-        next = this.#waiting;
-        this.#waiting = null;
-      }
-    } catch (error) {
-      // A frame that could not be painted is not sent; the next one is tried.
-      this.#session.report(error);
-    } finally {
-      next?.frame.close();
-      this.#busy = false;
-    }
-  }
-
-  /** The frame's tracked faces, or null when they are not known: no detector yet, or its detection failed or was late. */
-  async #detect(frame: VideoFrame, now: number): Promise<Face[] | null> {
-    const detector = this.#session.detector;
-    if (!detector) return null;
-    const { settings, detectionTimeout } = this.#session.options;
-    try {
-      const found = await withDeadline(detector.detect(frame, { settings }), detectionTimeout, 'Detecting faces in a frame');
-      const faces = this.#tracker.update(found, now, frame.displayWidth / frame.displayHeight);
-      this.#redactor.track(faces, now);
-      return faces;
-    } catch (error) {
-      this.#session.report(error);
-      return null;
-    }
+    this.#stop();
+    this.#track.stop();
   }
 }

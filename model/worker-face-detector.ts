@@ -6,7 +6,8 @@
 import { mergeSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
 import { checkCreateOptions, DetectorBase, disposedError, type DetectorBackend, type EngineMemory } from './detector.ts';
 import type { FaceDetectorOptions } from './face-detector.ts';
-import { InvalidOptionError, TimeoutError } from './errors.ts';
+import { withDeadline } from './deadline.ts';
+import { InvalidOptionError, type TimeoutError } from './errors.ts';
 import { restoreFace, type Face } from './face.ts';
 import { captureError, imageSourceSize, isImageData, isVideo, isVideoFrame, type ImageSource } from './image-source.ts';
 import { readSampledPixels } from './image-to-tensor.ts';
@@ -46,12 +47,6 @@ function checkTimeout(name: 'startTimeout' | 'detectionTimeout', value: number |
   return value;
 }
 
-/** `promise`, or, once `ms` have passed, a rejection with the error `timeout()` makes (and whatever else it does). */
-function withinDeadline<T>(promise: Promise<T>, ms: number, timeout: () => TimeoutError): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(timeout()), ms)));
-  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
-}
 
 /**
  * What the worker is sent of a source: a video's frame as a VideoFrame, transferred (the worker copies it out);
@@ -79,8 +74,18 @@ function closeTransferred(transfer: Transferable[]): void {
   for (const owned of transfer) (owned as { close?(): void }).close?.();
 }
 
+/**
+ * A port to `detector`'s worker that answers detect requests, for a redaction worker's frames (redact-stream.ts);
+ * not a method, so that it stays out of the class's public API.
+ */
+export let detectorPort: (detector: WorkerFaceDetector) => MessagePort;
+
 /** A Detector whose network runs in a Worker; its `lost` resolves for every detector sharing that worker. */
 export class WorkerFaceDetector extends DetectorBase {
+  static {
+    detectorPort = (detector) => detector.#worker.connect();
+  }
+
   #worker: DetectorWorker;
   /** This detector's requests still waiting for the worker, settled at once by dispose(). */
   #inFlight = new Set<number>();
@@ -109,12 +114,8 @@ export class WorkerFaceDetector extends DetectorBase {
       polyfill: polyfillConfig(),
     });
     // A start past its deadline ends the worker (every detector waiting on it would wait for ever too).
-    const stuck = () => {
-      const timeout = new TimeoutError(worker.startStep, startMs, 'The face detector\'s start');
-      worker.stalled(timeout);
-      return timeout;
-    };
-    const created = await withinDeadline(worker.created, startMs, stuck).catch((error: unknown) => {
+    const stuck = (timeout: TimeoutError) => worker.stalled(timeout);
+    const created = await withDeadline(worker.created, startMs, () => worker.startStep, 'The face detector\'s start', stuck).catch((error: unknown) => {
       worker.release();
       throw error;
     });
@@ -172,12 +173,7 @@ export class WorkerFaceDetector extends DetectorBase {
     const { id, reply } = this.#worker.send(body, transfer);
     this.#inFlight.add(id);
     const worker = this.#worker;
-    const stuck = () => {
-      const timeout = new TimeoutError(step, this.#detectionTimeout, step === 'detect' ? 'A detection' : 'A memory query');
-      worker.stalled(timeout);
-      return timeout;
-    };
-    return withinDeadline(reply, this.#detectionTimeout, stuck)
+    return withDeadline(reply, this.#detectionTimeout, step, step === 'detect' ? 'A detection' : 'A memory query', (timeout) => worker.stalled(timeout))
       .catch((error: unknown) => {
         closeTransferred(transfer); // not sent, or not read
         throw error;

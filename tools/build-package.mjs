@@ -20,24 +20,33 @@ execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '
 const sourceWorker = "new URL('./detector-worker.ts', import.meta.url)";
 const bundledWorker = "new URL('../../../worker/detector-worker.js', import.meta.url)";
 
+// In model/redact-stream.ts: redactStream()'s redaction worker, which has no CommonJS inside, is its compiled module.
+const sourceRedactionWorker = "new URL('./worker/redaction-worker.ts', import.meta.url)";
+const compiledRedactionWorker = "new URL('./worker/redaction-worker.js', import.meta.url)";
+
 /**
- * What tsc leaves as in the sources but must change in dist/lib/: the worker is the bundled one, and the
- * assets, staged in assets/ beside the sources, ship once, in dist/models/ and dist/wasm/ beside dist/lib/
- * (one folder further up, hence one more '../').
+ * What tsc leaves as in the sources but must change in dist/lib/: the detector's worker is the bundled one, the
+ * redaction worker the compiled one, and the assets, staged in assets/ beside the sources, ship once, in
+ * dist/models/ and dist/wasm/ beside dist/lib/ (one folder further up, hence one more '../').
  */
 function rewrite(source) {
-  return source.replace(sourceWorker, bundledWorker).replace(/new URL\('((?:\.\.\/)+)assets\//g, "new URL('$1../");
+  return source
+    .replace(sourceWorker, bundledWorker)
+    .replace(sourceRedactionWorker, compiledRedactionWorker)
+    .replace(/new URL\('((?:\.\.\/)+)assets\//g, "new URL('$1../");
 }
 
 // The worker's own module, compiled, would be dead weight beside the bundled one.
 for (const file of ['detector-worker.js', 'detector-worker.d.ts']) rmSync(join(lib, 'model/worker', file));
-let workerRewritten = false;
+let [workerRewritten, redactionWorkerRewritten] = [false, false];
 for (const entry of readdirSync(lib, { recursive: true, withFileTypes: true })) {
   if (!entry.isFile() || !entry.name.endsWith('.js')) continue;
   const file = join(entry.parentPath, entry.name);
   const before = readFileSync(file, 'utf8');
   const after = rewrite(before);
   workerRewritten ||= after.includes(bundledWorker);
+  redactionWorkerRewritten ||= after.includes(compiledRedactionWorker);
   if (after !== before) writeFileSync(file, after);
 }
 if (!workerRewritten) throw new Error(`build-package: ${sourceWorker} not found in dist/lib/; update tools/build-package.mjs`);
+if (!redactionWorkerRewritten) throw new Error(`build-package: ${sourceRedactionWorker} not found in dist/lib/; update tools/build-package.mjs`);

@@ -8,7 +8,7 @@ import { configure } from '../assets.ts';
 import { detectReadPixels, FaceDetector } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
 import { serializeError } from './errors.ts';
-import type { Reply, Request } from './protocol.ts';
+import type { Connect, Reply, Request } from './protocol.ts';
 import { markStartup, onStartupMark, takeStartupMarks } from '../startup-marks.ts';
 import { provideModelFile } from '../graph/fetch-model.ts';
 import { watchThreadPool } from '../../webnn/polyfill/wasm-threads.ts';
@@ -74,7 +74,15 @@ function requireDetector(): FaceDetector {
   return detector;
 }
 
-scope.addEventListener('message', (event: MessageEvent<Request>) => {
-  const request = event.data;
-  handle(request).then(reply, (error: unknown) => reply({ id: request.id, type: 'error', error: serializeError(error) }));
-});
+/**
+ * Answers each request on `target`; a 'connect' hands over a redaction worker's port, whose detect requests come
+ * and go on it without the page.
+ */
+function serve(target: { postMessage(message: Reply): void }) {
+  return ({ data }: MessageEvent<Request | Connect>) => {
+    if (data.type === 'connect') data.port.onmessage = serve(data.port);
+    else handle(data).then((message) => target.postMessage(message), (error: unknown) => target.postMessage({ id: data.id, type: 'error', error: serializeError(error) }));
+  };
+}
+
+scope.onmessage = serve(scope);

@@ -2,7 +2,7 @@
 // worker sends each class's fields and the page rebuilds an instance of the same class.
 
 import {
-  InvalidImageError, InvalidOptionError, ModelLoadError, UnsupportedGraphError, type InvalidImageReason, type UnsupportedGraphStage,
+  InvalidImageError, InvalidOptionError, ModelLoadError, TimeoutError, UnsupportedGraphError, type InvalidImageReason, type TimeoutStep, type UnsupportedGraphStage,
 } from '../errors.ts';
 import type { MLOperandDataType } from '../../webnn/types.ts';
 import { ModelFormatError } from '../readers/imported-model.ts';
@@ -15,6 +15,7 @@ export function serializeError(error: unknown): SerializedError {
   if (error instanceof InvalidOptionError) fields.option = error.option;
   if (error instanceof ModelLoadError) fields.url = error.url;
   if (error instanceof ModelFormatError) Object.assign(fields, { source: error.source, op: error.op });
+  if (error instanceof TimeoutError) Object.assign(fields, { step: error.step, ms: String(error.ms) });
   if (error instanceof UnsupportedGraphError) Object.assign(fields, { stage: error.stage, op: error.op, reason: error.reason, dataType: error.dataType });
   return { name: error.name, message: error.message, fields };
 }
@@ -36,6 +37,8 @@ export function reviveError({ name, message, fields }: SerializedError): Error {
       return new ModelFormatError(fields.source ?? '', withoutPrefix(message, `${fields.source}: `), fields.op);
     case 'UnsupportedGraphError':
       return new UnsupportedGraphError(fields.stage as UnsupportedGraphStage, fields.op, fields.reason ?? message, fields.dataType as MLOperandDataType | undefined);
+    case 'TimeoutError':
+      return fields.step ? TimeoutError.revive(fields.step as TimeoutStep, Number(fields.ms), message) : new DOMException(message, name);
     case 'InvalidStateError':
     case 'NotSupportedError':
       return new DOMException(message, name);

@@ -1,11 +1,14 @@
 // Messages between WorkerFaceDetector (page) and detector-worker.ts (worker). Requests carry an id; the
 // worker answers each with a reply of the same id. Errors travel as data and are rebuilt as the same classes.
+// A redaction worker (redaction-worker.ts) sends the detector's worker the same detect requests, on a port of its
+// own, and takes its orders from the page (RedactionRequest).
 
 import type { DetectionSettings } from '../detection-settings.ts';
 import type { DetectorBackend } from '../detector.ts';
 import type { FaceDetectorOptions } from '../face-detector.ts';
 import type { FaceData } from '../face.ts';
 import type { RgbaPixels } from '../image-to-tensor-converter.ts';
+import type { LoopOptions } from '../redaction-loop.ts';
 import type { StartupStage, TransferredMark } from '../startup-marks.ts';
 import type { PolyfillConfig } from '../../webnn/polyfill/config.ts';
 
@@ -57,3 +60,23 @@ export type Reply =
   | { id: -1; type: 'thread-pool'; settled: boolean }
   /** The detector's start has reached `stage`: where a start that misses its deadline was stuck. */
   | { id: -1; type: 'stage'; stage: StartupStage };
+
+/** A redaction worker's own line to a detector's worker (redact-stream.ts): its detect requests, answered on `port`. */
+export interface Connect {
+  type: 'connect';
+  port: MessagePort;
+}
+
+/** What the page tells a redaction worker (worker/redaction-worker.ts); `track` numbers a stream's video tracks. */
+export type RedactionRequest =
+  /** A track to redact: its processor's frames in, its generator's out. */
+  | { type: 'track'; track: number; readable: ReadableStream<VideoFrame>; writable: WritableStream<VideoFrame>; options: LoopOptions }
+  /** The detector to ask from now on, over `port` with `settings`; null while there is none (frames hidden whole). */
+  | { type: 'detector'; detector: { port: MessagePort; settings: DetectionSettings } | null }
+  /** The track's output or input was stopped: its frames are let go of. */
+  | { type: 'stop'; track: number };
+
+export type RedactionReply =
+  | { type: 'error'; error: SerializedError }
+  /** The track's input ended, or its output refused frames: the page ends the output. */
+  | { type: 'ended'; track: number };

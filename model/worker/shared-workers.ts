@@ -5,7 +5,7 @@
 // disposed; one whose context was lost, or that failed, is taken out at once, so the next create starts anew.
 
 import { InvalidImageError, type TimeoutError, type TimeoutStep } from '../errors.ts';
-import type { Reply, Request, WorkerOptions } from './protocol.ts';
+import type { Connect, Reply, Request, WorkerOptions } from './protocol.ts';
 import { reviveError } from './errors.ts';
 import { replayStartupMarks, type StartupStage } from '../startup-marks.ts';
 import type { DetectorLoss } from '../detector.ts';
@@ -154,6 +154,13 @@ export class DetectorWorker {
       }
     });
     return { id: request.id, reply };
+  }
+
+  /** A port that the worker answers detect requests on, for a redaction worker to ask it directly. */
+  connect(): MessagePort {
+    const { port1, port2 } = new MessageChannel();
+    this.#worker.postMessage({ type: 'connect', port: port2 } satisfies Connect, [port2]);
+    return port1;
   }
 
   /** Settles one request now with `error` (its sender is going away); the worker's answer is then ignored. */

@@ -12,26 +12,35 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
 }
 
 /**
- * This page's live detector workers, seen from the page in every browser: the Worker constructor is wrapped
- * (when this module loads, before any test creates a detector) to note each worker WorkerFaceDetector starts
- * (it names each `blaze-face <model> #<n>`) and forget it when it is terminated. The engine's own thread
- * workers are left out.
+ * This page's live detector workers and redaction workers, seen from the page in every browser: the Worker
+ * constructor is wrapped (when this module loads, before any test creates a detector) to note each worker
+ * WorkerFaceDetector starts (it names each `blaze-face <model> #<n>`) and each redactStream() starts
+ * (`blaze-face-redaction #<n>`), and forget it when it is terminated. The engine's own thread workers are left out.
  */
 const liveDetectorWorkers = new Set<string>();
+const liveRedactionWorkers = new Set<string>();
 const NativeWorker = globalThis.Worker;
 globalThis.Worker = class extends NativeWorker {
-  readonly #detectorName?: string;
+  readonly #name?: string;
+  readonly #live?: Set<string>;
 
   constructor(url: string | URL, options?: WorkerOptions) {
     super(url, options);
-    if (options?.name?.startsWith('blaze-face ')) liveDetectorWorkers.add((this.#detectorName = options.name));
+    const name = options?.name ?? '';
+    this.#live = name.startsWith('blaze-face ') ? liveDetectorWorkers : name.startsWith('blaze-face-redaction ') ? liveRedactionWorkers : undefined;
+    this.#live?.add((this.#name = name));
   }
 
   override terminate(): void {
-    if (this.#detectorName) liveDetectorWorkers.delete(this.#detectorName);
+    if (this.#name) this.#live?.delete(this.#name);
     super.terminate();
   }
 };
+
+/** The names of this page's live redaction workers (redactStream()'s, in Chromium), sorted. */
+export async function redactionWorkers(): Promise<string[]> {
+  return [...liveRedactionWorkers].sort();
+}
 
 /** The names of this page's live detector workers, sorted. */
 export async function detectorWorkers(): Promise<string[]> {
