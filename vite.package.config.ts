@@ -4,6 +4,7 @@
 //                 browser once, in the worker; WebGL, WebGPU and the plain-JS CPU engine only when chosen);
 //   dist/models/  the four model files;   dist/wasm/  the wasm engine's binaries.
 // The modules for bundlers (dist/lib/, with types) come from tsc: see tools/build-package.mjs.
+import { minify } from 'rolldown/experimental';
 import { defineConfig, type Plugin } from 'vite';
 import { stageAssets } from './tools/assets.mjs';
 import { minifyKeepingTypeofGuards } from './tools/minify.mjs';
@@ -42,6 +43,22 @@ const plainDynamicImports: Plugin = {
   },
 };
 
+/**
+ * The worker's own chunks (ours, no TensorFlow.js in them) minified again with the compressor, which the worker's
+ * build leaves out for TensorFlow.js's sake (tools/minify.mjs): 5 KB less in the worker the drop-in starts.
+ */
+const compressedOwnWorkerChunks: Plugin = {
+  name: 'blaze-face:compressed-own-worker-chunks',
+  async generateBundle(_options, bundle) {
+    for (const chunk of Object.values(bundle)) {
+      if (chunk.type !== 'chunk' || chunk.moduleIds.some((id) => id.includes('/@tensorflow/'))) continue;
+      const { code, errors } = await minify(chunk.fileName, chunk.code, { compress: { target: 'es2022' }, mangle: true, module: true });
+      if (errors.length > 0) this.error(`${chunk.fileName}: ${errors.map((error) => error.message).join('; ')}`);
+      chunk.code = code;
+    }
+  },
+};
+
 export default defineConfig({
   plugins: [plainDynamicImports],
   // Relative URLs throughout: everything is found from import.meta.url, wherever dist/ is served.
@@ -55,7 +72,7 @@ export default defineConfig({
     modulePreload: false,
     rolldownOptions: {
       input: { 'blaze-face': 'components/index.ts' },
-      preserveEntrySignatures: 'exports-only',
+      preserveEntrySignatures: 'allow-extension',
       checks: { pluginTimings: false },
       output: {
         entryFileNames: '[name].js',
@@ -70,6 +87,7 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
+    plugins: () => [compressedOwnWorkerChunks],
     rolldownOptions: {
       checks: { pluginTimings: false },
       output: {

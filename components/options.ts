@@ -8,17 +8,12 @@ import type { ComplexAttributeConverter, PropertyDeclaration, PropertyValues } f
 import { choiceProblem, unitIntervalProblem } from '../model/detection-settings.ts';
 import { modelNames, type ModelName } from '../model/model-specs.ts';
 import { defaultOneEuroOptions } from '../model/one-euro-filter.ts';
-import { defaultDetectionTimeoutMs, defaultStartTimeoutMs } from '../model/worker-face-detector.ts';
+import { defaultDetectionTimeoutMs, defaultStartTimeoutMs, timeoutProblem } from '../model/worker-face-detector.ts';
 import { defaultRedactionStyle, redactionOptionProblem } from '../model/redaction-options.ts';
 import type { PrecisionChoice } from '../model/graph/load-network.ts';
 import { POLYFILL_ENGINES } from '../webnn/polyfill/engine-names.ts';
 import type { MLPowerPreference, PolyfillEngine } from '../webnn/types.ts';
 import type { FacingMode } from './camera.ts';
-
-/** A deadline in seconds: above 0, and within what setTimeout can wait (about 24 days). */
-function timeoutProblem(name: string, value: number): string | undefined {
-  return Number.isFinite(value) && value > 0 && value * 1000 <= 2 ** 31 - 1 ? undefined : `${name} must be a number of seconds above 0, got ${value}`;
-}
 
 /** The features of the element, each a controller in features/ that owns these options. */
 export type Feature = 'source' | 'detector' | 'renderer' | 'redaction' | 'tracking';
@@ -102,12 +97,12 @@ export const elementOptions = {
   /** Seconds a detector's start (model download included) may take before the element fails with a `model-load` timeout. */
   startTimeout: option<number>({
     feature: 'detector', attribute: 'start-timeout', kind: 'number', default: defaultStartTimeoutMs / 1000, reflect: true,
-    check: (value) => timeoutProblem('start-timeout', value),
+    check: (value) => timeoutProblem('start-timeout', value, 'seconds'),
   }),
   /** Seconds a frame's detection may take before the detector is taken for stuck and rebuilt (a `recovered` event). */
   detectionTimeout: option<number>({
     feature: 'detector', attribute: 'detection-timeout', kind: 'number', default: defaultDetectionTimeoutMs / 1000, reflect: true,
-    check: (value) => timeoutProblem('detection-timeout', value),
+    check: (value) => timeoutProblem('detection-timeout', value, 'seconds'),
   }),
   /**
    * `auto`: native WebNN where the browser has it, else the polyfill engine that `power-preference` and

@@ -39,12 +39,16 @@ export type WorkerFaceDetectorOptions = Omit<FaceDetectorOptions, 'context'> & {
 export const defaultStartTimeoutMs = 60000;
 export const defaultDetectionTimeoutMs = 10000;
 
+/** Why `value` is not a deadline (above 0, and within what setTimeout can wait), or undefined if it is one. */
+export function timeoutProblem(name: string, value: number, unit: 'milliseconds' | 'seconds' = 'milliseconds'): string | undefined {
+  const ms = unit === 'seconds' ? value * 1000 : value;
+  return typeof ms === 'number' && ms > 0 && ms <= 2 ** 31 - 1 ? undefined : `${name} must be a number of ${unit} above 0, got ${String(value)}`;
+}
+
 function checkTimeout(name: 'startTimeout' | 'detectionTimeout', value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!(typeof value === 'number' && value > 0 && value <= 2 ** 31 - 1)) {
-    throw new InvalidOptionError(name, `${name} must be a number of milliseconds above 0, got ${String(value)}`);
-  }
-  return value;
+  const problem = value === undefined ? undefined : timeoutProblem(name, value);
+  if (problem) throw new InvalidOptionError(name, problem);
+  return value ?? fallback;
 }
 
 

@@ -15,7 +15,8 @@ export function serializeError(error: unknown): SerializedError {
   if (error instanceof InvalidOptionError) fields.option = error.option;
   if (error instanceof ModelLoadError) fields.url = error.url;
   if (error instanceof ModelFormatError) Object.assign(fields, { source: error.source, op: error.op });
-  if (error instanceof TimeoutError) Object.assign(fields, { step: error.step, ms: String(error.ms) });
+  // By its fields, not its class: the detector's worker never makes one, and need not carry the class.
+  if (error.name === 'TimeoutError' && 'step' in error) Object.assign(fields, { step: String(error.step), ms: String((error as TimeoutError).ms) });
   if (error instanceof UnsupportedGraphError) Object.assign(fields, { stage: error.stage, op: error.op, reason: error.reason, dataType: error.dataType });
   return { name: error.name, message: error.message, fields };
 }
