@@ -63,7 +63,10 @@ const sharedMemoryFirefoxTests = [
   'test/webnn/wasm-threads.test.ts',
   'test/webnn/wasm-threads-configured.test.ts',
 ];
-/** The app's service worker, offline use, update prompt and controls, driven through puppeteer (Firefox too). */
+/**
+ * The app's service worker, offline use, update prompt and controls, driven in a page of their own: through
+ * puppeteer in Firefox, through a second WebKitWebDriver in WebKit (test/pwa/node/app-pages.mjs).
+ */
 const appTests = ['test/pwa/offline.test.ts', 'test/pwa/update.test.ts', 'test/pwa/controls.test.ts'];
 
 /**
@@ -183,7 +186,7 @@ const browsers = [
       engine: 'webkit', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: true,
       gpuEngines: ['webgl'], namedSoftwareGpu: undefined,
     },
-    files: otherEngineTests,
+    files: [...otherEngineTests, ...appTests],
     launcher: () => new MiniBrowserLauncher(),
   },
 ];
