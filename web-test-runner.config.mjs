@@ -164,7 +164,7 @@ const browsers = [
       engine: 'firefox', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: false,
       gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe',
     },
-    files: [...otherEngineTests, ...appTests],
+    files: [...otherEngineTests, ...appTests, 'test/package/consumer.test.ts'],
     launcher: () => firefoxLauncher(firefoxPrefs),
   },
   {

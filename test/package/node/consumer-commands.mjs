@@ -112,7 +112,9 @@ export const consumerCommands = {
         return elements.every((element) => element.faces?.length > 0 || element.state === 'error');
       }, { timeout: 15000, polling: 100 })
       .then(() => true, () => false);
-    const view = await page.evaluate(() => ({
+    // As JSON text: WebDriver BiDi (Firefox) sends an object met twice (the elements' shared backend) the
+    // second time as a reference, which puppeteer turns into undefined.
+    const view = JSON.parse(await page.evaluate(() => JSON.stringify({
       defined: Boolean(customElements.get('blaze-face')),
       crossOriginIsolated: self.crossOriginIsolated,
       cspViolations: self.cspViolations,
@@ -122,7 +124,7 @@ export const consumerCommands = {
         backend: element.backend,
         faces: (element.faces ?? []).map((face) => ({ box: face.box, keypoints: face.keypoints, score: face.score })),
       })),
-    }));
+    })));
     const paths = server.state ? server.state.requests.slice(firstRequest) : [];
     const files = [...new Set(paths)].map((path) => join(server.state.root, decodeURIComponent(path))).filter((file) => {
       try {
