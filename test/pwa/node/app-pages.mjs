@@ -1,14 +1,16 @@
-// The app page the PWA tests drive, opened in a browser of its own, through the browser's driver: puppeteer
-// for Chromium and Firefox (a new context in the runner's browser), WebDriver for WebKit (a MiniBrowser of its
-// own). Both offer the same small operations; what only one driver can do is said where it is left out.
+// A page the tests drive from the server (the PWA tests' app, the package's consumer pages), opened apart from
+// the test page, through the browser's driver: puppeteer for Chromium and Firefox (a new context in the
+// runner's browser), WebDriver for WebKit (a MiniBrowser of its own). Both offer the same small operations;
+// what only one driver can do is said where it is left out.
 import { remote } from 'webdriverio';
 import { launchWebKitDriver, miniBrowserCapabilities } from '../../../tools/other-engines.mjs';
 
 /**
  * Opens `url` in a new context of the puppeteer browser running `session` (the default context when
- * `incognito` is false). `colorScheme` is emulated only when given (through CDP in Chromium).
+ * `incognito` is false). `colorScheme` is emulated only when given (through CDP in Chromium); `prepare(page)`
+ * runs before the page loads.
  */
-export async function openPuppeteerPage(session, url, { colorScheme, width, height, incognito }) {
+export async function openPuppeteerPage(session, url, { colorScheme, width = 1000, height = 760, incognito = true, prepare }) {
   const browser = session.browser.getPage(session.id).browser();
   const context = incognito ? await browser.createBrowserContext() : undefined;
   const page = await (context ?? browser).newPage();
@@ -16,6 +18,7 @@ export async function openPuppeteerPage(session, url, { colorScheme, width, heig
   if (colorScheme) await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: colorScheme }]);
   const close = () => (context ?? page).close();
   try {
+    await prepare?.(page);
     const response = await page.goto(url, { waitUntil: 'load' });
     return {
       page,
@@ -53,20 +56,22 @@ export async function openPuppeteerPage(session, url, { colorScheme, width, heig
   }
 }
 
-/** The app pages' WebKitWebDriver: the runner's holds its one session, the runner's MiniBrowser. */
-let appDriverPort;
+/** The pages' WebKitWebDriver: the runner's holds its one session, the runner's MiniBrowser. */
+let pagesDriverPort;
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Opens `url` in a new MiniBrowser (a new browser process; with a new origin per server, no service worker or
  * cache carries over). WebDriver sees no responses, so there are no status and headers (Chromium's
- * installability test checks those), emulates no media features and switches no network off.
+ * installability test checks those), emulates no media features and switches no network off. Nor does it see
+ * the page's console or requests: this WebKitWebDriver (2.50) refuses a session with `webSocketUrl`, WebDriver
+ * BiDi, which would report them.
  */
-export async function openWebDriverPage(url, { colorScheme, width, height }) {
+export async function openWebDriverPage(url, { colorScheme, width = 1000, height = 760 }) {
   if (colorScheme) throw new Error('WebDriver cannot emulate prefers-color-scheme');
-  appDriverPort ??= launchWebKitDriver();
-  const driver = await remote({ hostname: '127.0.0.1', port: await appDriverPort, logLevel: 'error', capabilities: miniBrowserCapabilities });
+  pagesDriverPort ??= launchWebKitDriver();
+  const driver = await remote({ hostname: '127.0.0.1', port: await pagesDriverPort, logLevel: 'error', capabilities: miniBrowserCapabilities });
   const close = () => driver.deleteSession();
   try {
     // Under the runner's 20 s limit for a command.
