@@ -63,7 +63,10 @@ const sharedMemoryFirefoxTests = [
   'test/webnn/wasm-threads.test.ts',
   'test/webnn/wasm-threads-configured.test.ts',
 ];
-/** The app's service worker, offline use, update prompt and controls, driven through puppeteer (Firefox too). */
+/**
+ * The app's service worker, offline use, update prompt and controls, driven in a page of their own: through
+ * puppeteer in Firefox, through a second WebKitWebDriver in WebKit (test/pwa/node/app-pages.mjs).
+ */
 const appTests = ['test/pwa/offline.test.ts', 'test/pwa/update.test.ts', 'test/pwa/controls.test.ts'];
 
 /**
@@ -130,14 +133,17 @@ function firefoxLauncher(prefs) {
  * server reaches into it through Chromium's DevTools protocol (worker targets, context loss);
  * `wasmThreads`, whether the wasm engine may start threads (SharedArrayBuffer); `gpuEngines`, the polyfill's
  * GPU engines that start here (on software renderers: SwiftShader, Mesa's llvmpipe and lavapipe);
- * `namedSoftwareGpu`, the software renderer's name where its adapter or renderer string says it.
+ * `namedSoftwareGpu`, the software renderer's name where its adapter or renderer string says it;
+ * `pageEvents`, whether the server hears a page's requests, console and uncaught errors through the driver and
+ * runs a script before the page's own (puppeteer does; WebKitWebDriver 2.50 refuses WebDriver BiDi's
+ * `webSocketUrl`, and WebDriver classic has none of it).
  */
 const browsers = [
   {
     name: 'chromium-polyfill',
     capabilities: {
       engine: 'chromium', nativeWebNN: false, fakeCamera: true, devtools: true, wasmThreads: true,
-      gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'SwiftShader',
+      gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'SwiftShader', pageEvents: true,
     },
     files: ['test/**/*.test.ts'],
     launcher: () => chromeLauncher({ launchOptions: { executablePath, headless: true, args: [...commonArgs, ...polyfillArgs] } }),
@@ -148,7 +154,7 @@ const browsers = [
     name: 'chromium-native',
     capabilities: {
       engine: 'chromium', nativeWebNN: true, fakeCamera: false, devtools: true, wasmThreads: true,
-      gpuEngines: [], namedSoftwareGpu: undefined,
+      gpuEngines: [], namedSoftwareGpu: undefined, pageEvents: true,
     },
     files: portableTests,
     launcher: async () => chromeLauncher({
@@ -159,9 +165,9 @@ const browsers = [
     name: 'firefox-esr',
     capabilities: {
       engine: 'firefox', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: false,
-      gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe',
+      gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe', pageEvents: true,
     },
-    files: [...otherEngineTests, ...appTests],
+    files: [...otherEngineTests, ...appTests, 'test/package/consumer.test.ts'],
     launcher: () => firefoxLauncher(firefoxPrefs),
   },
   {
@@ -170,7 +176,7 @@ const browsers = [
     name: 'firefox-esr-shared-memory',
     capabilities: {
       engine: 'firefox', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: true,
-      gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe',
+      gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe', pageEvents: true,
     },
     files: sharedMemoryFirefoxTests,
     launcher: () => firefoxLauncher({ ...firefoxPrefs, 'javascript.options.shared_memory': true }),
@@ -181,9 +187,9 @@ const browsers = [
     name: 'webkit',
     capabilities: {
       engine: 'webkit', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: true,
-      gpuEngines: ['webgl'], namedSoftwareGpu: undefined,
+      gpuEngines: ['webgl'], namedSoftwareGpu: undefined, pageEvents: false,
     },
-    files: otherEngineTests,
+    files: [...otherEngineTests, ...appTests, 'test/package/consumer.test.ts'],
     launcher: () => new MiniBrowserLauncher(),
   },
 ];

@@ -113,18 +113,25 @@ export function ensureDisplay() {
   return display;
 }
 
+/**
+ * Starts a WebKitWebDriver of its own on a free port and resolves with the port. One driver holds one session at
+ * a time (a second one is refused: "Maximum number of active sessions"), so a test that drives a MiniBrowser
+ * besides the runner's needs a driver of its own.
+ */
+export async function launchWebKitDriver() {
+  requireBinary(webkitDriverPath, 'webkit2gtk-driver');
+  await ensureDisplay();
+  const port = await freePort();
+  const { exited } = start(webkitDriverPath, [`--port=${port}`], { ...process.env, ...webKitEnvironment });
+  const listening = () => fetch(`http://127.0.0.1:${port}/status`).then((response) => response.ok, () => false);
+  await waitFor(listening, exited, 'WebKitWebDriver');
+  return port;
+}
+
 let webkitDriver;
-/** Starts WebKitWebDriver (once) on a free port and resolves with the port. */
+/** Starts the runner's WebKitWebDriver (once) and resolves with its port. */
 export function startWebKitDriver() {
-  webkitDriver ??= (async () => {
-    requireBinary(webkitDriverPath, 'webkit2gtk-driver');
-    await ensureDisplay();
-    const port = await freePort();
-    const { exited } = start(webkitDriverPath, [`--port=${port}`], { ...process.env, ...webKitEnvironment });
-    const listening = () => fetch(`http://127.0.0.1:${port}/status`).then((response) => response.ok, () => false);
-    await waitFor(listening, exited, 'WebKitWebDriver');
-    return port;
-  })();
+  webkitDriver ??= launchWebKitDriver();
   return webkitDriver;
 }
 

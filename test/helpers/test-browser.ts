@@ -22,6 +22,8 @@ export interface TestBrowser {
   gpuEngines: ('webgl' | 'webgpu')[];
   /** The software GPU's name, where the WebGPU adapter or WebGL renderer says it. */
   namedSoftwareGpu?: string;
+  /** The server hears a page's requests, console and uncaught errors through the driver (puppeteer, not WebDriver). */
+  pageEvents: boolean;
 }
 
 export const testBrowser = await executeServerCommand<TestBrowser, undefined>('test-browser');

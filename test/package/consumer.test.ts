@@ -2,13 +2,16 @@
 // (test/package/node/consumer.mjs), then used the two ways web components are used: the drop-in script tag
 // on a plain static page at a nested path, with and without a strict CSP, and `import 'blaze-face'` in a
 // Vite app, in dev and built. Each page must find the faces FaceDetector finds, and show no failed request,
-// no request to another origin, no console error and no CSP violation.
+// no request to another origin, no console error and no CSP violation: in WebKit, whose driver reports none of
+// these (testBrowser.pageEvents), only the faces, the backend, isolation and the size budget are checked, and
+// each test's name says so.
 
 import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { FaceDetector } from '../../model/face-detector.ts';
 import type { Face } from '../../model/face.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
+import { testBrowser } from '../helpers/test-browser.ts';
 
 interface ConsumerElement {
   state: string;
@@ -22,12 +25,13 @@ interface ConsumerPage {
   defined: boolean;
   crossOriginIsolated: boolean;
   elements: ConsumerElement[];
-  cspViolations: string[];
-  warnings: string[];
-  failed: string[];
-  otherOrigin: string[];
-  consoleErrors: string[];
-  pageErrors: string[];
+  /** What went wrong, where the driver reports page events (testBrowser.pageEvents). */
+  cspViolations?: string[];
+  warnings?: string[];
+  failed?: string[];
+  otherOrigin?: string[];
+  consoleErrors?: string[];
+  pageErrors?: string[];
   bytes: number;
   libraryBytes: number;
   transferBytes: number;
@@ -86,10 +90,13 @@ describe('the packed package in a consumer project outside the repository', func
 
   afterEach(() => executeServerCommand('consumer-close'));
 
+  const unseen = testBrowser.pageEvents
+    ? ', with no failed request, other origin, console error or CSP violation'
+    : " (failed requests, other origins, console messages and CSP violations unseen: WebKitWebDriver 2.50 has no WebDriver BiDi, WebDriver classic no page events)";
   for (const kind of kinds) {
-    it(`${kind}: finds FaceDetector's faces, with no failed request, other origin, console error or CSP violation`, async () => {
-      const { status } = (await executeServerCommand('consumer-open', { kind })) as { status: number };
-      expect(status, 'page status').to.equal(200);
+    it(`${kind}: finds FaceDetector's faces${unseen}`, async () => {
+      const { status } = (await executeServerCommand('consumer-open', { kind })) as { status?: number };
+      if (testBrowser.pageEvents) expect(status, 'page status').to.equal(200);
       const page = await poll<ConsumerPage>('consumer-faces', (value) => value.settled, 240000);
       expect(page.defined, '<blaze-face> is registered').to.equal(true);
       expect(page.elements.length, 'elements').to.equal(kind === 'twice' ? 2 : 1);
@@ -97,15 +104,17 @@ describe('the packed package in a consumer project outside the repository', func
         expect(element.state, `element state (${element.status})`).to.equal('running');
         expectSameFaces(element.faces, expected);
       }
-      // The second copy of the drop-in does not register itself, and says why.
-      expect(page.warnings, 'console warnings').to.deep.equal(
-        kind === 'twice' ? ['blaze-face: <blaze-face> is already defined by another copy of the library; this copy is not registered.'] : [],
-      );
-      expect(page.failed, 'failed requests').to.deep.equal([]);
-      expect(page.otherOrigin, 'requests to other origins').to.deep.equal([]);
-      expect(page.consoleErrors, 'console errors').to.deep.equal([]);
-      expect(page.pageErrors, 'uncaught errors').to.deep.equal([]);
-      expect(page.cspViolations, 'CSP violations').to.deep.equal([]);
+      if (testBrowser.pageEvents) {
+        // The second copy of the drop-in does not register itself, and says why.
+        expect(page.warnings, 'console warnings').to.deep.equal(
+          kind === 'twice' ? ['blaze-face: <blaze-face> is already defined by another copy of the library; this copy is not registered.'] : [],
+        );
+        expect(page.failed, 'failed requests').to.deep.equal([]);
+        expect(page.otherOrigin, 'requests to other origins').to.deep.equal([]);
+        expect(page.consoleErrors, 'console errors').to.deep.equal([]);
+        expect(page.pageErrors, 'uncaught errors').to.deep.equal([]);
+        expect(page.cspViolations, 'CSP violations').to.deep.equal([]);
+      }
       // Our wasm engine runs on one thread, cross-origin isolated or not.
       expect(page.crossOriginIsolated).to.equal(kind === 'csp-isolated');
       for (const element of page.elements) {

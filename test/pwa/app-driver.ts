@@ -1,10 +1,12 @@
-// The PWA tests' view of the app page that test/pwa/node/pwa-commands.mjs drives in its own browser context.
+// The PWA tests' view of the app page that test/pwa/node/pwa-commands.mjs drives in its own browser context
+// (through puppeteer in Chromium and Firefox, through WebDriver in WebKit: test/pwa/node/app-pages.mjs).
 import { executeServerCommand } from '@web/test-runner-commands';
 
 export interface OpenedApp {
   origin: string;
-  status: number;
-  headers: Record<string, string>;
+  /** The document's response, where the driver sees it (puppeteer; WebDriver does not). */
+  status?: number;
+  headers?: Record<string, string>;
 }
 
 export interface DetectionSummary {

@@ -17,9 +17,9 @@ describe('PWA installability', function () {
   it("links a complete manifest, sends the isolation headers and is installable (Chromium's own verdict, through DevTools)", async () => {
     const opened = await openApp({ incognito: false });
     expect(opened.status).to.equal(200);
-    expect(opened.headers['cross-origin-opener-policy']).to.equal('same-origin');
-    expect(opened.headers['cross-origin-embedder-policy']).to.equal('require-corp');
-    expect(opened.headers['cross-origin-resource-policy']).to.equal('same-origin');
+    expect(opened.headers?.['cross-origin-opener-policy']).to.equal('same-origin');
+    expect(opened.headers?.['cross-origin-embedder-policy']).to.equal('require-corp');
+    expect(opened.headers?.['cross-origin-resource-policy']).to.equal('same-origin');
 
     const href = await evaluate<string | null>("return document.querySelector('link[rel=manifest]')?.href ?? null");
     expect(href).to.equal(`${opened.origin}/manifest.webmanifest`);

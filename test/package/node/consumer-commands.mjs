@@ -1,11 +1,13 @@
 // Server commands for test/package/: the consumer project (consumer.mjs) served four ways, each page opened
-// in a fresh browser context of its own, with everything a user would see going wrong recorded: failed
-// requests, requests to other origins, console errors, uncaught exceptions and CSP violations.
+// in a fresh browser context of its own, with everything a user would see going wrong recorded where the
+// driver reports it (puppeteer): failed requests, requests to other origins, console errors, uncaught
+// exceptions and CSP violations.
 import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { isolationHeaders } from '../../../tools/dev-middleware.mjs';
 import { startStaticServer } from '../../pwa/node/static-server.mjs';
+import { openPuppeteerPage, openWebDriverPage } from '../../pwa/node/app-pages.mjs';
 import { prepareConsumer } from './consumer.mjs';
 
 /**
@@ -18,7 +20,7 @@ export const strictPolicy = [...otherDirectives, "script-src 'self' 'wasm-unsafe
 
 let preparing;
 const servers = new Map();
-/** session id -> { context, page, origin, log } */
+/** session id -> { page, server, log, firstRequest } */
 const opened = new Map();
 
 async function serverFor(kind) {
@@ -65,64 +67,70 @@ export const consumerCommands = {
     return { ready: true, tarballBytes: done.tarballBytes, unpackedBytes: done.unpackedBytes, files: done.files };
   },
 
-  /** Opens the consumer's page served as `kind` in a new browser context. */
+  /**
+   * Opens the consumer's page served as `kind` in a new browser context. Through puppeteer, what a user would
+   * see going wrong is recorded (the driver reports the page's requests, responses and console, and a script it
+   * adds before the page's own records CSP violations); WebDriver (WebKit) reports none of it (app-pages.mjs).
+   */
   async 'consumer-open'(session, { kind }) {
     const server = await serverFor(kind);
-    const browser = session.browser.getPage(session.id).browser();
-    const context = await browser.createBrowserContext();
-    const page = await context.newPage();
-    const log = { failed: [], otherOrigin: [], consoleErrors: [], warnings: [], pageErrors: [] };
-    page.on('response', (response) => {
-      if (response.status() >= 400) log.failed.push(`${response.status()} ${response.url()}`);
-    });
-    page.on('requestfailed', (request) => log.failed.push(`${request.failure()?.errorText} ${request.url()}`));
-    page.on('request', (request) => {
-      const url = new URL(request.url());
-      if (url.origin !== server.origin && url.protocol !== 'data:' && url.protocol !== 'blob:') log.otherOrigin.push(request.url());
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error') log.consoleErrors.push(message.text());
-      if (message.type() === 'warn') log.warnings.push(message.text());
-    });
-    page.on('pageerror', (error) => log.pageErrors.push(String(error)));
-    // Injected through DevTools, so it runs whatever the page's CSP says: CSP violations, page and workers.
-    await page.evaluateOnNewDocument(() => {
-      self.cspViolations = [];
-      document.addEventListener('securitypolicyviolation', (event) =>
-        self.cspViolations.push(`${event.effectiveDirective} ${event.blockedURI}`),
-      );
-    });
+    const url = server.origin + pagePath[kind];
     const firstRequest = server.state?.requests.length ?? 0;
-    opened.set(session.id, { context, page, server, log, firstRequest });
-    const response = await page.goto(server.origin + pagePath[kind], { waitUntil: 'load' });
-    return { status: response?.status(), origin: server.origin };
+    if (!session.browser.getPage) {
+      opened.set(session.id, { page: await openWebDriverPage(url, {}), server, firstRequest });
+      return { origin: server.origin };
+    }
+    const log = { failed: [], otherOrigin: [], consoleErrors: [], warnings: [], pageErrors: [] };
+    const prepare = async (page) => {
+      page.on('response', (response) => {
+        if (response.status() >= 400) log.failed.push(`${response.status()} ${response.url()}`);
+      });
+      page.on('requestfailed', (request) => log.failed.push(`${request.failure()?.errorText} ${request.url()}`));
+      page.on('request', (request) => {
+        const requested = new URL(request.url());
+        if (requested.origin !== server.origin && requested.protocol !== 'data:' && requested.protocol !== 'blob:') log.otherOrigin.push(request.url());
+      });
+      page.on('console', (message) => {
+        if (message.type() === 'error') log.consoleErrors.push(message.text());
+        if (message.type() === 'warn') log.warnings.push(message.text());
+      });
+      page.on('pageerror', (error) => log.pageErrors.push(String(error)));
+      // Injected through the driver, so it runs whatever the page's CSP says: CSP violations, page and workers.
+      await page.evaluateOnNewDocument(() => {
+        self.cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (event) =>
+          self.cspViolations.push(`${event.effectiveDirective} ${event.blockedURI}`),
+        );
+      });
+    };
+    const page = await openPuppeteerPage(session, url, { prepare });
+    opened.set(session.id, { page, server, log, firstRequest });
+    return { status: page.status, origin: server.origin };
   },
 
   /**
    * Waits up to 15 s for the opened page's <blaze-face> to show faces (or fail), then reports them with
-   * what the page did: failures, other origins, console errors, CSP violations, and the bytes served (in all,
-   * and of the package's own files).
+   * what the page did: failures, other origins, console errors, CSP violations (where the driver reports
+   * them), and the bytes served (in all, and of the package's own files).
    */
   async 'consumer-faces'(session) {
     const { page, log, server, firstRequest } = opened.get(session.id) ?? {};
     if (!page) throw new Error('consumer-open first');
-    const settled = await page
-      .waitForFunction(() => {
-        const elements = [...document.querySelectorAll('blaze-face')];
-        return elements.every((element) => element.faces?.length > 0 || element.state === 'error');
-      }, { timeout: 15000, polling: 100 })
-      .then(() => true, () => false);
-    const view = await page.evaluate(() => ({
+    const elements = "[...document.querySelectorAll('blaze-face')]";
+    const settled = await page.waitFor(`${elements}.every((element) => element.faces?.length > 0 || element.state === 'error')`, 15000);
+    // As JSON text: WebDriver BiDi (Firefox) sends an object met twice (the elements' shared backend) the
+    // second time as a reference, which puppeteer turns into undefined.
+    const view = JSON.parse(await page.evaluate(`return JSON.stringify({
       defined: Boolean(customElements.get('blaze-face')),
       crossOriginIsolated: self.crossOriginIsolated,
       cspViolations: self.cspViolations,
-      elements: [...document.querySelectorAll('blaze-face')].map((element) => ({
+      elements: ${elements}.map((element) => ({
         state: element.state,
         status: element.shadowRoot?.querySelector('[part=status]')?.textContent?.trim(),
         backend: element.backend,
         faces: (element.faces ?? []).map((face) => ({ box: face.box, keypoints: face.keypoints, score: face.score })),
       })),
-    }));
+    })`));
     const paths = server.state ? server.state.requests.slice(firstRequest) : [];
     const files = [...new Set(paths)].map((path) => join(server.state.root, decodeURIComponent(path))).filter((file) => {
       try {
@@ -143,7 +151,7 @@ export const consumerCommands = {
   async 'consumer-close'(session) {
     const found = opened.get(session.id);
     opened.delete(session.id);
-    await found?.context.close().catch(() => undefined);
+    await found?.page.close().catch(() => undefined);
     return true;
   },
 };

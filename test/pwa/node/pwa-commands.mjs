@@ -1,13 +1,16 @@
 // Server commands for test/pwa/: the PWA tests drive the production build in a page of their own (a fresh
 // browser context, so no service worker or cache survives from one test to the next), which the test page
-// itself cannot do. Each command does one small thing; the tests hold the logic.
+// itself cannot do. Each command does one small thing; the tests hold the logic. The page is opened through
+// the browser's driver (app-pages.mjs).
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { buildVersion, distDir } from './build.mjs';
 import { startStaticServer } from './static-server.mjs';
+import { openPuppeteerPage, openWebDriverPage } from './app-pages.mjs';
 
-const screenshotDir = resolve(import.meta.dirname, '../../../test-results/screenshots');
-/** session id -> { server, context, page, document } */
+const root = resolve(import.meta.dirname, '../../..');
+const screenshotDir = resolve(root, 'test-results/screenshots');
+/** session id -> { server, page } */
 const apps = new Map();
 
 function app(session) {
@@ -16,11 +19,18 @@ function app(session) {
   return found;
 }
 
+/** The puppeteer page, for the commands that go through Chromium's DevTools. */
+function devToolsPage(session) {
+  const { page } = app(session).page;
+  if (!page) throw new Error('Chromium\'s DevTools only');
+  return page;
+}
+
 async function close(session) {
   const found = apps.get(session.id);
   if (!found) return;
   apps.delete(session.id);
-  await (found.context ?? found.page).close().catch(() => undefined);
+  await found.page.close().catch(() => undefined);
   await found.server.stop().catch(() => undefined);
 }
 
@@ -31,28 +41,30 @@ export const pwaCommands = {
   },
 
   /**
-   * Serves `dir` (default dist-app/) and opens it in a new browser context; returns the document's headers.
-   * `colorScheme` is emulated only when given (Chromium: puppeteer emulates media features through CDP).
+   * Serves `dir` (default dist-app/) and opens it in a browser context of its own; returns the document's
+   * status and headers where the driver sees them (puppeteer). `colorScheme` is emulated only when given.
    */
   // `incognito: false` uses the browser's default context, because Chromium never offers to install from an
   // incognito one; each server gets a new port, hence a new origin without any earlier service worker.
   async 'pwa-open'(session, { dir = distDir, colorScheme, width = 1000, height = 760, incognito = true }) {
     await close(session);
     const server = await startStaticServer(dir);
-    const browser = session.browser.getPage(session.id).browser();
-    const context = incognito ? await browser.createBrowserContext() : undefined;
-    const page = await (context ?? browser).newPage();
-    await page.setViewport({ width, height });
-    if (colorScheme) await page.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: colorScheme }]);
-    apps.set(session.id, { server, context, page });
-    const response = await page.goto(`${server.origin}/`, { waitUntil: 'load' });
-    return { origin: server.origin, status: response?.status(), headers: response?.headers() ?? {} };
+    // The runner's puppeteer browsers have pages; its WebDriver one (WebKit) has none to reach.
+    const open = session.browser.getPage ? openPuppeteerPage.bind(undefined, session) : openWebDriverPage;
+    try {
+      const page = await open(`${server.origin}/`, { colorScheme, width, height, incognito });
+      apps.set(session.id, { server, page });
+      return { origin: server.origin, status: page.status, headers: page.headers };
+    } catch (error) {
+      await server.stop();
+      throw error;
+    }
   },
 
   /** Evaluates a function body (an expression or statements with return) in the app page. */
   async 'pwa-eval'(session, { body }) {
     // Wrapped, because a command that returns undefined counts as unknown to the test runner.
-    return { value: await app(session).page.evaluate(`(async () => { ${body} })()`) };
+    return { value: await app(session).page.evaluate(body) };
   },
 
   /**
@@ -60,20 +72,11 @@ export const pwaCommands = {
    * Kept short because the test runner gives up on a command after 20 s: longer waits are loops of these.
    */
   async 'pwa-wait'(session, { expression, timeout = 15000 }) {
-    try {
-      await app(session).page.waitForFunction(expression, { timeout, polling: 100 });
-      return true;
-    } catch (error) {
-      if (error instanceof Error && error.name === 'TimeoutError') return false;
-      throw error;
-    }
+    return app(session).page.waitFor(expression, timeout);
   },
 
   async 'pwa-click'(session, { selector, navigation = false }) {
-    const { page } = app(session);
-    const navigated = navigation ? page.waitForNavigation({ waitUntil: 'load', timeout: 60000 }) : Promise.resolve();
-    await page.click(selector);
-    await navigated;
+    await app(session).page.click(selector, navigation);
     return true;
   },
 
@@ -84,9 +87,7 @@ export const pwaCommands = {
 
   /** Picks a file in a file input, as a person would in the file dialog. */
   async 'pwa-upload'(session, { selector, file }) {
-    const input = await app(session).page.$(selector);
-    if (!input) throw new Error(`no ${selector}`);
-    await input.uploadFile(resolve(import.meta.dirname, '../../..', file));
+    await app(session).page.upload(selector, resolve(root, file));
     return true;
   },
 
@@ -96,12 +97,12 @@ export const pwaCommands = {
    * holds the file, as when a person drags it in from the desktop.
    */
   async 'pwa-drag-file'(session, { selector, file, step }) {
-    const { page } = app(session);
+    const page = devToolsPage(session);
     const target = await page.$(selector);
     const box = await target?.boundingBox();
     if (!box) throw new Error(`no visible ${selector}`);
     const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    const data = { items: [], files: [resolve(import.meta.dirname, '../../..', file)], dragOperationsMask: 1 };
+    const data = { items: [], files: [resolve(root, file)], dragOperationsMask: 1 };
     const cdp = await page.createCDPSession();
     try {
       const types = step === 'drop' ? ['drop'] : ['dragEnter', 'dragOver'];
@@ -113,15 +114,18 @@ export const pwaCommands = {
   },
 
   async 'pwa-reload'(session) {
-    await app(session).page.reload({ waitUntil: 'load' });
+    await app(session).page.reload();
     return true;
   },
 
-  /** Really offline: the server stops and the page's network is switched off too. */
+  /**
+   * Really offline: the server stops, and where the driver can (puppeteer), the page's network is switched off
+   * too. WebDriver has no such switch: there the app's origin refuses every connection, as a site that is down.
+   */
   async 'pwa-offline'(session) {
     const { page, server } = app(session);
     await server.stop();
-    await page.setOfflineMode(true);
+    await page.switchNetworkOff?.();
     return true;
   },
 
@@ -133,7 +137,7 @@ export const pwaCommands = {
 
   /** Chromium's own verdict on installability (DevTools). */
   async 'pwa-installability'(session) {
-    const { page } = app(session);
+    const page = devToolsPage(session);
     const cdp = await page.createCDPSession();
     const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
     const manifest = await cdp.send('Page.getAppManifest');
@@ -144,7 +148,7 @@ export const pwaCommands = {
   async 'pwa-screenshot'(session, { name }) {
     mkdirSync(screenshotDir, { recursive: true });
     const path = resolve(screenshotDir, `${name}.png`);
-    await app(session).page.screenshot({ path });
+    await app(session).page.screenshot(path);
     return path;
   },
 
