@@ -10,6 +10,7 @@ import { photo, useElementSources } from '../helpers/element-harness.ts';
 import { nextEvent } from '../helpers/element-events.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
 import { silence, unsilence } from '../helpers/silent-workers.ts';
+import { detectorWorkers, until } from '../helpers/waits.ts';
 
 describe('<blaze-face> deadlines', function () {
   this.timeout(120000);
@@ -49,10 +50,11 @@ describe('<blaze-face> deadlines', function () {
       element.addEventListener('error', (event) => errors.push((event as CustomEvent<BlazeFaceErrorDetail>).detail));
     });
     await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
+    const [stuck] = await detectorWorkers();
     silence('detect');
     const recovered = nextEvent<BlazeFaceRecoveredDetail>(element, 'recovered');
     // Frames go unanswered until the deadline ends the worker; the rebuilt detector's frames are heard again.
-    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await until(async () => !(await detectorWorkers()).includes(stuck!), 'the silent worker to be ended', 30000);
     unsilence();
     const detail = await recovered;
     console.log(`recovered: ${JSON.stringify(detail)}`);
