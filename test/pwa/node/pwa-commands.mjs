@@ -1,11 +1,13 @@
 // Server commands for test/pwa/: the PWA tests drive the production build in a page of their own (a fresh
 // browser context, so no service worker or cache survives from one test to the next), which the test page
 // itself cannot do. Each command does one small thing; the tests hold the logic.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { buildVersion, distDir } from './build.mjs';
 import { startStaticServer } from './static-server.mjs';
 
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const screenshotDir = resolve(import.meta.dirname, '../../../test-results/screenshots');
 /** session id -> { server, context, page, document } */
 const apps = new Map();
@@ -82,12 +84,46 @@ export const pwaCommands = {
     return true;
   },
 
-  /** Picks a file in a file input, as a person would in the file dialog. */
-  async 'pwa-upload'(session, { selector, file }) {
+  /** Picks a file (or several, `files`) in a file input, as a person would in the file dialog. */
+  async 'pwa-upload'(session, { selector, file, files = [file] }) {
     const input = await app(session).page.$(selector);
     if (!input) throw new Error(`no ${selector}`);
-    await input.uploadFile(resolve(import.meta.dirname, '../../..', file));
+    await input.uploadFile(...files.map((path) => resolve(import.meta.dirname, '../../..', path)));
     return true;
+  },
+
+  /** Drags the mouse over `selector` from `from` to `to`, each [x, y] as fractions of its box. */
+  async 'pwa-mouse-drag'(session, { selector, from, to }) {
+    const { page } = app(session);
+    const target = await page.$(selector);
+    await target?.scrollIntoView();
+    const box = await target?.boundingBox();
+    if (!box) throw new Error(`no visible ${selector}`);
+    const point = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+    await page.mouse.move(...point(from));
+    await page.mouse.down();
+    await page.mouse.move(...point(to), { steps: 5 });
+    await page.mouse.up();
+    return true;
+  },
+
+  /** Presses a key with modifiers held, e.g. { key: 'z', modifiers: ['Control'] }. */
+  async 'pwa-press'(session, { key, modifiers = [] }) {
+    const { keyboard } = app(session).page;
+    for (const modifier of modifiers) await keyboard.down(modifier);
+    await keyboard.press(key);
+    for (const modifier of modifiers.reverse()) await keyboard.up(modifier);
+    return true;
+  },
+
+  /** axe-core's accessibility check of the app page as it is now: its violations, each with the nodes' selectors. */
+  async 'pwa-axe'(session) {
+    const { page } = app(session);
+    await page.addScriptTag({ content: readFileSync(axeSource, 'utf8') });
+    return page.evaluate(async () => {
+      const { violations } = await window.axe.run(document);
+      return violations.map(({ id, impact, nodes }) => ({ id, impact, targets: nodes.map((node) => node.target.join(' ')) }));
+    });
   },
 
   /**
