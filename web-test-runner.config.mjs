@@ -64,7 +64,7 @@ const sharedMemoryFirefoxTests = [
   'test/webnn/wasm-threads-configured.test.ts',
 ];
 /** The app's service worker, offline use, update prompt and controls, driven through puppeteer (Firefox too). */
-const appTests = ['test/pwa/offline.test.ts', 'test/pwa/update.test.ts', 'test/pwa/controls.test.ts'];
+const appTests = ['test/pwa/offline.test.ts', 'test/pwa/update.test.ts', 'test/pwa/controls.test.ts', 'test/pwa/gallery.test.ts'];
 
 /**
  * Firefox's settings for the tests: WebGPU on (it is off by default on Linux; Mesa's lavapipe runs it on the
