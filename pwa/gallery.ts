@@ -42,6 +42,8 @@ export class Gallery {
   /** Photos still being opened: they are searched one at a time, in the order given. */
   #queue: Promise<void> = Promise.resolve();
   #pending = 0;
+  /** What went wrong with the latest files opened, said after the progress. */
+  #problems: string[] = [];
 
   readonly #list = byId('gallery-photos', HTMLUListElement);
   readonly #status = byId('gallery-status', HTMLParagraphElement);
@@ -66,11 +68,11 @@ export class Gallery {
   add(files: readonly File[]): Promise<void> {
     const photos = files.filter((file) => file.type in extensions);
     const skipped = files.length - photos.length;
-    if (skipped > 0) this.#say(`${skipped} file${skipped === 1 ? ' is' : 's are'} not a JPEG, PNG or WebP photo and ${skipped === 1 ? 'was' : 'were'} left out.`);
+    this.#problems = skipped > 0 ? [`${skipped} file${skipped === 1 ? '' : 's'} left out: not a JPEG, PNG or WebP photo.`] : [];
     this.#pending += photos.length;
     this.#showProgress();
     for (const file of photos) {
-      this.#queue = this.#queue.then(() => this.#open(file).catch((error: unknown) => this.#say(`${file.name} could not be opened: ${(error as Error).message}`)))
+      this.#queue = this.#queue.then(() => this.#open(file).catch((error: unknown) => void this.#problems.push(`${file.name} could not be opened: ${(error as Error).message}`)))
         .finally(() => {
           this.#pending--;
           this.#showProgress();
@@ -272,7 +274,8 @@ export class Gallery {
   #showProgress(): void {
     const faces = this.#photos.reduce((sum, photo) => sum + photo.faces.length, 0);
     const done = `${this.#photos.length} photo${this.#photos.length === 1 ? '' : 's'}, ${faces} face${faces === 1 ? '' : 's'} found and hidden.`;
-    this.#say(this.#pending > 0 ? `Finding faces… ${this.#pending} photo${this.#pending === 1 ? '' : 's'} to go.` : done);
+    const progress = this.#pending > 0 ? `Finding faces… ${this.#pending} photo${this.#pending === 1 ? '' : 's'} to go.` : done;
+    this.#say([progress, ...this.#problems].join(' '));
     this.#list.setAttribute('aria-busy', String(this.#pending > 0));
   }
 

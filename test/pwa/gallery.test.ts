@@ -1,7 +1,7 @@
 // The photo gallery on the production build, offline after one visit: three photos opened at once, one face shown
 // again, one region hidden by hand, a second one undone with Ctrl+Z, all exported as one zip; the zip is unpacked
 // here (fflate) and its photos checked against their sources with real pixels. axe-core checks the first screen
-// and the gallery.
+// and the gallery. In Chromium, photos dropped on the first screen open in the gallery, one downloaded alone.
 import { expect } from 'chai';
 import { unzipSync } from 'fflate';
 import { FaceDetector } from '../../model/face-detector.ts';
@@ -9,6 +9,7 @@ import { REDACTION_MIN_SCORE, Redactor } from '../../model/redactor.ts';
 import { containsText } from '../helpers/exif-jpeg.ts';
 import { fetchOk } from '../helpers/fixtures.ts';
 import { laplacianVariance } from '../helpers/picture-measures.ts';
+import { testBrowser } from '../helpers/test-browser.ts';
 import { closeApp, command, evaluate, openApp, waitFor, waitForControl } from './app-driver.ts';
 
 // A lossless photo (the shown face must come back exactly) and two camera JPEGs carrying EXIF with a GPS position.
@@ -34,6 +35,17 @@ async function pixelsOf(bytes: Uint8Array<ArrayBuffer> | Blob): Promise<ImageDat
 
 const imageOf = (pixels: ImageData) => createImageBitmap(pixels);
 
+/** Keeps the app page's downloads for the test instead of saving them: window.downloads, each a name and bytes. */
+const keepDownloads = () => evaluate(`
+  window.downloads = [];
+  HTMLAnchorElement.prototype.click = function () {
+    window.downloads.push(fetch(this.href).then((response) => response.arrayBuffer()).then((buffer) => ({ name: this.download, bytes: [...new Uint8Array(buffer)] })));
+  };`);
+
+/** Until the gallery lists `count` photos, all searched. */
+const galleryReady = (count: number) =>
+  waitFor(`document.querySelectorAll('#gallery-photos li').length === ${count} && document.getElementById('gallery-photos').getAttribute('aria-busy') === 'false'`);
+
 describe('PWA photo gallery', function () {
   this.timeout(360000);
   let full: FaceDetector;
@@ -54,16 +66,11 @@ describe('PWA photo gallery', function () {
 
     await command('pwa-click', { selector: '#open-gallery' });
     expect(await evaluate<string>('return document.activeElement.id'), 'focus on the new view').to.equal('gallery-heading');
-    // The page's downloads, kept for the test instead of saved.
-    await evaluate(`
-      window.downloads = [];
-      HTMLAnchorElement.prototype.click = function () {
-        window.downloads.push(fetch(this.href).then((response) => response.arrayBuffer()).then((buffer) => ({ name: this.download, bytes: [...new Uint8Array(buffer)] })));
-      };`);
+    await keepDownloads();
 
     const opened = performance.now();
     await command('pwa-upload', { selector: '#gallery-files', files: sources });
-    await waitFor(`document.querySelectorAll('#gallery-photos li').length === 3 && document.getElementById('gallery-photos').getAttribute('aria-busy') === 'false'`);
+    await galleryReady(3);
     const redactedMs = performance.now() - opened;
     console.log(`gallery: 3 photos opened, searched and redacted in ${redactedMs.toFixed(0)} ms`);
     const faceCounts = await evaluate<number[]>(`return [...document.querySelectorAll('#gallery-photos li')].map((item) => item.querySelectorAll('button.face').length)`);
@@ -149,5 +156,27 @@ describe('PWA photo gallery', function () {
         expect(hidden, 'detail left in the region hidden by hand').to.be.below(sharp / 4);
       }
     }
+  });
+
+  it('opens photos dropped on the first screen in the gallery and downloads one alone (Chromium: trusted drag events through DevTools)', async function () {
+    if (!testBrowser.devtools) this.skip();
+    await openApp({ view: 'start' });
+    await keepDownloads();
+    const dropped = [sources[1]!, 'package.json', sources[0]!];
+    await command('pwa-drag-file', { selector: '#start', files: dropped, step: 'over' });
+    await command('pwa-drag-file', { selector: '#start', files: dropped, step: 'drop' });
+    await galleryReady(2);
+    expect(await evaluate<boolean>("return !document.getElementById('gallery').hidden && location.hash === '#gallery'")).to.equal(true);
+    expect(await evaluate<string>("return document.getElementById('gallery-status').textContent"), 'the file left out').to.match(/^2 photos, \d+ faces found and hidden\. 1 file left out: not a JPEG, PNG or WebP photo\.$/);
+
+    await command('pwa-click', { selector: `${photoItem(1)} figcaption button` });
+    await waitFor('window.downloads.length === 1');
+    const download = await evaluate<{ name: string; bytes: number[] }>('return window.downloads[0]');
+    expect(download.name).to.equal('3faces-blurred.png');
+    const output = await pixelsOf(new Uint8Array(download.bytes));
+    expect([output.width, output.height]).to.deep.equal([128, 128]);
+    const image = await imageOf(output);
+    expect(await full.detect(image, { settings: { minScore: 0.5 } }), 'faces left').to.deep.equal([]);
+    image.close();
   });
 });

@@ -127,17 +127,17 @@ export const pwaCommands = {
   },
 
   /**
-   * Chromium's DevTools: drags a file from disk over `selector` (step 'over': dragEnter and dragOver) or drops it there (step
+   * Chromium's DevTools: drags a file (or several, `files`) from disk over `selector` (step 'over': dragEnter and dragOver) or drops it there (step
    * 'drop'), through Input.dispatchDragEvent: the browser itself fires trusted drag events whose DataTransfer
    * holds the file, as when a person drags it in from the desktop.
    */
-  async 'pwa-drag-file'(session, { selector, file, step }) {
+  async 'pwa-drag-file'(session, { selector, file, files = [file], step }) {
     const { page } = app(session);
     const target = await page.$(selector);
     const box = await target?.boundingBox();
     if (!box) throw new Error(`no visible ${selector}`);
     const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    const data = { items: [], files: [resolve(import.meta.dirname, '../../..', file)], dragOperationsMask: 1 };
+    const data = { items: [], files: files.map((path) => resolve(import.meta.dirname, '../../..', path)), dragOperationsMask: 1 };
     const cdp = await page.createCDPSession();
     try {
       const types = step === 'drop' ? ['drop'] : ['dragEnter', 'dragOver'];
