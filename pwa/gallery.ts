@@ -8,7 +8,7 @@ import { zipSync } from 'fflate';
 import { FaceDetector } from '../model/face-detector.ts';
 import type { Face } from '../model/face.ts';
 import { detectionCopy } from '../model/redact-image.ts';
-import { hideUntilNoFaceLeft, REDACTION_MIN_SCORE, Redactor, redactionModes, type RedactionMode, type Rect } from '../model/redactor.ts';
+import { hideUntilNoFaceLeft, REDACTION_MIN_SCORE, Redactor, redactionModes, type RedactionMode, type RedactionScene, type Rect } from '../model/redactor.ts';
 import { byId } from './dom.ts';
 
 /** The types the gallery opens and exports in (an export keeps its photo's type). */
@@ -289,7 +289,7 @@ export class Gallery {
 }
 
 /** A whole picture to paint with `faces` and `regions` hidden; the gallery's faces are the picture's own, always. */
-function scene(picture: ImageBitmap, faces: readonly Face[], regions: readonly Rect[]) {
+function scene(picture: ImageBitmap, faces: readonly Face[], regions: readonly Rect[]): RedactionScene {
   const { width, height } = picture;
   return { picture, pictureWidth: width, pictureHeight: height, rect: { x: 0, y: 0, width, height }, pixelRatio: 1, mirrored: false, trusted: true, faces, regions, now: 0 };
 }
