@@ -3,14 +3,18 @@
 // service worker exists) the service worker for offline use.
 import '../components/index.ts';
 import type { BlazeFaceElement } from '../components/blaze-face.ts';
-import { wireControls } from './controls.ts';
+import { samplePhoto, wireControls } from './controls.ts';
 import { byId } from './dom.ts';
 import type { Gallery } from './gallery.ts';
 import { registerServiceWorker } from './register-sw.ts';
 import { showStats } from './stats.ts';
 import { currentView, showView, wireViews } from './views.ts';
 
-const element = document.querySelector('blaze-face') as BlazeFaceElement;
+// The live view's element, put in the page when that view first shows: an element starts as soon as it is in the
+// page, and in the hidden view it would load a detector no one looks at and start with no size (Firefox then fails
+// to place its faces).
+const element = document.createElement('blaze-face') as BlazeFaceElement;
+element.src = samplePhoto;
 byId('version', HTMLSpanElement).textContent = __APP_VERSION__;
 showStats(element, byId('runtime', HTMLParagraphElement), byId('stats', HTMLSpanElement));
 const cameraOff = wireControls(element);
@@ -24,6 +28,7 @@ const openInGallery = async (files: File[]) => {
 };
 
 wireViews((view) => {
+  if (view === 'live' && !element.isConnected) byId('drop-zone', HTMLDivElement).append(element);
   if (view !== 'live') cameraOff();
   if (view === 'gallery') void theGallery();
 });
