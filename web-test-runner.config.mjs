@@ -167,7 +167,8 @@ const browsers = [
       engine: 'firefox', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: false,
       gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe', pageEvents: true,
     },
-    files: [...otherEngineTests, ...appTests, 'test/package/consumer.test.ts'],
+    // The gallery's test drives the page with puppeteer's mouse and keyboard, which WebDriver classic lacks.
+    files: [...otherEngineTests, ...appTests, 'test/pwa/gallery.test.ts', 'test/package/consumer.test.ts'],
     launcher: () => firefoxLauncher(firefoxPrefs),
   },
   {

@@ -22,6 +22,6 @@ export type { ScoreMerge } from './non-max-suppression.ts';
 export { InvalidImageError, InvalidOptionError, ModelLoadError, TimeoutError, UnsupportedGraphError, type TimeoutStep, type UnsupportedGraphStage } from './errors.ts';
 export { ModelFormatError } from './readers/imported-model.ts';
 export { redact, type RedactOptions } from './redact-image.ts';
-export { REDACTION_MIN_SCORE, Redactor, defaultRedactionStyle, redactionModes, type RedactionMode, type RedactionScene, type RedactionStyle } from './redactor.ts';
+export { REDACTION_MIN_SCORE, Redactor, defaultRedactionStyle, redactionModes, type RedactionMode, type RedactionScene, type RedactionStyle, type Rect } from './redactor.ts';
 export type { MaskEllipse } from './redaction-mask.ts';
 export { redactStream, redactStreamPath, type RedactStreamOptions, type RedactStreamPath } from './redact-stream.ts';

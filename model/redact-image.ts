@@ -87,8 +87,8 @@ async function decoded(image: Blob | ImageSource): Promise<ImageBitmap> {
   }
 }
 
-/** A copy of the picture for the detector, at most DETECTION_SIDE on its long side. */
-function detectionCopy(source: ImageBitmap | OffscreenCanvas, width: number, height: number): Promise<ImageBitmap> {
+/** A copy of the picture for the detector, at most DETECTION_SIDE on its long side (the app's gallery shows it too). */
+export function detectionCopy(source: ImageBitmap | OffscreenCanvas, width: number, height: number): Promise<ImageBitmap> {
   const scale = Math.min(1, DETECTION_SIDE / Math.max(width, height));
   return createImageBitmap(source, { resizeWidth: Math.round(width * scale), resizeHeight: Math.round(height * scale), resizeQuality: 'high' });
 }

@@ -76,6 +76,11 @@ export interface RedactionScene {
   /** Whether `faces` are this picture's: when not, the whole picture is hidden. */
   trusted: boolean;
   faces: readonly Face[];
+  /**
+   * Further areas to hide as the faces are, as fractions of the drawn view (like a face's box): what a person
+   * marked by hand where the detector found nothing (the app's gallery).
+   */
+  regions?: readonly Rect[];
   /** The time of the picture (ms), for held faces. */
   now: number;
 }
@@ -135,6 +140,10 @@ export class Redactor {
         const reach = Math.max(mask.radiusX, mask.radiusY);
         const area = { x: x - reach, y: y - reach, width: 2 * reach, height: 2 * reach };
         this.#hide(context, scene, area, this.style.cells, () => context.ellipse(x, y, mask.radiusX, mask.radiusY, mask.rotation, 0, 2 * Math.PI));
+      }
+      for (const region of scene.regions ?? []) {
+        const area = { x: rect.x + region.x * rect.width, y: rect.y + region.y * rect.height, width: region.width * rect.width, height: region.height * rect.height };
+        this.#hide(context, scene, area, this.style.cells, () => context.rect(area.x, area.y, area.width, area.height));
       }
     }
     context.restore();

@@ -7,7 +7,8 @@ import { PhotoSource } from './photo.ts';
 
 export const samplePhoto = 'samples/sample.jpg';
 
-export function wireControls(element: BlazeFaceElement): void {
+/** Wires the controls; returns what turns the camera off (leaving the live view must not leave it on). */
+export function wireControls(element: BlazeFaceElement): () => void {
   const cameraToggle = byId('camera-toggle', HTMLButtonElement);
   const facingToggle = byId('facing-toggle', HTMLButtonElement);
   const model = byId('model', HTMLSelectElement);
@@ -62,4 +63,8 @@ export function wireControls(element: BlazeFaceElement): void {
     setCamera(false);
     element.src = samplePhoto;
   });
+
+  return () => {
+    if (cameraToggle.getAttribute('aria-pressed') === 'true') cameraToggle.click();
+  };
 }

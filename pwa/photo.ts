@@ -41,6 +41,8 @@ export class PhotoSource {
     document.addEventListener('drop', (event) => {
       event.preventDefault();
       dropZone.classList.remove('dragging');
+      // Outside the live view, drops open in the gallery (pwa/app.ts).
+      if (dropZone.closest('[hidden]')) return;
       const file = event.dataTransfer?.files[0];
       if (file) this.show(file);
     });

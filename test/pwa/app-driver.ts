@@ -29,10 +29,16 @@ export interface OpenOptions {
   height?: number;
   /** False opens the app in the browser's default context (installability needs that). */
   incognito?: boolean;
+  /** The view to land on: the live view (default: its element is what most tests drive) or the first screen. */
+  view?: 'start' | 'live';
 }
 
-export const openApp = (options: OpenOptions = {}) =>
-  command<OpenedApp>('pwa-open', options);
+/** Opens the app on its live view (the element), or, with `view: 'start'`, on its first screen. */
+export async function openApp({ view = 'live', ...options }: OpenOptions = {}): Promise<OpenedApp> {
+  const opened = await command<OpenedApp>('pwa-open', options);
+  if (view === 'live') await command('pwa-click', { selector: '#open-live' });
+  return opened;
+}
 
 export async function evaluate<T>(body: string): Promise<T> {
   return (await command<{ value: T }>('pwa-eval', { body })).value;

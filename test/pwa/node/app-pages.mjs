@@ -40,10 +40,10 @@ export async function openPuppeteerPage(session, url, { colorScheme, width = 100
         await navigated;
       },
       select: (selector, value) => page.select(selector, value),
-      async upload(selector, file) {
+      async upload(selector, files) {
         const input = await page.$(selector);
         if (!input) throw new Error(`no ${selector}`);
-        await input.uploadFile(file);
+        await input.uploadFile(...files);
       },
       reload: () => page.reload({ waitUntil: 'load' }),
       switchNetworkOff: () => page.setOfflineMode(true),
@@ -111,7 +111,8 @@ export async function openWebDriverPage(url, { colorScheme, width = 1000, height
       },
       select: async (selector, value) => (await driver.$(selector)).selectByAttribute('value', value),
       // WebDriver types a file's path into a file input to pick it.
-      upload: async (selector, file) => (await driver.$(selector)).setValue(file),
+      // WebDriver takes several files for one input as lines of one value.
+      upload: async (selector, files) => (await driver.$(selector)).setValue(files.join('\n')),
       reload: () => driver.refresh(),
       screenshot: (path) => driver.saveScreenshot(path),
       close,

@@ -2,7 +2,8 @@
 // browser context, so no service worker or cache survives from one test to the next), which the test page
 // itself cannot do. Each command does one small thing; the tests hold the logic. The page is opened through
 // the browser's driver (app-pages.mjs).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { buildVersion, distDir } from './build.mjs';
 import { startStaticServer } from './static-server.mjs';
@@ -10,6 +11,7 @@ import { openPuppeteerPage, openWebDriverPage } from './app-pages.mjs';
 
 const root = resolve(import.meta.dirname, '../../..');
 const screenshotDir = resolve(root, 'test-results/screenshots');
+const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 /** session id -> { server, page } */
 const apps = new Map();
 
@@ -19,10 +21,10 @@ function app(session) {
   return found;
 }
 
-/** The puppeteer page, for the commands that go through Chromium's DevTools. */
-function devToolsPage(session) {
+/** The puppeteer page (Chromium, Firefox), for what WebDriver classic cannot do: input events, scripts added, DevTools. */
+function puppeteerPage(session) {
   const { page } = app(session).page;
-  if (!page) throw new Error('Chromium\'s DevTools only');
+  if (!page) throw new Error('puppeteer only');
   return page;
 }
 
@@ -85,24 +87,58 @@ export const pwaCommands = {
     return true;
   },
 
-  /** Picks a file in a file input, as a person would in the file dialog. */
-  async 'pwa-upload'(session, { selector, file }) {
-    await app(session).page.upload(selector, resolve(root, file));
+  /** Picks a file (or several, `files`) in a file input, as a person would in the file dialog. */
+  async 'pwa-upload'(session, { selector, file, files = [file] }) {
+    await app(session).page.upload(selector, files.map((path) => resolve(root, path)));
     return true;
   },
 
+  /** Drags the mouse over `selector` from `from` to `to`, each [x, y] as fractions of its box. */
+  async 'pwa-mouse-drag'(session, { selector, from, to }) {
+    const page = puppeteerPage(session);
+    const target = await page.$(selector);
+    await target?.scrollIntoView();
+    const box = await target?.boundingBox();
+    if (!box) throw new Error(`no visible ${selector}`);
+    const point = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+    await page.mouse.move(...point(from));
+    await page.mouse.down();
+    await page.mouse.move(...point(to), { steps: 5 });
+    await page.mouse.up();
+    return true;
+  },
+
+  /** Presses a key with modifiers held, e.g. { key: 'z', modifiers: ['Control'] }. */
+  async 'pwa-press'(session, { key, modifiers = [] }) {
+    const { keyboard } = puppeteerPage(session);
+    for (const modifier of modifiers) await keyboard.down(modifier);
+    await keyboard.press(key);
+    for (const modifier of modifiers.reverse()) await keyboard.up(modifier);
+    return true;
+  },
+
+  /** axe-core's accessibility check of the app page as it is now: its violations, each with the nodes' selectors. */
+  async 'pwa-axe'(session) {
+    const page = puppeteerPage(session);
+    await page.addScriptTag({ content: readFileSync(axeSource, 'utf8') });
+    return page.evaluate(async () => {
+      const { violations } = await window.axe.run(document);
+      return violations.map(({ id, impact, nodes }) => ({ id, impact, targets: nodes.map((node) => node.target.join(' ')) }));
+    });
+  },
+
   /**
-   * Chromium's DevTools: drags a file from disk over `selector` (step 'over': dragEnter and dragOver) or drops it there (step
+   * Chromium's DevTools: drags a file (or several, `files`) from disk over `selector` (step 'over': dragEnter and dragOver) or drops it there (step
    * 'drop'), through Input.dispatchDragEvent: the browser itself fires trusted drag events whose DataTransfer
    * holds the file, as when a person drags it in from the desktop.
    */
-  async 'pwa-drag-file'(session, { selector, file, step }) {
-    const page = devToolsPage(session);
+  async 'pwa-drag-file'(session, { selector, file, files = [file], step }) {
+    const page = puppeteerPage(session);
     const target = await page.$(selector);
     const box = await target?.boundingBox();
     if (!box) throw new Error(`no visible ${selector}`);
     const point = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-    const data = { items: [], files: [resolve(root, file)], dragOperationsMask: 1 };
+    const data = { items: [], files: files.map((path) => resolve(root, path)), dragOperationsMask: 1 };
     const cdp = await page.createCDPSession();
     try {
       const types = step === 'drop' ? ['drop'] : ['dragEnter', 'dragOver'];
@@ -137,7 +173,7 @@ export const pwaCommands = {
 
   /** Chromium's own verdict on installability (DevTools). */
   async 'pwa-installability'(session) {
-    const page = devToolsPage(session);
+    const page = puppeteerPage(session);
     const cdp = await page.createCDPSession();
     const { installabilityErrors } = await cdp.send('Page.getInstallabilityErrors');
     const manifest = await cdp.send('Page.getAppManifest');
