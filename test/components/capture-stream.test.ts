@@ -3,7 +3,7 @@
 import { expect } from 'chai';
 import type { BlazeFaceFacesDetail } from '../../components/events.ts';
 import { nextEvent } from '../helpers/element-events.ts';
-import { faceSpot, laplacianVariance, STREAM_HEIGHT, STREAM_WIDTH } from '../helpers/picture-measures.ts';
+import { faceSpot, laplacianVariance, STREAM_HEIGHT, STREAM_WIDTH, videoOf } from '../helpers/picture-measures.ts';
 import { usePhotoReference, useElementSources } from '../helpers/element-harness.ts';
 import { testBrowser } from '../helpers/test-browser.ts';
 import { until } from '../helpers/waits.ts';
@@ -24,13 +24,9 @@ describe('<blaze-face> captureStream()', function () {
     const captured = element.captureStream();
     afterTest(() => captured.getTracks().forEach((track) => track.stop()));
 
-    const video = document.createElement('video');
-    video.muted = true;
-    video.playsInline = true;
-    video.srcObject = captured;
-    document.body.append(video);
+    const { video, playing } = videoOf(captured);
     afterTest(() => video.remove());
-    void video.play();
+    void playing;
     await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
     await until(() => video.readyState >= 2 && video.videoWidth > 0, 'the captured stream playing');
     // A frame painted after that result (the stream is hidden whole before the first): each result paints one.

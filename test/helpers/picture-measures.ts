@@ -29,3 +29,13 @@ export function faceSpot(face: Face): { x: number; y: number; radius: number } {
     radius: Math.max(4, Math.round((xMax - xMin) * STREAM_WIDTH * 0.35)),
   };
 }
+
+/** A muted <video> added to the page, playing `stream` (play() is the caller's to await, or not); `remove()` it after. */
+export function videoOf(stream: MediaStream): { video: HTMLVideoElement; playing: Promise<void> } {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.playsInline = true;
+  video.srcObject = stream;
+  document.body.append(video);
+  return { video, playing: video.play() };
+}

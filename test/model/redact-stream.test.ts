@@ -13,7 +13,7 @@ import type { Face } from '../../model/face.ts';
 import { REDACTION_MIN_SCORE } from '../../model/redactor.ts';
 import { redactStream, redactStreamPath, type RedactStreamOptions } from '../../model/index.ts';
 import { usePhotoReference, useElementSources, type PaintedStream } from '../helpers/element-harness.ts';
-import { faceSpot, laplacianVariance, STREAM_HEIGHT, STREAM_WIDTH } from '../helpers/picture-measures.ts';
+import { faceSpot, laplacianVariance, STREAM_HEIGHT, STREAM_WIDTH, videoOf } from '../helpers/picture-measures.ts';
 import { describeForNative, networkEngine, testBrowser } from '../helpers/test-browser.ts';
 import { delay, detectorWorkers, redactionWorkers, until } from '../helpers/waits.ts';
 
@@ -118,13 +118,9 @@ describe('redactStream()', function () {
 
   /** A muted <video> in the page playing `stream`, removed after the test. */
   async function play(stream: MediaStream): Promise<HTMLVideoElement> {
-    const video = document.createElement('video');
-    video.muted = true;
-    video.playsInline = true;
-    video.srcObject = stream;
-    document.body.append(video);
+    const { video, playing } = videoOf(stream);
     afterTest(() => video.remove());
-    await video.play();
+    await playing;
     await until(() => video.videoWidth > 0 && video.readyState >= 2, 'the video playing');
     return video;
   }
