@@ -238,7 +238,7 @@ export class BlazeFaceElement extends LitElement {
     this.#renderer.hidePicture();
     this.#status.set('loading', 'Loading the face detector…');
     let sourceOpen = false;
-    const detector = this.#detector.ensure().then((loaded) => {
+    const detector = Promise.all([this.#detector.ensure(), this.#renderer.painterReady()]).then(([loaded]) => {
       if (!sourceOpen && !signal.aborted) this.#status.set('loading', 'Opening the video source…');
       return loaded;
     });

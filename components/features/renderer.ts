@@ -79,7 +79,7 @@ export class RendererFeature implements ReactiveController {
   }
 
   hostUpdated(): void {
-    if (this.redacting) void this.#loadRedaction();
+    if (this.redacting) this.#loadRedaction().catch(() => {}); // a start waits for the painter and reports its failure; the picture stays hidden
     if (this.#observing) return;
     this.#resizeObserver.observe(this.#stage);
     this.#observing = true;
@@ -94,7 +94,15 @@ export class RendererFeature implements ReactiveController {
     if (redrawnBy.some((name) => changed.has(name))) this.redraw();
   }
 
-  /** The redaction painter, loaded once; the picture is painted again when it arrives. */
+  /**
+   * Resolves when a result can be shown as it should: at once, or for a redacting element once its painter is
+   * there. A start waits for it, so a face found before the painter arrives is not missed by its hold.
+   */
+  async painterReady(): Promise<void> {
+    if (this.redacting) await this.#loadRedaction();
+  }
+
+  /** The redaction painter, loaded once (tried again after a failed load); the picture is painted again when it arrives. */
   #loadRedaction(): Promise<Redaction> {
     this.#redactionLoad ??= import('./redaction.ts').then(({ Redaction }) => {
       this.#redaction = new Redaction(this.#host);
@@ -102,6 +110,9 @@ export class RendererFeature implements ReactiveController {
       this.redraw();
       this.#paintCaptures();
       return this.#redaction;
+    }, (error: unknown) => {
+      this.#redactionLoad = null;
+      throw new BlazeFaceError('model-load', `The redaction painter could not be loaded: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     });
     return this.#redactionLoad;
   }

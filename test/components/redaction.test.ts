@@ -7,7 +7,7 @@ import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 import type { BlazeFaceFacesDetail } from '../../components/events.ts';
 import type { Face } from '../../model/face.ts';
 import { FaceDetector } from '../../model/face-detector.ts';
-import { overlayPixels, usePhotoReference, useElementSources } from '../helpers/element-harness.ts';
+import { overlayPixels, presentedPixels, usePhotoReference, useElementSources } from '../helpers/element-harness.ts';
 import { nextEvent } from '../helpers/element-events.ts';
 import { delay, until } from '../helpers/waits.ts';
 
@@ -78,7 +78,7 @@ describe('<blaze-face> redaction', function () {
     await element.updateComplete;
     const video = element.shadowRoot!.querySelector('video')!;
     expect(getComputedStyle(video).visibility, 'the raw video').to.equal('hidden');
-    const pixels = overlayPixels(element);
+    const pixels = await presentedPixels(element);
     for (const face of detail.faces) {
       for (const [x, y] of keypointPixels(pixels, face)) expect(isFill(pixelAt(pixels, x, y)), `keypoint at ${x}, ${y}`).to.equal(true);
     }
@@ -121,7 +121,7 @@ describe('<blaze-face> redaction', function () {
     const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length > 0);
     source.showImage(false);
     await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.faces.length === 0);
-    const held = overlayPixels(element);
+    const held = await presentedPixels(element);
     for (const [x, y] of keypointPixels(held, detail.faces[0]!)) expect(isFill(pixelAt(held, x, y)), `held at ${x}, ${y}`).to.equal(true);
     element.setAttribute('redact-hold', '0');
     await element.updateComplete;
