@@ -8,7 +8,7 @@ import type { ComplexAttributeConverter, PropertyDeclaration, PropertyValues } f
 import { choiceProblem, unitIntervalProblem } from '../model/detection-settings.ts';
 import { modelNames, type ModelName } from '../model/model-specs.ts';
 import { defaultOneEuroOptions } from '../model/one-euro-filter.ts';
-import { defaultDetectionTimeoutMs, defaultStartTimeoutMs, timeoutProblem } from '../model/worker-face-detector.ts';
+import { defaultDetectionTimeoutMs, defaultStartTimeoutMs, timeoutProblem } from '../model/detector.ts';
 import { defaultRedactionStyle, redactionOptionProblem } from '../model/redaction-options.ts';
 import type { PrecisionChoice } from '../model/graph/load-network.ts';
 import { POLYFILL_ENGINES } from '../webnn/polyfill/engine-names.ts';

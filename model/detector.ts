@@ -10,7 +10,7 @@
 import {
   checkModelName, checkPrecision, mergeSettings, validateSettings, type DetectionSettings, type DetectOptions,
 } from './detection-settings.ts';
-import type { TimeoutError } from './errors.ts';
+import { InvalidOptionError, type TimeoutError } from './errors.ts';
 import type { Face } from './face.ts';
 import type { Precision } from './graph/device-builder.ts';
 import type { ImageSource } from './image-source.ts';
@@ -37,7 +37,7 @@ export interface EngineMemory {
 /** Why a detector is of no more use. */
 export interface DetectorLoss {
   message: string;
-  /** Set when its worker stopped answering: the deadline that passed. */
+  /** Set when a detection (or a worker's answer) passed its deadline: that deadline. */
   timeout?: TimeoutError;
 }
 
@@ -46,8 +46,8 @@ export interface Detector {
   /** The side of the square image the network reads. */
   readonly inputSize: number;
   /**
-   * Resolves when the WebNN context running the network is lost (engine failure, GPU reset, or dispose()), or,
-   * for a WorkerFaceDetector, when its worker stopped answering (`timeout`).
+   * Resolves when the WebNN context running the network is lost (engine failure, GPU reset, or dispose()), or
+   * when a detection passed its deadline, for a WorkerFaceDetector its worker's answer (`timeout`).
    */
   readonly lost: Promise<DetectorLoss>;
   /** Which WebNN implementation, engine and precision run the network. */
@@ -67,6 +67,32 @@ export interface Detector {
   engineMemory(): EngineMemory | undefined | Promise<EngineMemory | undefined>;
   /** Releases what the detector holds; every later call rejects with an InvalidStateError. */
   dispose(): void;
+}
+
+/**
+ * The deadlines' defaults, against the start-up breakdown in docs/measurements.md (the wasm engine's worker ready
+ * 0.27 s after the request, median; a GPU engine's shader compiles take seconds on a software renderer) and a
+ * detection's 2-8 ms: wide margins for slow devices and networks (a full model at 50 KB/s is 20 s), yet a start or
+ * a frame that would never finish is ended within a minute.
+ */
+export const defaultStartTimeoutMs = 60000;
+export const defaultDetectionTimeoutMs = 10000;
+
+/** Why `value` is not a deadline (above 0, and within what setTimeout can wait), or undefined if it is one. */
+export function timeoutProblem(name: string, value: number, unit: 'milliseconds' | 'seconds' = 'milliseconds'): string | undefined {
+  const ms = unit === 'seconds' ? value * 1000 : value;
+  return typeof ms === 'number' && ms > 0 && ms <= 2 ** 31 - 1 ? undefined : `${name} must be a number of ${unit} above 0, got ${String(value)}`;
+}
+
+/**
+ * A create() option's deadline in milliseconds, `fallback` when not given. `unbounded` lets Infinity through: no
+ * deadline, for a caller that bounds the work itself (the detector in a worker, which the page ends when stuck).
+ */
+export function checkTimeout(name: 'startTimeout' | 'detectionTimeout', value: number | undefined, fallback: number, unbounded = false): number {
+  if (unbounded && value === Infinity) return value;
+  const problem = value === undefined ? undefined : timeoutProblem(name, value);
+  if (problem) throw new InvalidOptionError(name, problem);
+  return value ?? fallback;
 }
 
 /** What every call to a disposed detector rejects with, whichever detector it is. */

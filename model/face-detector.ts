@@ -17,8 +17,11 @@ import type {
   PolyfillEngine,
 } from '../webnn/types.ts';
 import { generateAnchors, type Anchors } from './anchors.ts';
-import { checkCreateOptions, DetectorBase, type DetectorBackend, type EngineMemory } from './detector.ts';
-import { UnsupportedGraphError } from './errors.ts';
+import {
+  checkCreateOptions, checkTimeout, defaultDetectionTimeoutMs, defaultStartTimeoutMs, DetectorBase, type DetectorBackend, type DetectorLoss, type EngineMemory,
+} from './detector.ts';
+import { withDeadline } from './deadline.ts';
+import { UnsupportedGraphError, type TimeoutError, type TimeoutStep } from './errors.ts';
 import { createFace, mirrorFace, type Face } from './face.ts';
 import type { Precision } from './graph/device-builder.ts';
 import { buildNetwork, modelFileName, type Network, type PrecisionChoice } from './graph/load-network.ts';
@@ -50,6 +53,16 @@ export interface FaceDetectorOptions {
   modelUrl?: string | URL;
   /** The network's arithmetic: 'auto' (default) is float32 unless the device only has float16 for it (NPUs). */
   precision?: PrecisionChoice;
+  /**
+   * Milliseconds create() may take, model download included, before it rejects with a TimeoutError naming the step
+   * it was stuck at (default 60000).
+   */
+  startTimeout?: number;
+  /**
+   * Milliseconds one detection may run (after those queued before it) before it rejects with a TimeoutError
+   * (default 10000); the detector is then taken for stuck: `lost` settles, and it is disposed.
+   */
+  detectionTimeout?: number;
 }
 
 export type { Precision, PrecisionChoice };
@@ -63,6 +76,9 @@ interface DetectorSetup {
   /** The model file, fetched while the context is created (a wasm engine compiles meanwhile). */
   file: Promise<Uint8Array>;
   precision: PrecisionChoice;
+  detectionTimeout: number;
+  /** Where the start is: what a start past its deadline was stuck at. */
+  progress: { step: TimeoutStep };
 }
 
 function isContext(choice: ContextChoice | undefined): choice is MLContext {
@@ -88,9 +104,29 @@ export class FaceDetector extends DetectorBase {
   #frames = new FrameConverter();
   #queue: Promise<unknown> = Promise.resolve();
   #backend: DetectorBackend;
+  #detectionTimeout: number;
+  /** Settles `lost` for a detection past its deadline. */
+  #stuck: (loss: DetectorLoss) => void;
 
+  /**
+   * A detector on `options.context` (a new WebNN context by default). Past `startTimeout` it rejects with a
+   * TimeoutError; a start that still finishes after that releases what it made.
+   */
   static async create(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
     const model = checkCreateOptions(options);
+    // Infinity is let through for the detector in a worker, whose page bounds it.
+    const startMs = checkTimeout('startTimeout', options.startTimeout, defaultStartTimeoutMs, true);
+    const detectionTimeout = checkTimeout('detectionTimeout', options.detectionTimeout, defaultDetectionTimeoutMs, true);
+    const progress: { step: TimeoutStep } = { step: 'context' };
+    const creating = FaceDetector.#create(model, options, { detectionTimeout, progress });
+    return withDeadline(creating, startMs, () => progress.step, 'The face detector\'s start', () => {
+      void creating.then((late) => late.dispose(), () => undefined);
+    });
+  }
+
+  static async #create(
+    model: ModelName, options: FaceDetectorOptions, { detectionTimeout, progress }: Pick<DetectorSetup, 'detectionTimeout' | 'progress'>,
+  ): Promise<FaceDetector> {
     const spec = modelSpecs[model];
     const settings: DetectionSettings = {
       minScore: options.minScore ?? spec.defaultMinScore,
@@ -103,7 +139,7 @@ export class FaceDetector extends DetectorBase {
     const file = fetchModel(url);
     // Its error is reported where the file is awaited, after the context is up.
     file.then(() => markStartup('model-fetched'), () => undefined);
-    const setup: DetectorSetup = { model, spec, settings, url, file, precision };
+    const setup: DetectorSetup = { model, spec, settings, url, file, precision, detectionTimeout, progress };
 
     const choice = options.context;
     if (isContext(choice)) return FaceDetector.#open(setup, choice, false, describeContext(choice));
@@ -135,7 +171,10 @@ export class FaceDetector extends DetectorBase {
   static async #open(
     setup: DetectorSetup, context: MLContext, ownsContext: boolean, backend: Backend & Partial<DetectorBackend>,
   ): Promise<FaceDetector> {
-    const network = await buildNetwork(setup.spec, await setup.file, modelFileName(setup.url), context, setup.precision);
+    setup.progress.step = 'model-fetch';
+    const bytes = await setup.file;
+    setup.progress.step = 'graph';
+    const network = await buildNetwork(setup.spec, bytes, modelFileName(setup.url), context, setup.precision);
     markStartup('graph-built');
     let run: NetworkRun;
     try {
@@ -159,6 +198,7 @@ export class FaceDetector extends DetectorBase {
     // The first dispatch warms the engine (operator set-up, the browser's optimising compile) before the
     // detector is handed out, so the first frame is not the slow one; on native WebNN it is also where a
     // device that cannot run the network fails.
+    setup.progress.step = 'warm-up';
     try {
       await detector.#run.run(); // on a blank image
       markStartup('warmed');
@@ -171,14 +211,18 @@ export class FaceDetector extends DetectorBase {
   }
 
   private constructor(
-    { model, spec, settings }: DetectorSetup,
+    { model, spec, settings, detectionTimeout }: DetectorSetup,
     context: MLContext,
     ownsContext: boolean,
     backend: DetectorBackend,
     network: Network,
     run: NetworkRun,
   ) {
-    super(model, spec.inputSize, context.lost, settings);
+    let stuck!: (loss: DetectorLoss) => void;
+    const stalled = new Promise<DetectorLoss>((resolve) => (stuck = resolve));
+    super(model, spec.inputSize, Promise.race([context.lost, stalled]), settings);
+    this.#stuck = stuck;
+    this.#detectionTimeout = detectionTimeout;
     this.#spec = spec;
     this.#context = context;
     this.#ownsContext = ownsContext;
@@ -210,9 +254,17 @@ export class FaceDetector extends DetectorBase {
 
   /** Calls share one set of tensors, so they run one after another in call order. */
   #enqueue(read: () => Promise<RgbaPixels> | RgbaPixels, settings: DetectionSettings, mirrored = false): Promise<Face[]> {
-    const run = this.#queue.then(() => this.#detectNow(read, settings, mirrored));
+    const run = this.#queue.then(() => withDeadline(
+      this.#detectNow(read, settings, mirrored), this.#detectionTimeout, 'detect', 'A detection', (timeout) => this.#stalled(timeout),
+    ));
     this.#queue = run.catch(() => undefined);
     return run;
+  }
+
+  /** A detection never finished: the context is taken for stuck, so the detector is of no more use. */
+  #stalled(timeout: TimeoutError): void {
+    this.#stuck({ message: timeout.message, timeout });
+    this.dispose();
   }
 
   /** The polyfill engine's tensor count and bytes (for leak checks); undefined on native WebNN, which has no such counter. */

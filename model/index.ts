@@ -12,7 +12,8 @@ export {
 } from './face-detector.ts';
 export type { Detector, DetectorBackend, DetectorLoss, EngineMemory } from './detector.ts';
 export { configure, type AssetOptions } from './assets.ts';
-export { WorkerFaceDetector, defaultDetectionTimeoutMs, defaultStartTimeoutMs, type WorkerFaceDetectorOptions } from './worker-face-detector.ts';
+export { WorkerFaceDetector, type WorkerFaceDetectorOptions } from './worker-face-detector.ts';
+export { defaultDetectionTimeoutMs, defaultStartTimeoutMs } from './detector.ts';
 export { FaceTracker, defaultFaceTrackerOptions, type FaceTrackerOptions } from './face-tracker.ts';
 export { OneEuroFilter, defaultOneEuroOptions, type OneEuroOptions } from './one-euro-filter.ts';
 export { keypointNames, mirrorFace, type Face, type FaceBox, type Keypoint, type KeypointName, type PixelFace } from './face.ts';

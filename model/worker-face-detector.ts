@@ -4,10 +4,12 @@
 // Detectors made with the same options share one worker (model/worker/shared-workers.ts).
 
 import { mergeSettings, type DetectionSettings, type DetectOptions } from './detection-settings.ts';
-import { checkCreateOptions, DetectorBase, disposedError, type DetectorBackend, type EngineMemory } from './detector.ts';
+import {
+  checkCreateOptions, checkTimeout, defaultDetectionTimeoutMs, defaultStartTimeoutMs, DetectorBase, disposedError, type DetectorBackend, type EngineMemory,
+} from './detector.ts';
 import type { FaceDetectorOptions } from './face-detector.ts';
 import { withDeadline } from './deadline.ts';
-import { InvalidOptionError, type TimeoutError } from './errors.ts';
+import type { TimeoutError } from './errors.ts';
 import { restoreFace, type Face } from './face.ts';
 import { captureError, imageSourceSize, isImageData, isVideo, isVideoFrame, type ImageSource } from './image-source.ts';
 import { readSampledPixels } from './image-to-tensor.ts';
@@ -19,38 +21,14 @@ import type { Reply, WorkerImage, WorkerOptions } from './worker/protocol.ts';
 import { DetectorWorker, type RequestBody } from './worker/shared-workers.ts';
 
 /** Options for a worker-based detector: as FaceDetector's, except that a context must be options, not an MLContext. */
+/**
+ * Options for a worker-based detector: as FaceDetector's, except that a context must be options, not an MLContext.
+ * The deadlines are the page's: past `startTimeout`, or `detectionTimeout` for a detect() or engineMemory(), the
+ * worker is taken for stuck and ended (and `lost` settles). They must be finite.
+ */
 export type WorkerFaceDetectorOptions = Omit<FaceDetectorOptions, 'context'> & {
   context?: WorkerOptions['context'];
-  /** Milliseconds create() may take, model download included, before it rejects with a TimeoutError (default 60000). */
-  startTimeout?: number;
-  /**
-   * Milliseconds a detect() (or engineMemory()) may wait for the worker before it rejects with a TimeoutError
-   * (default 10000); the worker is then taken for stuck: ended, and `lost` settles.
-   */
-  detectionTimeout?: number;
 };
-
-/**
- * The deadlines' defaults, against the start-up breakdown in docs/measurements.md (the wasm engine's worker ready
- * 0.27 s after the request, median; a GPU engine's shader compiles take seconds on a software renderer) and a
- * detection's 2-8 ms: wide margins for slow devices and networks (a full model at 50 KB/s is 20 s), yet a start or
- * a frame that would never finish is ended within a minute.
- */
-export const defaultStartTimeoutMs = 60000;
-export const defaultDetectionTimeoutMs = 10000;
-
-/** Why `value` is not a deadline (above 0, and within what setTimeout can wait), or undefined if it is one. */
-export function timeoutProblem(name: string, value: number, unit: 'milliseconds' | 'seconds' = 'milliseconds'): string | undefined {
-  const ms = unit === 'seconds' ? value * 1000 : value;
-  return typeof ms === 'number' && ms > 0 && ms <= 2 ** 31 - 1 ? undefined : `${name} must be a number of ${unit} above 0, got ${String(value)}`;
-}
-
-function checkTimeout(name: 'startTimeout' | 'detectionTimeout', value: number | undefined, fallback: number): number {
-  const problem = value === undefined ? undefined : timeoutProblem(name, value);
-  if (problem) throw new InvalidOptionError(name, problem);
-  return value ?? fallback;
-}
-
 
 /**
  * What the worker is sent of a source: a video's frame as a VideoFrame, transferred (the worker copies it out);

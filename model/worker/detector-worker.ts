@@ -42,7 +42,8 @@ async function handle(request: Request): Promise<Reply> {
       configurePolyfill(polyfill);
       const { model } = request.files;
       if (model) provideModelFile(model.url, new Uint8Array(model.bytes));
-      detector = await FaceDetector.create(options);
+      // No deadlines of its own: the page's bound this detector, and end the worker when one passes.
+      detector = await FaceDetector.create({ ...options, startTimeout: Infinity, detectionTimeout: Infinity });
       const created = detector;
       void created.lost.then(({ message }) => {
         if (detector === created) reply({ id: -1, type: 'lost', message });

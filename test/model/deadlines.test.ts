@@ -1,15 +1,17 @@
-// Every promise of WorkerFaceDetector settles within its deadline (issue 30): a start whose model file never
-// arrives rejects with a TimeoutError naming the step it was stuck at, a worker that stops answering a frame fails
-// that frame with a TimeoutError and counts as lost, and in both cases the next detector starts afresh and works.
+// Every promise of WorkerFaceDetector and of the in-page FaceDetector settles within its deadline (issue 30): a
+// start whose model file never arrives rejects with a TimeoutError naming the step it was stuck at, a worker that
+// stops answering a frame (or an in-page context whose results never come back) fails that frame with a
+// TimeoutError and counts as lost, and in every case the next detector starts afresh and works.
 import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { InvalidOptionError, TimeoutError } from '../../model/errors.ts';
+import { FaceDetector } from '../../model/face-detector.ts';
 import { WorkerFaceDetector } from '../../model/worker-face-detector.ts';
-import { configurePolyfill } from '../../webnn/index.ts';
+import { configurePolyfill, createContext } from '../../webnn/index.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
 import { rejection } from '../helpers/rejection.ts';
 import { silence, unsilence } from '../helpers/silent-workers.ts';
-import { networkEngine } from '../helpers/test-browser.ts';
+import { networkEngine, testBrowser } from '../helpers/test-browser.ts';
 import { detectorWorkers, until } from '../helpers/waits.ts';
 
 const photoUrl = '/node_modules/@vladmandic/face-api/demo/sample3.jpg';
@@ -84,6 +86,68 @@ describe('WorkerFaceDetector deadlines', function () {
     const next = await WorkerFaceDetector.create({ detectionTimeout, context });
     try {
       expect((await next.detect(photo)).length, 'faces from the new detector').to.equal(faces);
+    } finally {
+      next.dispose();
+    }
+  });
+});
+
+describe('FaceDetector (in page) deadlines', function () {
+  this.timeout(120000);
+
+  it('rejects a start whose model file never arrives with a TimeoutError at model-fetch, within its deadline', async () => {
+    const token = `deadline-page-${Math.random().toString(36).slice(2)}`;
+    const startTimeout = 1500;
+    const started = performance.now();
+    const error = await rejection(FaceDetector.create({ modelUrl: `/held/${token}/assets/models/face_detection_short_range.tflite`, startTimeout, context }));
+    const took = performance.now() - started;
+    await executeServerCommand('release-held', { token });
+    expect(error).to.be.instanceOf(TimeoutError);
+    expect((error as TimeoutError).step, error.message).to.equal('model-fetch');
+    expect(took, 'rejected at its deadline').to.be.within(startTimeout - 50, startTimeout + 1000);
+    const next = await FaceDetector.create({ context });
+    try {
+      expect((await next.detect(await loadImageData(photoUrl))).length, 'faces after the stuck start').to.be.greaterThan(0);
+    } finally {
+      next.dispose();
+    }
+  });
+
+  it('refuses deadlines that are not a number of milliseconds above 0, and takes Infinity for none', async () => {
+    for (const [name, value] of [['startTimeout', 0], ['detectionTimeout', -5], ['detectionTimeout', 2 ** 31]] as const) {
+      const error = await rejection(FaceDetector.create({ [name]: value, context }));
+      expect(error, `${name}: ${value}`).to.be.instanceOf(InvalidOptionError);
+    }
+    const unbounded = await FaceDetector.create({ startTimeout: Infinity, detectionTimeout: Infinity, context });
+    unbounded.dispose();
+  });
+
+  it('fails a detection whose results never come back with a TimeoutError at detect, takes the detector for lost, and a new one works', async () => {
+    // A real context whose result reads stop answering when told to: a GPU or engine that hangs. (Our wasm engine
+    // runs the network in the graph's own memory, with no read to hang: TensorFlow.js's CPU engine reads back.)
+    const { context: hanging } = await createContext(testBrowser.nativeWebNN ? { engine: 'native' } : { engine: 'cpu' });
+    const readTensor = hanging.readTensor.bind(hanging);
+    let answering = true;
+    hanging.readTensor = ((...args: Parameters<typeof readTensor>) => (answering ? readTensor(...args) : new Promise<never>(() => undefined))) as typeof hanging.readTensor;
+    const detectionTimeout = 1000;
+    const detector = await FaceDetector.create({ context: hanging, detectionTimeout });
+    const photo = await loadImageData(photoUrl);
+    const faces = (await detector.detect(photo)).length;
+    expect(faces).to.be.greaterThan(0);
+    answering = false;
+    const started = performance.now();
+    const [error, queued] = await Promise.all([rejection(detector.detect(photo)), rejection(detector.detect(photo))]);
+    const took = performance.now() - started;
+    expect(error).to.be.instanceOf(TimeoutError);
+    expect((error as TimeoutError).step).to.equal('detect');
+    expect(took, 'both settled by the first one\'s deadline').to.be.within(detectionTimeout - 50, detectionTimeout + 1000);
+    expect((queued as DOMException).name, 'the detection queued behind it: the detector is disposed').to.equal('InvalidStateError');
+    const loss = await detector.lost;
+    expect(loss.timeout, 'lost, with the deadline that passed').to.equal(error);
+    hanging.destroy();
+    const next = await FaceDetector.create({ context, detectionTimeout });
+    try {
+      expect((await next.detect(photo)).length, 'faces from a new detector').to.equal(faces);
     } finally {
       next.dispose();
     }
