@@ -1,6 +1,6 @@
-// "Blur faces in photos": any number of photos, each shown with its faces already hidden, all in one mode. A face
-// can be shown again (select it; again to hide it), a region the detector missed hidden by dragging over it, and
-// every change undone. Nothing leaves the device: the photos are decoded, searched and painted here, and exported
+// "Blur faces in photos": any number of photos, each shown with its faces already hidden, all in one mode and
+// strength. A face can be shown again (select it; again to hide it), a region the detector missed hidden by
+// dragging over it, and every change undone. Nothing leaves the device: the photos are decoded, searched and painted here, and exported
 // (a download each, one zip, or the share sheet) re-encoded from a canvas, so no metadata (EXIF, GPS) goes along.
 // The detector and the gallery show a copy at most 2048 pixels on its long side (detectionCopy), which keeps many
 // photos in memory; an export decodes its file again and paints it at full resolution. Loaded only when used.
@@ -8,6 +8,7 @@ import { zipSync } from 'fflate';
 import { FaceDetector } from '../model/face-detector.ts';
 import type { Face } from '../model/face.ts';
 import { detectionCopy } from '../model/redact-image.ts';
+import { redactionOptionProblem } from '../model/redaction-options.ts';
 import { hideUntilNoFaceLeft, REDACTION_MIN_SCORE, Redactor, redactionModes, type RedactionMode, type RedactionScene, type Rect } from '../model/redactor.ts';
 import { byId } from './dom.ts';
 
@@ -53,10 +54,20 @@ export class Gallery {
 
   constructor() {
     const mode = byId('gallery-mode', HTMLSelectElement);
+    const strength = byId('gallery-strength', HTMLSelectElement);
     mode.addEventListener('change', () => {
       if (!redactionModes.includes(mode.value as RedactionMode)) return;
       this.#redactor.style.mode = mode.value as RedactionMode;
-      for (const photo of this.#photos) this.#paint(photo);
+      strength.disabled = mode.value === 'fill'; // a covered face has no strength to choose
+      this.#repaint();
+    });
+    // The strength is the cells a face is averaged over: the default is the most that hide a face from the full
+    // model (model/redaction-options.ts), fewer hide more.
+    strength.addEventListener('change', () => {
+      const cells = Number(strength.value);
+      if (redactionOptionProblem('cells', cells) !== undefined) return;
+      this.#redactor.style.cells = cells;
+      this.#repaint();
     });
     this.#undoButton.addEventListener('click', () => this.undo());
     this.#zipButton.addEventListener('click', () => void this.#report(this.#downloadZip()));
@@ -217,6 +228,10 @@ export class Gallery {
   #did(reverse: () => void): void {
     this.#undo.push(reverse);
     this.#undoButton.disabled = false;
+  }
+
+  #repaint(): void {
+    for (const photo of this.#photos) this.#paint(photo);
   }
 
   #paint(photo: Photo): void {

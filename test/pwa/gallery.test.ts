@@ -1,7 +1,8 @@
 // The photo gallery on the production build, offline after one visit: three photos opened at once, one face shown
 // again, one region hidden by hand, a second one undone with Ctrl+Z, all exported as one zip; the zip is unpacked
 // here (fflate) and its photos checked against their sources with real pixels. axe-core checks the first screen
-// and the gallery. In Chromium, photos dropped on the first screen open in the gallery, one downloaded alone.
+// and the gallery. In Chromium, photos dropped on the first screen open in the gallery, one downloaded alone at the
+// strongest strength.
 import { expect } from 'chai';
 import { unzipSync } from 'fflate';
 import { FaceDetector } from '../../model/face-detector.ts';
@@ -158,7 +159,7 @@ describe('PWA photo gallery', function () {
     }
   });
 
-  it('opens photos dropped on the first screen in the gallery and downloads one alone (Chromium: trusted drag events through DevTools)', async function () {
+  it('opens photos dropped on the first screen in the gallery and downloads one alone, at the strongest strength (Chromium: trusted drag events through DevTools)', async function () {
     if (!testBrowser.devtools) this.skip();
     await openApp({ view: 'start' });
     await keepDownloads();
@@ -169,6 +170,13 @@ describe('PWA photo gallery', function () {
     expect(await evaluate<boolean>("return !document.getElementById('gallery').hidden && location.hash === '#gallery'")).to.equal(true);
     expect(await evaluate<string>("return document.getElementById('gallery-status').textContent"), 'the file left out').to.match(/^2 photos, \d+ faces found and hidden\. 1 file left out: not a JPEG, PNG or WebP photo\.$/);
 
+    // The strongest strength: each face averaged into one cell, so its box is a single colour.
+    const shown = `document.querySelector('${photoItem(1)} canvas').toDataURL()`;
+    const before = await evaluate<string>(`return ${shown}`);
+    await evaluate("const strength = document.getElementById('gallery-strength'); strength.value = '1'; strength.dispatchEvent(new Event('change'));");
+    expect(await evaluate<string>(`return ${shown}`), 'repainted stronger').to.not.equal(before);
+    const boxes = await evaluate<[number, number, number, number][]>(`
+      return [...document.querySelectorAll('${photoItem(1)} button.face')].map(({ style }) => [style.left, style.top, style.width, style.height].map((value) => parseFloat(value) / 100));`);
     await command('pwa-click', { selector: `${photoItem(1)} figcaption button` });
     await waitFor('window.downloads.length === 1');
     const download = await evaluate<{ name: string; bytes: number[] }>('return window.downloads[0]');
@@ -178,5 +186,16 @@ describe('PWA photo gallery', function () {
     const image = await imageOf(output);
     expect(await full.detect(image, { settings: { minScore: 0.5 } }), 'faces left').to.deep.equal([]);
     image.close();
+    expect(boxes.length, 'faces in the photo').to.be.greaterThan(0);
+    for (const [x, y, width, height] of boxes) {
+      let [low, high] = [255, 0];
+      for (let py = Math.ceil(y * 128); py < Math.floor((y + height) * 128); py++) {
+        for (let px = Math.ceil(x * 128); px < Math.floor((x + width) * 128); px++) {
+          const green = output.data[(py * 128 + px) * 4 + 1]!;
+          [low, high] = [Math.min(low, green), Math.max(high, green)];
+        }
+      }
+      expect(high - low, `the spread of green in the face box at ${x.toFixed(2)}, ${y.toFixed(2)}`).to.be.at.most(2);
+    }
   });
 });
