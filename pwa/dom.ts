@@ -4,3 +4,6 @@ export function byId<T extends HTMLElement>(id: string, type: new () => T): T {
   if (!(element instanceof type)) throw new Error(`index.html lacks #${id} (${type.name})`);
   return element;
 }
+
+/** A fraction as a CSS percentage, for placing outlines over a picture. */
+export const percent = (fraction: number): string => `${(fraction * 100).toFixed(3)}%`;

@@ -10,14 +10,13 @@ import type { Face } from '../model/face.ts';
 import { detectionCopy } from '../model/redact-image.ts';
 import { redactionOptionProblem } from '../model/redaction-options.ts';
 import { hideUntilNoFaceLeft, REDACTION_MIN_SCORE, Redactor, redactionModes, type RedactionMode, type RedactionScene, type Rect } from '../model/redactor.ts';
-import { byId } from './dom.ts';
+import { byId, percent } from './dom.ts';
+import { wireRegions } from './gallery-regions.ts';
 
 /** The types the gallery opens and exports in (an export keeps its photo's type). */
 const extensions: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
 /** JPEG and WebP exports' quality: close to what cameras write, so a re-encoded photo does not visibly degrade. */
 const EXPORT_QUALITY = 0.92;
-/** The smallest region a drag marks, as a fraction of the photo's sides: smaller is a click that wobbled. */
-const MIN_REGION = 0.01;
 /** How long a download's object URL is kept: the browser reads it after the click, not during it. */
 const DOWNLOAD_URL_LIFETIME_MS = 60_000;
 
@@ -32,6 +31,8 @@ interface Photo {
   regions: Rect[];
   canvas: HTMLCanvasElement;
   frame: HTMLElement;
+  /** The photo's name and its buttons. */
+  caption: HTMLElement;
 }
 
 export class Gallery {
@@ -134,7 +135,7 @@ export class Gallery {
   }
 
   /** The photo's entry in the list: its canvas in a frame (which #wire gives the face buttons), name and download. */
-  #item(file: File, preview: ImageBitmap, faceCount: number): Pick<Photo, 'canvas' | 'frame'> {
+  #item(file: File, preview: ImageBitmap, faceCount: number): Pick<Photo, 'canvas' | 'frame' | 'caption'> {
     const item = document.createElement('li');
     const figure = document.createElement('figure');
     const frame = document.createElement('div');
@@ -156,10 +157,10 @@ export class Gallery {
     figure.append(frame, caption);
     item.append(figure);
     this.#list.append(item);
-    return { canvas, frame };
+    return { canvas, frame, caption };
   }
 
-  /** The face buttons and the drag that marks a region, on the photo's frame. */
+  /** The face buttons on the photo's frame, and the regions hidden by hand (gallery-regions.ts). */
   #wire(photo: Photo): void {
     photo.faces.forEach((face, index) => {
       const button = document.createElement('button');
@@ -182,47 +183,11 @@ export class Gallery {
       photo.frame.append(button);
     });
 
-    // A drag over the photo (not starting on a face's button) marks a rectangle to hide.
-    let start: { x: number; y: number } | undefined;
-    const marking = document.createElement('div');
-    marking.className = 'marking';
-    marking.hidden = true;
-    photo.frame.append(marking);
-    const at = (event: PointerEvent) => {
-      const bounds = photo.canvas.getBoundingClientRect();
-      return { x: clamp((event.clientX - bounds.left) / bounds.width), y: clamp((event.clientY - bounds.top) / bounds.height) };
-    };
-    const region = (event: PointerEvent): Rect | undefined => {
-      if (!start) return undefined;
-      const end = at(event);
-      return { x: Math.min(start.x, end.x), y: Math.min(start.y, end.y), width: Math.abs(end.x - start.x), height: Math.abs(end.y - start.y) };
-    };
-    photo.canvas.addEventListener('pointerdown', (event) => {
-      start = at(event);
-      photo.canvas.setPointerCapture(event.pointerId);
+    const hideRegion = wireRegions({
+      name: photo.file.name, frame: photo.frame, canvas: photo.canvas, regions: photo.regions,
+      repaint: () => this.#paint(photo), did: (reverse) => this.#did(reverse),
     });
-    photo.canvas.addEventListener('pointermove', (event) => {
-      const rect = region(event);
-      if (!rect) return;
-      Object.assign(marking.style, { left: percent(rect.x), top: percent(rect.y), width: percent(rect.width), height: percent(rect.height) });
-      marking.hidden = false;
-    });
-    photo.canvas.addEventListener('pointerup', (event) => {
-      const rect = region(event);
-      start = undefined;
-      marking.hidden = true;
-      if (!rect || rect.width < MIN_REGION || rect.height < MIN_REGION) return;
-      photo.regions.push(rect);
-      this.#paint(photo);
-      this.#did(() => {
-        photo.regions.splice(photo.regions.indexOf(rect), 1);
-        this.#paint(photo);
-      });
-    });
-    photo.canvas.addEventListener('pointercancel', () => {
-      start = undefined;
-      marking.hidden = true;
-    });
+    photo.caption.insertBefore(hideRegion, photo.caption.querySelector('button'));
   }
 
   #did(reverse: () => void): void {
@@ -338,5 +303,3 @@ function uniqueName(name: string, taken: Record<string, unknown>): string {
   return candidate;
 }
 
-const percent = (fraction: number) => `${(fraction * 100).toFixed(3)}%`;
-const clamp = (value: number) => Math.min(1, Math.max(0, value));

@@ -1,7 +1,7 @@
 // The photo gallery on the production build, offline after one visit: three photos opened at once, one face shown
-// again, one region hidden by hand, a second one undone with Ctrl+Z, all exported as one zip; the zip is unpacked
-// here (fflate) and its photos checked against their sources with real pixels. axe-core checks the first screen
-// and the gallery. In Chromium, photos dropped on the first screen open in the gallery, one downloaded alone at the
+// again, one region hidden by hand, a second one undone with Ctrl+Z, a third made, moved, resized and removed from
+// the keyboard, all exported as one zip; the zip is unpacked here (fflate) and its photos checked against their
+// sources with real pixels. axe-core checks the first screen and the gallery. In Chromium, photos dropped on the first screen open in the gallery, one downloaded alone at the
 // strongest strength.
 import { expect } from 'chai';
 import { unzipSync } from 'fflate';
@@ -94,6 +94,21 @@ describe('PWA photo gallery', function () {
     expect(await evaluate<string>(`return ${thirdCanvas}`), 'a region hidden').to.not.equal(before);
     await command('pwa-press', { key: 'z', modifiers: ['Control'] });
     expect(await evaluate<string>(`return ${thirdCanvas}`), 'the region undone').to.equal(before);
+    // From the keyboard: "Hide a region" (Enter), moved with an arrow key, grown with Shift and an arrow key, removed with Delete.
+    await evaluate(`document.querySelector('${photoItem(2)} figcaption button').focus()`);
+    expect(await evaluate<string>('return document.activeElement.textContent'), 'focus on the region button').to.equal('Hide a region');
+    await command('pwa-press', { key: 'Enter' });
+    const outline = `document.querySelector('${photoItem(2)} button.region')`;
+    expect(await evaluate<boolean>(`return document.activeElement === ${outline}`), 'focus on the new region').to.equal(true);
+    const added = await evaluate<string>(`return ${thirdCanvas}`);
+    expect(added, 'a region hidden from the keyboard').to.not.equal(before);
+    await command('pwa-press', { key: 'ArrowRight' });
+    await command('pwa-press', { key: 'ArrowDown', modifiers: ['Shift'] });
+    expect(await evaluate<string[]>(`const { left, height } = ${outline}.style; return [left, height]`), 'moved right, grown down').to.deep.equal(['37%', '32%']);
+    expect(await evaluate<string>(`return ${thirdCanvas}`), 'the region painted where it went').to.not.equal(added);
+    await command('pwa-press', { key: 'Delete' });
+    expect(await evaluate<boolean>(`return ${outline} === null`), 'the region removed').to.equal(true);
+    expect(await evaluate<string>(`return ${thirdCanvas}`), 'the photo as before the region').to.equal(before);
 
     await command('pwa-click', { selector: '#gallery-zip' });
     await waitFor('window.downloads.length === 1');
@@ -177,7 +192,7 @@ describe('PWA photo gallery', function () {
     expect(await evaluate<string>(`return ${shown}`), 'repainted stronger').to.not.equal(before);
     const boxes = await evaluate<[number, number, number, number][]>(`
       return [...document.querySelectorAll('${photoItem(1)} button.face')].map(({ style }) => [style.left, style.top, style.width, style.height].map((value) => parseFloat(value) / 100));`);
-    await command('pwa-click', { selector: `${photoItem(1)} figcaption button` });
+    await command('pwa-click', { selector: `${photoItem(1)} figcaption button[aria-label^="Download"]` });
     await waitFor('window.downloads.length === 1');
     const download = await evaluate<{ name: string; bytes: number[] }>('return window.downloads[0]');
     expect(download.name).to.equal('3faces-blurred.png');
