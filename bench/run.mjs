@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { remote } from 'webdriverio';
 import { buildBenchBundles } from './build-bundles.mjs';
+import { measureGallery } from './gallery.mjs';
 import { startBenchServer } from './server.mjs';
 import { nativeChromiumArgs, nativeChromiumPath } from '../tools/native-chromium.mjs';
 import { miniBrowserCapabilities, prepareFirefox, startWebKitDriver } from '../tools/other-engines.mjs';
@@ -35,7 +36,7 @@ if (!['chromium', 'native', 'firefox', 'webkit'].includes(browserKind)) throw ne
 const nativeBrowser = browserKind === 'native';
 /** Firefox and WebKit: the wasm latency rows only (cold start, first face and the GPU rows are Chromium's). */
 const otherEngine = browserKind === 'firefox' || browserKind === 'webkit';
-/** BENCH_ONLY=latency,photo-path,redaction,litert,cold,first-face: run only those sections (and leave docs/measurements.md alone). */
+/** BENCH_ONLY=latency,photo-path,redaction,gallery,litert,cold,first-face: run only those sections (and leave docs/measurements.md alone). */
 const only = process.env.BENCH_ONLY?.split(',');
 const runs = (section) => !only || only.includes(section);
 
@@ -231,6 +232,18 @@ async function main() {
       results.notes.push(`redaction failed: ${error.message}`);
     } finally {
       if (browser.close) await browser.close();
+    }
+  }
+
+  // 1e. The app's gallery given 20 photos of 12 MP at once (bench/gallery.mjs): Chromium's, as the app tests are.
+  if (browserKind === 'chromium' && runs('gallery')) {
+    try {
+      const g = await measureGallery({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: polyfillArgs });
+      results.gallery = { ...g, seconds: round(g.ms / 1000, 1), perPhotoMs: round(g.ms / g.photos, 0), peakMiB: round(g.peakBytes / 2 ** 20, 0), inputMiB: round(g.inputBytes / 2 ** 20, 0) };
+      console.log(`  gallery: ${g.photos} photos of ${g.width}x${g.height} redacted in ${results.gallery.seconds} s, peak memory +${results.gallery.peakMiB} MiB (${g.status})`);
+    } catch (error) {
+      console.error(`gallery failed: ${error.message}`);
+      results.notes.push(`gallery failed: ${error.message}`);
     }
   }
 
@@ -478,6 +491,14 @@ function render(r) {
     } else {
       out.push(' redactStream: not measured)');
     }
+    out.push('');
+  }
+  const g = r.gallery;
+  if (g) {
+    out.push(table(['app gallery', 'photos', 'all redacted (s)', 'per photo (ms)', 'peak memory (MiB)'], [[`${g.width}x${g.height} JPEG`, g.photos, g.seconds, g.perPhotoMs, `+${g.peakMiB}`]]));
+    out.push(`(the production app's gallery given ${g.photos} JPEGs (${g.inputMiB} MiB) at once through its file input: from the change event to every photo shown`);
+    out.push(' with its faces hidden (full model on a copy of at most 2048 px, in the page); peak memory: the resident memory of all the browser\'s processes');
+    out.push(` over what they held before, sampled every 100 ms from /proc; ${g.status})`);
     out.push('');
   }
   const coldRows = [];
