@@ -1,13 +1,17 @@
 // (4) The app in light and dark mode, on a desktop and a phone screen, with detections drawn on the sample
-// photo: saved to test-results/screenshots/ (git-ignored) for people to look at.
+// photo, and its first screen and its gallery with three photos redacted: saved to test-results/screenshots/
+// (git-ignored) for people to look at; with `npm run screenshots`, those the docs show go to docs/images/.
 import { expect } from 'chai';
-import { closeApp, command, detectionDone, openApp } from './app-driver.ts';
+import { closeApp, command, detectionDone, evaluate, openApp, waitFor } from './app-driver.ts';
 
 const shots = [
-  { name: 'app-light-desktop', colorScheme: 'light', width: 1000, height: 760 },
-  { name: 'app-dark-desktop', colorScheme: 'dark', width: 1000, height: 760 },
-  { name: 'app-dark-phone', colorScheme: 'dark', width: 390, height: 780 },
+  { name: 'app-light-desktop', colorScheme: 'light', width: 1000, height: 760, docs: true },
+  { name: 'app-dark-desktop', colorScheme: 'dark', width: 1000, height: 760, docs: false },
+  { name: 'app-dark-phone', colorScheme: 'dark', width: 390, height: 780, docs: false },
 ] as const;
+
+/** The gallery test's photos: the seed's three faces and two of face-api's samples. */
+const galleryPhotos = ['test/fixtures/seed/3faces.png', 'node_modules/@vladmandic/face-api/demo/sample1.jpg', 'node_modules/@vladmandic/face-api/demo/sample4.jpg'];
 
 describe('PWA screenshots', function () {
   this.timeout(240000);
@@ -18,8 +22,18 @@ describe('PWA screenshots', function () {
       await openApp(shot);
       const result = await detectionDone();
       expect(result.faces, 'the three people of the sample photo').to.equal(3);
-      const path = await command<string>('pwa-screenshot', { name: shot.name });
-      expect(path).to.match(/\.png$/);
+      const path = await command<string>('pwa-screenshot', { name: shot.name, docs: shot.docs });
+      expect(path).to.match(/\.(png|jpg)$/);
     });
   }
+
+  it('first-screen and gallery (three photos, their faces blurred)', async () => {
+    await openApp({ view: 'start', colorScheme: 'light', width: 1000, height: 760 });
+    expect(await command<string>('pwa-screenshot', { name: 'first-screen', docs: true })).to.match(/\.(png|jpg)$/);
+    await command('pwa-click', { selector: '#open-gallery' });
+    await command('pwa-upload', { selector: '#gallery-files', files: galleryPhotos });
+    await waitFor(`document.querySelectorAll('#gallery-photos li').length === 3 && document.getElementById('gallery-photos').getAttribute('aria-busy') === 'false'`);
+    expect(await evaluate<string>("return document.getElementById('gallery-status').textContent")).to.match(/^3 photos, \d+ faces found and hidden\.$/);
+    expect(await command<string>('pwa-screenshot', { name: 'gallery', docs: true })).to.match(/\.(png|jpg)$/);
+  });
 });

@@ -11,6 +11,8 @@ import { openPuppeteerPage, openWebDriverPage } from './app-pages.mjs';
 
 const root = resolve(import.meta.dirname, '../../..');
 const screenshotDir = resolve(root, 'test-results/screenshots');
+/** Where the docs' screenshots go, as JPEG (a tenth of a PNG's bytes), when `npm run screenshots` asks (DOCS_SCREENSHOTS=1). */
+const docsImageDir = process.env.DOCS_SCREENSHOTS === '1' ? resolve(root, 'docs/images') : undefined;
 const axeSource = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 /** session id -> { server, page } */
 const apps = new Map();
@@ -181,9 +183,11 @@ export const pwaCommands = {
     return { installabilityErrors, manifestErrors: manifest.errors, manifestUrl: manifest.url };
   },
 
-  async 'pwa-screenshot'(session, { name }) {
-    mkdirSync(screenshotDir, { recursive: true });
-    const path = resolve(screenshotDir, `${name}.png`);
+  /** A screenshot of the app page saved as `name`; one the docs show (`docs`) goes to docs/images/ when asked for. */
+  async 'pwa-screenshot'(session, { name, docs = false }) {
+    const dir = docs && docsImageDir ? docsImageDir : screenshotDir;
+    mkdirSync(dir, { recursive: true });
+    const path = resolve(dir, `${name}.${dir === docsImageDir ? 'jpg' : 'png'}`);
     await app(session).page.screenshot(path);
     return path;
   },
