@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { InvalidOptionError, TimeoutError } from '../../model/errors.ts';
+import type { Detector } from '../../model/detector.ts';
 import { FaceDetector } from '../../model/face-detector.ts';
 import { WorkerFaceDetector } from '../../model/worker-face-detector.ts';
 import { configurePolyfill, createContext } from '../../webnn/index.ts';
@@ -16,6 +17,34 @@ import { detectorWorkers, until } from '../helpers/waits.ts';
 
 const photoUrl = '/node_modules/@vladmandic/face-api/demo/sample3.jpg';
 const context = { engine: networkEngine } as const;
+
+/**
+ * Starts a detector (`create`) whose model file the test server holds back, and checks that it rejects with a
+ * TimeoutError at model-fetch at its 1.5 s deadline.
+ */
+async function expectStuckAtModelFetch(create: (modelUrl: string, startTimeout: number) => Promise<Detector>): Promise<void> {
+  const token = `deadline-${Math.random().toString(36).slice(2)}`;
+  const startTimeout = 1500;
+  const started = performance.now();
+  const error = await rejection(create(`/held/${token}/assets/models/face_detection_short_range.tflite`, startTimeout));
+  const took = performance.now() - started;
+  await executeServerCommand('release-held', { token });
+  console.log(`start stuck in the model fetch: ${error.message} after ${took.toFixed(0)} ms`);
+  expect(error).to.be.instanceOf(TimeoutError);
+  expect((error as TimeoutError).step, error.message).to.equal('model-fetch');
+  expect((error as TimeoutError).ms).to.equal(startTimeout);
+  expect(took, 'rejected at its deadline').to.be.within(startTimeout - 50, startTimeout + 1000);
+}
+
+/** That the detector `created` finds faces in the photo (after a stuck one); it is disposed. */
+async function expectFacesFrom(created: Promise<Detector>): Promise<void> {
+  const next = await created;
+  try {
+    expect((await next.detect(await loadImageData(photoUrl))).length, 'faces after the stuck start').to.be.greaterThan(0);
+  } finally {
+    next.dispose();
+  }
+}
 
 describe('WorkerFaceDetector deadlines', function () {
   this.timeout(120000);
@@ -30,24 +59,9 @@ describe('WorkerFaceDetector deadlines', function () {
   });
 
   it('rejects a start whose model file never arrives with a TimeoutError at model-fetch, within its deadline, and ends its worker', async () => {
-    const token = `deadline-${Math.random().toString(36).slice(2)}`;
-    const startTimeout = 1500;
-    const started = performance.now();
-    const error = await rejection(WorkerFaceDetector.create({ modelUrl: `/held/${token}/assets/models/face_detection_short_range.tflite`, startTimeout, context }));
-    const took = performance.now() - started;
-    await executeServerCommand('release-held', { token });
-    console.log(`start stuck in the model fetch: ${error.message} after ${took.toFixed(0)} ms`);
-    expect(error).to.be.instanceOf(TimeoutError);
-    expect((error as TimeoutError).step).to.equal('model-fetch');
-    expect((error as TimeoutError).ms).to.equal(startTimeout);
-    expect(took, 'rejected at its deadline').to.be.within(startTimeout - 50, startTimeout + 1000);
+    await expectStuckAtModelFetch((modelUrl, startTimeout) => WorkerFaceDetector.create({ modelUrl, startTimeout, context }));
     await until(async () => (await detectorWorkers()).length === 0, 'the stuck worker to end', 5000);
-    const next = await WorkerFaceDetector.create({ context });
-    try {
-      expect((await next.detect(await loadImageData(photoUrl))).length, 'faces after the stuck start').to.be.greaterThan(0);
-    } finally {
-      next.dispose();
-    }
+    await expectFacesFrom(WorkerFaceDetector.create({ context }));
   });
 
   it('names the step a start is stuck at from what the worker has reported: its engine never compiled is at context', async () => {
@@ -96,21 +110,8 @@ describe('FaceDetector (in page) deadlines', function () {
   this.timeout(120000);
 
   it('rejects a start whose model file never arrives with a TimeoutError at model-fetch, within its deadline', async () => {
-    const token = `deadline-page-${Math.random().toString(36).slice(2)}`;
-    const startTimeout = 1500;
-    const started = performance.now();
-    const error = await rejection(FaceDetector.create({ modelUrl: `/held/${token}/assets/models/face_detection_short_range.tflite`, startTimeout, context }));
-    const took = performance.now() - started;
-    await executeServerCommand('release-held', { token });
-    expect(error).to.be.instanceOf(TimeoutError);
-    expect((error as TimeoutError).step, error.message).to.equal('model-fetch');
-    expect(took, 'rejected at its deadline').to.be.within(startTimeout - 50, startTimeout + 1000);
-    const next = await FaceDetector.create({ context });
-    try {
-      expect((await next.detect(await loadImageData(photoUrl))).length, 'faces after the stuck start').to.be.greaterThan(0);
-    } finally {
-      next.dispose();
-    }
+    await expectStuckAtModelFetch((modelUrl, startTimeout) => FaceDetector.create({ modelUrl, startTimeout, context }));
+    await expectFacesFrom(FaceDetector.create({ context }));
   });
 
   it('refuses deadlines that are not a number of milliseconds above 0, and takes Infinity for none', async () => {
