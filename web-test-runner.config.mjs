@@ -167,8 +167,8 @@ const browsers = [
       engine: 'firefox', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: false,
       gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe', pageEvents: true,
     },
-    // The gallery's test drives the page with puppeteer's mouse and keyboard, which WebDriver classic lacks.
-    files: [...otherEngineTests, ...appTests, 'test/pwa/gallery.test.ts', 'test/package/consumer.test.ts'],
+    // The gallery and video tests drive the page with puppeteer (mouse, keyboard, axe), which WebDriver classic lacks here.
+    files: [...otherEngineTests, ...appTests, 'test/pwa/gallery.test.ts', 'test/pwa/video.test.ts', 'test/package/consumer.test.ts'],
     launcher: () => firefoxLauncher(firefoxPrefs),
   },
   {
@@ -230,6 +230,19 @@ for (const entry of others) {
   if (files.length > 0) groups.push({ name: entry.name, files, browsers: [await launch(entry)] });
 }
 
+/**
+ * Files a package maps to `false` in its "browser" field (Node.js-only code), served empty as a bundler (Vite) does:
+ * the runner's node resolution does not apply that mapping to a package's own relative imports. mediabunny's
+ * node.js re-exports node:fs, which no browser can load.
+ */
+const nodeOnlyFiles = {
+  name: 'node-only-files',
+  serve(context) {
+    if (context.path.endsWith('/node_modules/mediabunny/dist/modules/src/node.js')) return { body: 'export const fs = undefined;', type: 'js' };
+    return undefined;
+  },
+};
+
 export default {
   files: main.files,
   browsers: [await launch(main)],
@@ -241,7 +254,7 @@ export default {
   testsStartTimeout: 120000,
   testsFinishTimeout: 600000,
   middleware: [heldRequests, devMiddleware],
-  plugins: [commonjsPlugin(), testCommands(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [nodeOnlyFiles, commonjsPlugin(), testCommands(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   reporters: [defaultReporter(), browserTally()],
   testFramework: { config: { timeout: 120000 } },
 };
