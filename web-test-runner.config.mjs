@@ -6,6 +6,7 @@ import { devMiddleware } from './tools/dev-middleware.mjs';
 import { heldRequests } from './tools/held-requests.mjs';
 import { testCommands } from './tools/test-commands.mjs';
 import { commonjsPlugin } from './tools/commonjs-plugin.mjs';
+import { nodeOnlyFilesPlugin } from './tools/node-only-files.mjs';
 import { nativeChromiumArgs, nativeChromiumPath } from './tools/native-chromium.mjs';
 import { browserTally } from './tools/browser-tally.mjs';
 import { miniBrowserCapabilities, prepareFirefox, startWebKitDriver } from './tools/other-engines.mjs';
@@ -230,19 +231,6 @@ for (const entry of others) {
   if (files.length > 0) groups.push({ name: entry.name, files, browsers: [await launch(entry)] });
 }
 
-/**
- * Files a package maps to `false` in its "browser" field (Node.js-only code), served empty as a bundler (Vite) does:
- * the runner's node resolution does not apply that mapping to a package's own relative imports. mediabunny's
- * node.js re-exports node:fs, which no browser can load.
- */
-const nodeOnlyFiles = {
-  name: 'node-only-files',
-  serve(context) {
-    if (context.path.endsWith('/node_modules/mediabunny/dist/modules/src/node.js')) return { body: 'export const fs = undefined;', type: 'js' };
-    return undefined;
-  },
-};
-
 export default {
   files: main.files,
   browsers: [await launch(main)],
@@ -254,7 +242,7 @@ export default {
   testsStartTimeout: 120000,
   testsFinishTimeout: 600000,
   middleware: [heldRequests, devMiddleware],
-  plugins: [nodeOnlyFiles, commonjsPlugin(), testCommands(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [nodeOnlyFilesPlugin(), commonjsPlugin(), testCommands(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   reporters: [defaultReporter(), browserTally()],
   testFramework: { config: { timeout: 120000 } },
 };

@@ -13,18 +13,12 @@ import {
 import { FaceDetector } from '../../model/face-detector.ts';
 import { faceCloseUp, seededShakes } from '../helpers/synthetic-video.ts';
 import { testBrowser } from '../helpers/test-browser.ts';
-import { command, evaluate, closeApp, openApp, waitFor, waitForControl } from './app-driver.ts';
+import { axeViolations, closeApp, command, evaluate, openApp, waitFor, waitForControl } from './app-driver.ts';
 
 const [WIDTH, HEIGHT, FPS] = [320, 240, 30];
 /** Side of a face's close-up on the frame (the face in it about half as wide). */
 const TILE = 100;
 const SAMPLE_RATE = 48000;
-
-interface Violation {
-  id: string;
-  impact: string;
-  targets: string[];
-}
 
 /** Where the two faces' close-ups are drawn in frame `i` of `count`: one left to right, one right to left, apart. */
 function tilePlaces(i: number, count: number): [number, number][] {
@@ -218,7 +212,7 @@ describe('PWA video', function () {
     const started = performance.now();
     await openInGallery(source, 'walk.webm', 'video/webm');
     await waitFor("!document.getElementById('video').hidden && document.getElementById('video-progress').value > 0");
-    expect(await command<Violation[]>('pwa-axe'), 'axe on the video progress').to.deep.equal([]);
+    expect(await axeViolations(), 'axe on the video progress').to.deep.equal([]);
     await waitFor('window.downloads.length === 1 && document.getElementById("video").getAttribute("aria-busy") === "false"');
     console.log(`video: ${count} frames at ${WIDTH}×${HEIGHT} redacted in ${(performance.now() - started).toFixed(0)} ms`);
     const status = await evaluate<string>("return document.getElementById('video-status').textContent");
