@@ -101,6 +101,9 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
   const output = new Output({ format: outputFormat, target: written.target });
 
   const redaction = new FrameRedaction({ style, settings, smoothing: null, detectionTimeout: DETECTION_TIMEOUT_MS });
+  /** The decoded frame, as RGB pixels (see process). */
+  const picture = new OffscreenCanvas(1, 1);
+  /** The redacted frame, given to the encoder. */
   const canvas = new OffscreenCanvas(1, 1);
   let frames = 0;
   let previousTimestamp = 0;
@@ -133,8 +136,12 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
           previousTimestamp = sample.timestamp;
           const faces = await redaction.faces(detector, frame, now, ignore);
           const { displayWidth: width, displayHeight: height } = frame;
-          if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
-          redaction.paint(canvas.getContext('2d')!, frame, faces, now, width, height);
+          for (const sized of [picture, canvas]) if (sized.width !== width || sized.height !== height) [sized.width, sized.height] = [width, height];
+          // The frame converted to RGB once: the Redactor reads its picture again for each face's cells, and each read
+          // of a VideoFrame converts all of it (the bench's 1280×720 clip, full model: 55.6 s painted from the frame,
+          // 12.0 s from this copy).
+          picture.getContext('2d')!.drawImage(frame, 0, 0, width, height);
+          redaction.paint(canvas.getContext('2d')!, picture, faces, now, width, height);
           frames++;
           lastFrameAt = performance.now();
           report();

@@ -151,10 +151,14 @@ export class FrameRedaction {
     }
   }
 
-  /** Paints `frame` on `context` (width x height) with `faces` hidden, or all of it hidden when `faces` is null. */
-  paint(context: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, frame: VideoFrame, faces: readonly Face[] | null, now: number, width: number, height: number): void {
+  /**
+   * Paints `picture` (a frame, or a copy of it of the same size) on `context` (width x height) with `faces` hidden,
+   * or all of it hidden when `faces` is null.
+   */
+  paint(context: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, picture: VideoFrame | OffscreenCanvas, faces: readonly Face[] | null, now: number, width: number, height: number): void {
+    const [pictureWidth, pictureHeight] = picture instanceof VideoFrame ? [picture.displayWidth, picture.displayHeight] : [picture.width, picture.height];
     this.#redactor.paint(context, {
-      picture: frame, pictureWidth: frame.displayWidth, pictureHeight: frame.displayHeight,
+      picture, pictureWidth, pictureHeight,
       rect: { x: 0, y: 0, width, height }, pixelRatio: 1, mirrored: false,
       trusted: faces !== null, faces: faces ?? [], now,
     });
