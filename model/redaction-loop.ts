@@ -1,6 +1,7 @@
 // One video track's redaction, frame by frame, with no DOM: it runs on the page (redact-stream.ts, for a
 // detector the caller gave, and in browsers without the breakout box) and in a redaction worker
-// (worker/redaction-worker.ts, in Chromium), the same code in both.
+// (worker/redaction-worker.ts, in Chromium), the same code in both. Its per-frame step (FrameRedaction) is also what
+// a video file's frames go through (redact-video.ts).
 //
 // Fail closed: a frame whose faces are not known (no detector, a detection that failed or took too long) is
 // painted hidden whole. Pacing: while one frame is being detected, the newest frame to arrive waits and any older
