@@ -134,13 +134,15 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
           // A decoded frame without a duration (Firefox's last) lasts as long as the one before it, not 0 s.
           const duration = sample.duration > 0 ? sample.duration : sample.timestamp - previousTimestamp;
           previousTimestamp = sample.timestamp;
-          const faces = await redaction.faces(detector, frame, now, ignore);
+          // Asked first: a detector in a worker finds the faces while the frame is copied here.
+          const detecting = redaction.faces(detector, frame, now, ignore);
           const { displayWidth: width, displayHeight: height } = frame;
           for (const sized of [picture, canvas]) if (sized.width !== width || sized.height !== height) [sized.width, sized.height] = [width, height];
           // The frame converted to RGB once: the Redactor reads its picture again for each face's cells, and each read
           // of a VideoFrame converts all of it (the bench's 1280×720 clip, full model: 55.6 s painted from the frame,
           // 12.0 s from this copy).
           picture.getContext('2d')!.drawImage(frame, 0, 0, width, height);
+          const faces = await detecting;
           redaction.paint(canvas.getContext('2d')!, picture, faces, now, width, height);
           frames++;
           lastFrameAt = performance.now();
