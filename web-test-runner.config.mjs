@@ -6,6 +6,7 @@ import { devMiddleware } from './tools/dev-middleware.mjs';
 import { heldRequests } from './tools/held-requests.mjs';
 import { testCommands } from './tools/test-commands.mjs';
 import { commonjsPlugin } from './tools/commonjs-plugin.mjs';
+import { nodeOnlyFilesPlugin } from './tools/node-only-files.mjs';
 import { nativeChromiumArgs, nativeChromiumPath } from './tools/native-chromium.mjs';
 import { browserTally } from './tools/browser-tally.mjs';
 import { miniBrowserCapabilities, prepareFirefox, startWebKitDriver } from './tools/other-engines.mjs';
@@ -167,8 +168,8 @@ const browsers = [
       engine: 'firefox', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: false,
       gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe', pageEvents: true,
     },
-    // The gallery's test drives the page with puppeteer's mouse and keyboard, which WebDriver classic lacks.
-    files: [...otherEngineTests, ...appTests, 'test/pwa/gallery.test.ts', 'test/package/consumer.test.ts'],
+    // The gallery and video tests drive the page with puppeteer (mouse, keyboard, axe), which WebDriver classic lacks here.
+    files: [...otherEngineTests, ...appTests, 'test/pwa/gallery.test.ts', 'test/pwa/video.test.ts', 'test/package/consumer.test.ts'],
     launcher: () => firefoxLauncher(firefoxPrefs),
   },
   {
@@ -241,7 +242,7 @@ export default {
   testsStartTimeout: 120000,
   testsFinishTimeout: 600000,
   middleware: [heldRequests, devMiddleware],
-  plugins: [commonjsPlugin(), testCommands(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
+  plugins: [nodeOnlyFilesPlugin(), commonjsPlugin(), testCommands(), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' })],
   reporters: [defaultReporter(), browserTally()],
   testFramework: { config: { timeout: 120000 } },
 };

@@ -6,6 +6,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { createReadStream, statSync } from 'node:fs';
 import { join, normalize, resolve } from 'node:path';
 import { commonjsPlugin } from '../tools/commonjs-plugin.mjs';
+import { nodeOnlyFilesPlugin } from '../tools/node-only-files.mjs';
 import { devMiddleware } from '../tools/dev-middleware.mjs';
 
 /**
@@ -40,7 +41,7 @@ export async function startBenchServer() {
         // LiteRT.js's Emscripten glue loads as a classic script, which the CommonJS plugin would turn into a module.
         '/node_modules/@litertjs/core/wasm/': resolve(rootDir, 'node_modules/@litertjs/core/wasm'),
       })],
-      plugins: [commonjsPlugin({ rootDir }), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: resolve(rootDir, 'tsconfig.json') })],
+      plugins: [nodeOnlyFilesPlugin(), commonjsPlugin({ rootDir }), esbuildPlugin({ ts: true, target: 'es2022', tsconfig: resolve(rootDir, 'tsconfig.json') })],
     },
     readCliArgs: false,
     readFileConfig: false,

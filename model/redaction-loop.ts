@@ -1,6 +1,7 @@
 // One video track's redaction, frame by frame, with no DOM: it runs on the page (redact-stream.ts, for a
 // detector the caller gave, and in browsers without the breakout box) and in a redaction worker
-// (worker/redaction-worker.ts, in Chromium), the same code in both.
+// (worker/redaction-worker.ts, in Chromium), the same code in both. Its per-frame step (FrameRedaction) is also what
+// a video file's frames go through (redact-video.ts).
 //
 // Fail closed: a frame whose faces are not known (no detector, a detection that failed or took too long) is
 // painted hidden whole. Pacing: while one frame is being detected, the newest frame to arrive waits and any older
@@ -114,13 +115,62 @@ export class BreakoutOutput implements FrameOutput {
   }
 }
 
+/**
+ * The per-frame step of redacting one video: a frame's faces detected (within a deadline), tracked for ids and held
+ * by the Redactor, then the frame painted with them hidden, or hidden whole when they are not known. Live tracks
+ * (FrameLoop) and video files (redact-video.ts) both go through it, so a file is redacted exactly as a stream is.
+ * `now` is the frame's own time in milliseconds (a stream's clock, a file's timestamps): holds count in it.
+ */
+export class FrameRedaction {
+  readonly #redactor: Redactor;
+  readonly #tracker: FaceTracker;
+  readonly #settings: Partial<DetectionSettings>;
+  readonly #detectionTimeout: number;
+
+  constructor(options: Omit<LoopOptions, 'style'> & { style: Partial<RedactionStyle> }) {
+    this.#redactor = new Redactor(options.style);
+    this.#tracker = new FaceTracker({ smoothing: options.smoothing });
+    this.#settings = options.settings;
+    this.#detectionTimeout = options.detectionTimeout;
+  }
+
+  /**
+   * The frame's tracked faces, or null when they are not known: no detector, or its detection failed or was late
+   * (the error goes to `report`).
+   */
+  async faces(detector: FrameDetector | null, frame: VideoFrame, now: number, report: (error: unknown) => void): Promise<Face[] | null> {
+    if (!detector) return null;
+    try {
+      const detecting = detector.detect(frame, { settings: this.#settings });
+      const found = await withDeadline(detecting, this.#detectionTimeout, 'detect', 'Detecting faces in a frame');
+      const faces = this.#tracker.update(found, now, frame.displayWidth / frame.displayHeight);
+      this.#redactor.track(faces, now);
+      return faces;
+    } catch (error) {
+      report(error);
+      return null;
+    }
+  }
+
+  /**
+   * Paints `picture` (a frame, or a copy of it of the same size) on `context` (width x height) with `faces` hidden,
+   * or all of it hidden when `faces` is null.
+   */
+  paint(context: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D, picture: VideoFrame | OffscreenCanvas, faces: readonly Face[] | null, now: number, width: number, height: number): void {
+    const [pictureWidth, pictureHeight] = picture instanceof VideoFrame ? [picture.displayWidth, picture.displayHeight] : [picture.width, picture.height];
+    this.#redactor.paint(context, {
+      picture, pictureWidth, pictureHeight,
+      rect: { x: 0, y: 0, width, height }, pixelRatio: 1, mirrored: false,
+      trusted: faces !== null, faces: faces ?? [], now,
+    });
+  }
+}
+
 /** One video track's frames: detected one at a time, at most one waiting, each sent painted with its own faces. */
 export class FrameLoop {
   #host: LoopHost;
   #output: FrameOutput;
-  #options: LoopOptions;
-  #redactor: Redactor;
-  #tracker: FaceTracker;
+  #redaction: FrameRedaction;
   #busy = false;
   #waiting: { frame: VideoFrame; time: number } | null = null;
   #released = false;
@@ -128,9 +178,7 @@ export class FrameLoop {
   constructor(host: LoopHost, output: FrameOutput, options: LoopOptions) {
     this.#host = host;
     this.#output = output;
-    this.#options = options;
-    this.#redactor = new Redactor(options.style);
-    this.#tracker = new FaceTracker({ smoothing: options.smoothing });
+    this.#redaction = new FrameRedaction(options);
   }
 
   get released(): boolean {
@@ -167,14 +215,8 @@ export class FrameLoop {
       while (next && !this.#released) {
         const { frame: current, time: now } = next;
         next = null; // present() closes it, whatever happens
-        const faces = await this.#detect(current, now);
-        await this.#output.present(current, (context, width, height) => {
-          this.#redactor.paint(context, {
-            picture: current, pictureWidth: current.displayWidth, pictureHeight: current.displayHeight,
-            rect: { x: 0, y: 0, width, height }, pixelRatio: 1, mirrored: false,
-            trusted: faces !== null, faces: faces ?? [], now,
-          });
-        });
+        const faces = await this.#redaction.faces(this.#host.detector, current, now, (error) => this.#host.report(error));
+        await this.#output.present(current, (context, width, height) => this.#redaction.paint(context, current, faces, now, width, height));
         next = this.#waiting;
         this.#waiting = null;
       }
@@ -184,22 +226,6 @@ export class FrameLoop {
     } finally {
       next?.frame.close();
       this.#busy = false;
-    }
-  }
-
-  /** The frame's tracked faces, or null when they are not known: no detector yet, or its detection failed or was late. */
-  async #detect(frame: VideoFrame, now: number): Promise<Face[] | null> {
-    const detector = this.#host.detector;
-    if (!detector) return null;
-    const { settings, detectionTimeout } = this.#options;
-    try {
-      const found = await withDeadline(detector.detect(frame, { settings }), detectionTimeout, 'detect', 'Detecting faces in a frame');
-      const faces = this.#tracker.update(found, now, frame.displayWidth / frame.displayHeight);
-      this.#redactor.track(faces, now);
-      return faces;
-    } catch (error) {
-      this.#host.report(error);
-      return null;
     }
   }
 }

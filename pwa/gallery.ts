@@ -12,8 +12,12 @@ import { detectionCopy } from '../model/redact-image.ts';
 import { redactionOptionProblem } from '../model/redaction-options.ts';
 import { hideUntilNoFaceLeft, REDACTION_MIN_SCORE, Redactor, redactionModes, type RedactionMode, type RedactionScene, type Rect } from '../model/redactor.ts';
 import { byId, percent } from './dom.ts';
+import { baseName, download } from './files.ts';
 import { wireRegions } from './gallery-regions.ts';
+import type { VideoView } from './video.ts';
 
+/** The video types opened (one at a time) in the video view, pwa/video.ts. */
+const videoTypes = ['video/mp4', 'video/webm', 'video/quicktime'];
 /** The types the gallery opens and exports in (an export keeps its photo's type). */
 const extensions: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
 /** JPEG and WebP exports' quality: close to what cameras write, so a re-encoded photo does not visibly degrade. */
@@ -23,8 +27,6 @@ const EXPORT_QUALITY = 0.92;
  * detector's copy in memory (measured with 20 photos of 12 MP at once: see the bench's gallery row).
  */
 const SHOWN_SIDE = 1024;
-/** How long a download's object URL is kept: the browser reads it after the click, not during it. */
-const DOWNLOAD_URL_LIFETIME_MS = 60_000;
 
 interface Photo {
   file: File;
@@ -44,6 +46,8 @@ interface Photo {
 export class Gallery {
   readonly #redactor = new Redactor();
   #detector: Promise<FaceDetector> | undefined;
+  /** The video view, loaded (with mediabunny) when the first video is opened. */
+  #video: Promise<VideoView> | undefined;
   readonly #photos: Photo[] = [];
   /** Each change's reverse, newest last. */
   readonly #undo: Array<() => void> = [];
@@ -82,11 +86,15 @@ export class Gallery {
     this.#shareButton.addEventListener('click', () => void this.#report(this.#shareAll()));
   }
 
-  /** Opens `files` (those of the gallery's types) into the gallery, each with its faces hidden. */
+  /** Opens `files` (those of the gallery's types) into the gallery, each with its faces hidden; videos go to the video view. */
   add(files: readonly File[]): Promise<void> {
     const photos = files.filter((file) => file.type in extensions);
-    const skipped = files.length - photos.length;
-    this.#problems = skipped > 0 ? [`${skipped} file${skipped === 1 ? '' : 's'} left out: not a JPEG, PNG or WebP photo.`] : [];
+    const videos = files.filter((file) => videoTypes.includes(file.type));
+    for (const video of videos) {
+      void (this.#video ??= import('./video.ts').then((module) => new module.VideoView(() => this.#theDetector()))).then((view) => view.open(video));
+    }
+    const skipped = files.length - photos.length - videos.length;
+    this.#problems = skipped > 0 ? [`${skipped} file${skipped === 1 ? '' : 's'} left out: not a JPEG, PNG or WebP photo, or an MP4, WebM or MOV video.`] : [];
     this.#pending += photos.length;
     this.#showProgress();
     for (const file of photos) {
@@ -136,7 +144,7 @@ export class Gallery {
    * blurred.
    */
   async #findFaces(picture: ImageBitmap): Promise<Face[]> {
-    const detector = await (this.#detector ??= FaceDetector.create({ model: 'full', minScore: REDACTION_MIN_SCORE }));
+    const detector = await this.#theDetector();
     const settings = { settings: { minScore: REDACTION_MIN_SCORE } };
     const canvas = new OffscreenCanvas(picture.width, picture.height);
     const context = canvas.getContext('2d')!;
@@ -146,6 +154,11 @@ export class Gallery {
       this.#redactor.paint(context, scene(picture, faces, []));
     });
     return [...found];
+  }
+
+  /** The gallery's detector (the full model, down to REDACTION_MIN_SCORE), made on first use; the video view's too. */
+  #theDetector(): Promise<FaceDetector> {
+    return (this.#detector ??= FaceDetector.create({ model: 'full', minScore: REDACTION_MIN_SCORE }));
   }
 
   /** The photo's entry in the list: its canvas in a frame (which #wire gives the face buttons), name and download. */
@@ -294,19 +307,6 @@ function hiddenFaces(photo: Photo): Face[] {
 
 function canShareFiles(files: File[]): boolean {
   return navigator.canShare?.({ files }) ?? false;
-}
-
-function download(file: File): void {
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(file);
-  link.download = file.name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), DOWNLOAD_URL_LIFETIME_MS);
-}
-
-function baseName(name: string): string {
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? name.slice(0, dot) : name;
 }
 
 /** `name`, or `name (2)`, `name (3)`… before its extension, whichever `taken` does not have yet. */

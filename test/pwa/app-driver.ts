@@ -71,3 +71,13 @@ export async function detectionDone(): Promise<DetectionSummary> {
 }
 
 export const closeApp = () => command<boolean>('pwa-close');
+
+/** One of axe-core's findings: its rule, how bad, and the nodes' selectors. */
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  targets: string[];
+}
+
+/** axe-core's accessibility check of the app page as it is now (puppeteer only: Chromium and Firefox). */
+export const axeViolations = () => command<AxeViolation[]>('pwa-axe');

@@ -11,7 +11,7 @@ import { containsText } from '../helpers/exif-jpeg.ts';
 import { fetchOk } from '../helpers/fixtures.ts';
 import { laplacianVariance } from '../helpers/picture-measures.ts';
 import { testBrowser } from '../helpers/test-browser.ts';
-import { closeApp, command, evaluate, openApp, waitFor, waitForControl } from './app-driver.ts';
+import { axeViolations, closeApp, command, evaluate, openApp, waitFor, waitForControl } from './app-driver.ts';
 
 // A lossless photo (the shown face must come back exactly) and two camera JPEGs carrying EXIF with a GPS position.
 const sources = ['test/fixtures/seed/3faces.png', 'node_modules/@vladmandic/face-api/demo/sample1.jpg', 'node_modules/@vladmandic/face-api/demo/sample4.jpg'];
@@ -19,12 +19,6 @@ const exportNames = ['3faces-blurred.png', 'sample1-blurred.jpg', 'sample4-blurr
 const photoItem = (index: number) => `#gallery-photos li:nth-child(${index + 1})`;
 /** The region hidden by hand in the second photo, as fractions of it: its bottom-left corner, no face there. */
 const manualRegion = { from: [0.02, 0.75], to: [0.3, 0.98] } as const;
-
-interface Violation {
-  id: string;
-  impact: string;
-  targets: string[];
-}
 
 async function pixelsOf(bytes: Uint8Array<ArrayBuffer> | Blob): Promise<ImageData> {
   const bitmap = await createImageBitmap(bytes instanceof Blob ? bytes : new Blob([bytes]), { imageOrientation: 'from-image' });
@@ -80,7 +74,7 @@ describe('PWA photo gallery', function () {
     await waitForControl();
     await command('pwa-offline');
     await command('pwa-reload');
-    expect(await command<Violation[]>('pwa-axe'), 'axe on the first screen').to.deep.equal([]);
+    expect(await axeViolations(), 'axe on the first screen').to.deep.equal([]);
     expect(await evaluate<string[]>("return [...document.querySelectorAll('#start button')].map((button) => button.textContent)"))
       .to.deep.equal(['Blur faces in photos', 'Live camera']);
 
@@ -95,7 +89,7 @@ describe('PWA photo gallery', function () {
     console.log(`gallery: 3 photos opened, searched and redacted in ${redactedMs.toFixed(0)} ms`);
     const faceCounts = await evaluate<number[]>(`return [...document.querySelectorAll('#gallery-photos li')].map((item) => item.querySelectorAll('button.face').length)`);
     faceCounts.forEach((count, index) => expect(count, `faces found in ${sources[index]}`).to.be.greaterThan(0));
-    expect(await command<Violation[]>('pwa-axe'), 'axe on the gallery').to.deep.equal([]);
+    expect(await axeViolations(), 'axe on the gallery').to.deep.equal([]);
 
     // The first photo's first face shown again; where it is, as fractions of the photo.
     const shownFace = `${photoItem(0)} button.face[data-face="0"]`;
@@ -201,7 +195,7 @@ describe('PWA photo gallery', function () {
     await command('pwa-drag-file', { selector: '#start', files: dropped, step: 'drop' });
     await galleryReady(2);
     expect(await evaluate<boolean>("return !document.getElementById('gallery').hidden && location.hash === '#gallery'")).to.equal(true);
-    expect(await evaluate<string>("return document.getElementById('gallery-status').textContent"), 'the file left out').to.match(/^2 photos, \d+ faces found and hidden\. 1 file left out: not a JPEG, PNG or WebP photo\.$/);
+    expect(await evaluate<string>("return document.getElementById('gallery-status').textContent"), 'the file left out').to.match(/^2 photos, \d+ faces found and hidden\. 1 file left out: not a JPEG, PNG or WebP photo, or an MP4, WebM or MOV video\.$/);
 
     // The strongest strength: each face averaged into one cell, so its box is a single colour.
     await keepPixels(1, 'strong');

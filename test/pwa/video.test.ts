@@ -1,0 +1,317 @@
+// The app's video view on the production build: a WebM made here with mediabunny (two seed faces moving over a
+// textured background, 320×240, 30 fps, with an Opus sound track) is opened in the gallery and comes back redacted.
+// The output is decoded again here and checked: frame count and duration, the sound's packets byte for byte, no face
+// left for the full model at 0.5, and the picture outside the faces' reach unharmed (PSNR against the input). Then a
+// longer video cancelled mid-way (no download; every decoder and encoder closed), and a ProRes file, which no
+// browser's WebCodecs decodes, refused with a message naming its codec. Where the browser's WebCodecs cannot encode
+// the test's VP8 or Opus, the tests cannot make their input: they say so and are skipped.
+import { expect } from 'chai';
+import {
+  ALL_FORMATS, AudioSample, AudioSampleSource, BufferSource, BufferTarget, CanvasSource, EncodedPacket,
+  EncodedPacketSink, EncodedVideoPacketSource, Input, MovOutputFormat, Output, VideoSampleSink, WebMOutputFormat,
+} from 'mediabunny';
+import { FaceDetector } from '../../model/face-detector.ts';
+import { faceCloseUp, seededShakes } from '../helpers/synthetic-video.ts';
+import { testBrowser } from '../helpers/test-browser.ts';
+import { axeViolations, closeApp, command, evaluate, openApp, waitFor, waitForControl } from './app-driver.ts';
+
+const [WIDTH, HEIGHT, FPS] = [320, 240, 30];
+/** Side of a face's close-up on the frame (the face in it about half as wide). */
+const TILE = 100;
+const SAMPLE_RATE = 48000;
+
+/** Where the two faces' close-ups are drawn in frame `i` of `count`: one left to right, one right to left, apart. */
+function tilePlaces(i: number, count: number): [number, number][] {
+  const t = i / (count - 1);
+  return [[8 + t * 190, 6 + t * 10], [200 - t * 180, 128]];
+}
+
+/** The background: a gradient with fine stripes and checks, so that a frame hidden whole loses much of its PSNR. */
+function drawBackground(context: OffscreenCanvasRenderingContext2D): void {
+  const gradient = context.createLinearGradient(0, 0, WIDTH, HEIGHT);
+  gradient.addColorStop(0, '#406080');
+  gradient.addColorStop(1, '#c0a060');
+  context.fillStyle = gradient;
+  context.fillRect(0, 0, WIDTH, HEIGHT);
+  context.fillStyle = 'rgba(255, 255, 255, 0.25)';
+  for (let x = 0; x < WIDTH; x += 16) context.fillRect(x, 0, 4, HEIGHT);
+  context.fillStyle = 'rgba(0, 0, 0, 0.2)';
+  for (let y = 0; y < HEIGHT; y += 24) for (let x = (y / 24) % 2 === 0 ? 0 : 12; x < WIDTH; x += 24) context.fillRect(x, y, 12, 12);
+}
+
+/** A WebM (VP8, Opus) of `count` frames with the seed face moving, and `seconds` of a tone with noise. */
+async function makeVideo(tile: OffscreenCanvas, count: number): Promise<Uint8Array<ArrayBuffer>> {
+  const output = new Output({ format: new WebMOutputFormat(), target: new BufferTarget() });
+  const canvas = new OffscreenCanvas(WIDTH, HEIGHT);
+  const context = canvas.getContext('2d')!;
+  const video = new CanvasSource(canvas, { codec: 'vp8', bitrate: 2_000_000, keyFrameInterval: 2 });
+  const audio = new AudioSampleSource({ codec: 'opus', bitrate: 64_000 });
+  output.addVideoTrack(video, { frameRate: FPS });
+  output.addAudioTrack(audio);
+  await output.start();
+  const noise = seededShakes(29);
+  const samplesPerFrame = SAMPLE_RATE / FPS;
+  for (let i = 0; i < count; i++) {
+    drawBackground(context);
+    for (const [x, y] of tilePlaces(i, count)) context.drawImage(tile, x, y, TILE, TILE);
+    await video.add(i / FPS, 1 / FPS);
+    const data = new Float32Array(samplesPerFrame);
+    for (let s = 0; s < samplesPerFrame; s++) data[s] = 0.3 * Math.sin((2 * Math.PI * 440 * (i * samplesPerFrame + s)) / SAMPLE_RATE) + 0.05 * noise();
+    const sample = new AudioSample({ data, format: 'f32-planar', numberOfChannels: 1, sampleRate: SAMPLE_RATE, timestamp: i / FPS });
+    await audio.add(sample);
+    sample.close();
+  }
+  await output.finalize();
+  return new Uint8Array(output.target.buffer!);
+}
+
+/** A MOV whose one video track is ProRes (its packets are not real ProRes: nothing should get as far as reading them). */
+async function makeProResFile(): Promise<Uint8Array<ArrayBuffer>> {
+  const output = new Output({ format: new MovOutputFormat(), target: new BufferTarget() });
+  const source = new EncodedVideoPacketSource('prores');
+  output.addVideoTrack(source, { frameRate: FPS });
+  await output.start();
+  for (let i = 0; i < 3; i++) {
+    const packet = new EncodedPacket(new Uint8Array(64).fill(i + 1), 'key', i / FPS, 1 / FPS);
+    await source.add(packet, i === 0 ? { decoderConfig: { codec: 'apch', codedWidth: WIDTH, codedHeight: HEIGHT } } : undefined);
+  }
+  await output.finalize();
+  return new Uint8Array(output.target.buffer!);
+}
+
+function base64(bytes: Uint8Array): string {
+  let text = '';
+  for (let at = 0; at < bytes.length; at += 0x8000) text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  return btoa(text);
+}
+
+const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+
+/**
+ * In the app page: its downloads kept for the test (window.downloads, each a name and base64 bytes), and every
+ * VideoDecoder and VideoEncoder made from now on listed (window.codecs), to see that they are closed.
+ */
+const watchThePage = () => evaluate(`
+  window.downloads = [];
+  HTMLAnchorElement.prototype.click = function () {
+    window.downloads.push(fetch(this.href).then((response) => response.arrayBuffer()).then((buffer) => {
+      let text = '';
+      const bytes = new Uint8Array(buffer);
+      for (let at = 0; at < bytes.length; at += 0x8000) text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+      return { name: this.download, base64: btoa(text) };
+    }));
+  };
+  window.codecs = [];
+  for (const name of ['VideoDecoder', 'VideoEncoder']) {
+    const Original = window[name];
+    window[name] = class extends Original {
+      constructor(...args) {
+        super(...args);
+        this.entry = { kind: name, codec: this, frames: 0 };
+        window.codecs.push(this.entry);
+      }
+      encode(...args) {
+        this.entry.frames++;
+        return super.encode(...args);
+      }
+      decode(...args) {
+        this.entry.frames++;
+        return super.decode(...args);
+      }
+    };
+  }`);
+
+/** Opens `bytes` as the file `name` in the gallery's file picker, as a person picking it would. */
+async function openInGallery(bytes: Uint8Array, name: string, type: string): Promise<void> {
+  const chunk = 500_000; // the command channel takes the file in pieces
+  const text = base64(bytes);
+  await evaluate('window.upload = []');
+  for (let at = 0; at < text.length; at += chunk) await evaluate(`window.upload.push(${JSON.stringify(text.slice(at, at + chunk))})`);
+  await evaluate(`
+    const bytes = Uint8Array.from(atob(window.upload.join('')), (char) => char.charCodeAt(0));
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], ${JSON.stringify(name)}, { type: ${JSON.stringify(type)} }));
+    const picker = document.getElementById('gallery-files');
+    picker.files = transfer.files;
+    picker.dispatchEvent(new Event('change', { bubbles: true }));`);
+}
+
+/** Every frame of the file's video track as pixels, with its timestamp (s); and its sound's packets' bytes. */
+async function decoded(bytes: Uint8Array<ArrayBuffer>): Promise<{ frames: { time: number; pixels: ImageData }[]; duration: number; audio: Uint8Array[] }> {
+  const input = new Input({ source: new BufferSource(bytes), formats: ALL_FORMATS });
+  const video = (await input.getPrimaryVideoTrack())!;
+  const context = new OffscreenCanvas(WIDTH, HEIGHT).getContext('2d', { willReadFrequently: true })!;
+  const frames: { time: number; pixels: ImageData }[] = [];
+  for await (const sample of new VideoSampleSink(video).samples()) {
+    sample.draw(context, 0, 0, WIDTH, HEIGHT);
+    frames.push({ time: sample.timestamp, pixels: context.getImageData(0, 0, WIDTH, HEIGHT) });
+    sample.close();
+  }
+  const audioTrack = await input.getPrimaryAudioTrack();
+  const audio: Uint8Array[] = [];
+  if (audioTrack) for await (const packet of new EncodedPacketSink(audioTrack).packets()) audio.push(packet.data);
+  const duration = await input.computeDuration();
+  input.dispose();
+  return { frames, duration, audio };
+}
+
+/**
+ * Whether pixel (x, y) of frame `i` may have been hidden: within the reach of a face's mask, now or held from the last
+ * half second (the default hold), grown as a held mask grows. Generous: the check is about the rest of the picture.
+ */
+function withinFaceReach(i: number, count: number, x: number, y: number): boolean {
+  for (let back = 0; back <= FPS / 2 + 1; back++) {
+    if (i - back < 0) break;
+    for (const [left, top] of tilePlaces(i - back, count)) {
+      const [cx, cy] = [left + TILE / 2, top + TILE / 2];
+      if (Math.hypot(x - cx, y - cy) < TILE * 0.85) return true;
+    }
+  }
+  return false;
+}
+
+/** Whether this browser's WebCodecs can make the test's input: VP8 video and Opus sound. */
+async function canMakeVideos(): Promise<boolean> {
+  if (typeof VideoEncoder === 'undefined' || typeof AudioEncoder === 'undefined') return false;
+  const video = await VideoEncoder.isConfigSupported({ codec: 'vp8', width: WIDTH, height: HEIGHT });
+  const audio = await AudioEncoder.isConfigSupported({ codec: 'opus', sampleRate: SAMPLE_RATE, numberOfChannels: 1 });
+  return Boolean(video.supported && audio.supported);
+}
+
+describe('PWA video', function () {
+  this.timeout(360000);
+  let full: FaceDetector;
+  let tile: OffscreenCanvas;
+  let encodes = false;
+  before(async () => {
+    encodes = await canMakeVideos();
+    full = await FaceDetector.create({ model: 'full', context: { engine: 'wasm' } });
+    tile = await faceCloseUp(full);
+  });
+  after(async () => {
+    full.dispose();
+    await closeApp();
+  });
+  beforeEach(function () {
+    if (!encodes) {
+      console.log('video: this browser cannot encode VP8 and Opus with WebCodecs; the video tests are skipped');
+      this.skip();
+    }
+  });
+
+  it('redacts a WebM offline: same frames and duration, the sound copied byte for byte, no face left, the rest intact', async () => {
+    const count = 150;
+    const source = await makeVideo(tile, count);
+    await openApp({ view: 'start' });
+    await waitForControl();
+    await command('pwa-offline');
+    await command('pwa-reload');
+    await command('pwa-click', { selector: '#open-gallery' });
+    await watchThePage();
+
+    const started = performance.now();
+    await openInGallery(source, 'walk.webm', 'video/webm');
+    await waitFor("!document.getElementById('video').hidden && document.getElementById('video-progress').value > 0");
+    expect(await axeViolations(), 'axe on the video progress').to.deep.equal([]);
+    await waitFor('window.downloads.length === 1 && document.getElementById("video").getAttribute("aria-busy") === "false"');
+    console.log(`video: ${count} frames at ${WIDTH}×${HEIGHT} redacted in ${(performance.now() - started).toFixed(0)} ms`);
+    const status = await evaluate<string>("return document.getElementById('video-status').textContent");
+    const download = await evaluate<{ name: string; base64: string }>('return window.downloads[0]');
+    console.log(`video: ${status}`);
+    expect(download.name).to.equal('walk-blurred.webm');
+    expect(status).to.match(/^Done: 150 frames with their faces hidden, saved as walk-blurred\.webm \(VP\d, sound copied as it was\)\.$/);
+
+    const [input, output] = [await decoded(source), await decoded(fromBase64(download.base64) as Uint8Array<ArrayBuffer>)];
+    expect(input.frames.length, 'frames in the input').to.equal(count);
+    expect(output.frames.length, 'frames in the output').to.equal(count);
+    expect(output.frames.map((frame) => frame.time), 'frame times').to.deep.equal(input.frames.map((frame) => frame.time));
+    // Firefox: the output's last video packet comes back with no duration (0), so the video ends one frame's time
+    // early; every frame is there, at its time (checked above). A known difference, said in docs/app.md.
+    const lastFrameLost = testBrowser.engine === 'firefox' ? 1 / FPS : 0;
+    expect(output.duration, 'duration').to.be.closeTo(input.duration, lastFrameLost + 1e-3);
+    expect(output.audio.length, 'sound packets').to.equal(input.audio.length).and.to.be.greaterThan(100);
+    output.audio.forEach((packet, index) => expect([...packet], `sound packet ${index}`).to.deep.equal([...input.audio[index]!]));
+
+    // The input shows both faces to the full model, so that finding none in the output means something.
+    let facesInInput = 0;
+    for (const { pixels } of input.frames) {
+      const image = await createImageBitmap(pixels);
+      facesInInput += (await full.detect(image, { settings: { minScore: 0.5 } })).length;
+      image.close();
+    }
+    expect(facesInInput, 'faces the full model finds in the input at 0.5 or more').to.be.at.least(2 * count * 0.9);
+
+    const facesLeft: string[] = [];
+    let [squaredError, compared, worstFrame] = [0, 0, Infinity];
+    for (const [i, { pixels }] of output.frames.entries()) {
+      const image = await createImageBitmap(pixels);
+      for (const face of await full.detect(image, { settings: { minScore: 0.5 } })) facesLeft.push(`frame ${i}: ${face.score.toFixed(2)}`);
+      image.close();
+      const original = input.frames[i]!.pixels.data;
+      let [frameError, frameCompared] = [0, 0];
+      for (let y = 0; y < HEIGHT; y++) {
+        for (let x = 0; x < WIDTH; x++) {
+          if (withinFaceReach(i, count, x + 0.5, y + 0.5)) continue;
+          const at = (y * WIDTH + x) * 4;
+          for (let c = 0; c < 3; c++) frameError += (pixels.data[at + c]! - original[at + c]!) ** 2;
+          frameCompared += 3;
+        }
+      }
+      squaredError += frameError;
+      compared += frameCompared;
+      worstFrame = Math.min(worstFrame, psnr(frameError / frameCompared));
+    }
+    const overall = psnr(squaredError / compared);
+    console.log(`video: PSNR outside the faces' reach ${overall.toFixed(1)} dB (worst frame ${worstFrame.toFixed(1)} dB) on ${(compared / 3 / count / (WIDTH * HEIGHT) * 100).toFixed(0)}% of the pixels`);
+    expect(facesLeft, 'faces the full model finds at 0.5 or more').to.deep.equal([]);
+    expect(compared / 3 / count, 'pixels compared a frame').to.be.greaterThan((WIDTH * HEIGHT) / 4);
+    expect(worstFrame, 'PSNR outside the faces, worst frame (dB)').to.be.at.least(30);
+  });
+
+  it('cancels a video mid-way: nothing downloaded, every decoder and encoder closed', async () => {
+    const count = 600;
+    const source = await makeVideo(tile, count);
+    await openApp({ view: 'start' });
+    await command('pwa-click', { selector: '#open-gallery' });
+    await watchThePage();
+    await openInGallery(source, 'long.webm', 'video/webm');
+    await waitFor("document.getElementById('video-progress').value > 0.1");
+    await command('pwa-click', { selector: '#video-cancel' });
+    await waitFor('document.getElementById("video").getAttribute("aria-busy") === "false"', 20000);
+    expect(await evaluate<string>("return document.getElementById('video-status').textContent")).to.equal('Cancelled: nothing was saved.');
+    const progress = await evaluate<number>("return document.getElementById('video-progress').value");
+    expect(progress, 'the bar back at 0').to.equal(0);
+    // Those that took the video's frames (more than one) must be closed. In Firefox, mediabunny checks that a codec
+    // encodes by encoding one frame with an encoder it never closes, once a page for a size and quality: at most one.
+    await waitFor("window.codecs.every(({ codec, frames }) => codec.state === 'closed' || frames <= 1)", 10000);
+    const codecs = await evaluate<string[]>("return window.codecs.map(({ kind, codec, frames }) => `${kind} ${codec.state} (${frames} frames)`)");
+    console.log(`video: after the cancel, ${codecs.join(', ')}`);
+    expect(codecs.filter((codec) => / closed \(([2-9]|\d\d+) frames\)$/.test(codec)).map((codec) => codec.split(' ')[0]), 'decoder and encoder of the video, closed')
+      .to.include.members(['VideoDecoder', 'VideoEncoder']);
+    const probes = codecs.filter((codec) => !codec.includes(' closed '));
+    expect(probes.length, 'codecs left open').to.be.at.most(testBrowser.engine === 'firefox' ? 1 : 0);
+    probes.forEach((probe) => expect(probe, 'the codec left open').to.match(/^VideoEncoder configured \([01] frames\)$/));
+    // A download that was on its way would be in the list by now.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(await evaluate<number>('return window.downloads.length'), 'downloads').to.equal(0);
+    const written = await evaluate<boolean>("return navigator.storage.getDirectory().then((root) => root.getFileHandle('redacted-video')).then(() => true, () => false)");
+    expect(written, 'the half-written output left in the private file system').to.equal(false);
+  });
+
+  it('refuses a video it cannot decode with a message naming the codec', async () => {
+    await openApp({ view: 'start' });
+    await command('pwa-click', { selector: '#open-gallery' });
+    await watchThePage();
+    await openInGallery(await makeProResFile(), 'studio.mov', 'video/quicktime');
+    await waitFor("/cannot/.test(document.getElementById('video-status').textContent)", 20000);
+    const status = await evaluate<string>("return document.getElementById('video-status').textContent");
+    console.log(`video: ${status}`);
+    expect(status).to.match(/^studio\.mov cannot be opened: This browser cannot decode the video's codec, ProRes \(/);
+    expect(await evaluate<number>('return window.downloads.length'), 'downloads').to.equal(0);
+  });
+});
+
+/** Peak signal-to-noise ratio (dB) of 8-bit pixels from their mean squared error. */
+function psnr(meanSquaredError: number): number {
+  return meanSquaredError === 0 ? Infinity : 10 * Math.log10((255 * 255) / meanSquaredError);
+}
