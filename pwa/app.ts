@@ -6,7 +6,9 @@ import type { BlazeFaceElement } from '../components/blaze-face.ts';
 import { samplePhoto, wireControls } from './controls.ts';
 import { byId } from './dom.ts';
 import type { Gallery } from './gallery.ts';
+import { consumeLaunches, launchedFiles, type Launch } from './launch.ts';
 import { registerServiceWorker } from './register-sw.ts';
+import { shareParam, takeSharedFiles } from './shared-files.ts';
 import { showStats } from './stats.ts';
 import { currentView, showView, wireViews } from './views.ts';
 
@@ -51,7 +53,24 @@ document.addEventListener('keydown', (event) => {
   void theGallery().then((loaded) => loaded.undo());
 });
 
+/** "Open with blaze-face": the launch's files open in the gallery (named, so the tests can launch the app with files). */
+async function openLaunchedFiles(launch: Launch): Promise<void> {
+  const files = await launchedFiles(launch);
+  if (files.length > 0) await openInGallery(files);
+}
+consumeLaunches((launch) => void openLaunchedFiles(launch));
+
+// Files shared to the app: the service worker kept them and sent the page here with the share's id
+// (pwa/shared-files.ts). The id leaves the URL at once, so a reload does not look for them again.
+const shareId = new URLSearchParams(location.search).get(shareParam);
+if (shareId) {
+  history.replaceState(null, '', location.pathname + location.hash);
+  void takeSharedFiles(shareId, document.baseURI).then(openInGallery, (error: unknown) => {
+    byId('gallery-status', HTMLParagraphElement).textContent = `The shared files could not be opened: ${(error as Error).message}`;
+  });
+}
+
 // The dev server has no service worker to serve (vite-plugin-pwa builds it with the production bundle).
 const serviceWorker = import.meta.env.PROD ? registerServiceWorker() : undefined;
 // For the tests and curious people: which version the controlling worker runs.
-Object.assign(window, { blazeFaceApp: { version: __APP_VERSION__, serviceWorker } });
+Object.assign(window, { blazeFaceApp: { version: __APP_VERSION__, serviceWorker, openLaunchedFiles } });
