@@ -7,6 +7,7 @@ import { samplePhoto, wireControls } from './controls.ts';
 import { byId } from './dom.ts';
 import type { Gallery } from './gallery.ts';
 import { consumeLaunches, launchedFiles, type Launch } from './launch.ts';
+import { LiveRecorder } from './recorder.ts';
 import { registerServiceWorker } from './register-sw.ts';
 import { shareParam, takeSharedFiles } from './shared-files.ts';
 import { showStats } from './stats.ts';
@@ -19,7 +20,17 @@ const element = document.createElement('blaze-face') as BlazeFaceElement;
 element.src = samplePhoto;
 byId('version', HTMLSpanElement).textContent = __APP_VERSION__;
 showStats(element, byId('runtime', HTMLParagraphElement), byId('stats', HTMLSpanElement));
-const cameraOff = wireControls(element);
+const recorder = new LiveRecorder(element, {
+  button: byId('record', HTMLButtonElement),
+  elapsed: byId('record-elapsed', HTMLSpanElement),
+  status: byId('record-status', HTMLSpanElement),
+  redact: byId('redact', HTMLSelectElement),
+});
+// A recording ends with the camera (turned off, or a photo shown instead), and is offered while it shows.
+const cameraOff = wireControls(element, (camera) => {
+  void recorder.stop();
+  recorder.offer(camera);
+});
 
 // The gallery's code (with the zip library and a detector of its own) loads when it is first opened.
 let gallery: Promise<Gallery> | undefined;
@@ -31,7 +42,10 @@ const openInGallery = async (files: File[]) => {
 
 wireViews((view) => {
   if (view === 'live' && !element.isConnected) byId('drop-zone', HTMLDivElement).append(element);
-  if (view !== 'live') cameraOff();
+  if (view !== 'live') {
+    void recorder.stop();
+    cameraOff();
+  }
   if (view === 'gallery') void theGallery();
 });
 const picker = byId('gallery-files', HTMLInputElement);

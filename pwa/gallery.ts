@@ -10,6 +10,7 @@ import type { Face } from '../model/face.ts';
 import { detectionCopy } from '../model/redact-image.ts';
 import { hideUntilNoFaceLeft, REDACTION_MIN_SCORE, Redactor, redactionModes, type RedactionMode, type RedactionScene, type Rect } from '../model/redactor.ts';
 import { byId } from './dom.ts';
+import { wireFolderExport } from './folder-export.ts';
 
 /** The types the gallery opens and exports in (an export keeps its photo's type). */
 const extensions: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
@@ -50,6 +51,7 @@ export class Gallery {
   readonly #undoButton = byId('gallery-undo', HTMLButtonElement);
   readonly #zipButton = byId('gallery-zip', HTMLButtonElement);
   readonly #shareButton = byId('gallery-share', HTMLButtonElement);
+  readonly #folderButton = byId('gallery-folder', HTMLButtonElement);
 
   constructor() {
     const mode = byId('gallery-mode', HTMLSelectElement);
@@ -62,6 +64,7 @@ export class Gallery {
     this.#zipButton.addEventListener('click', () => void this.#report(this.#downloadZip()));
     this.#shareButton.hidden = !canShareFiles([new File([], 'photo.png', { type: 'image/png' })]);
     this.#shareButton.addEventListener('click', () => void this.#report(this.#shareAll()));
+    wireFolderExport(this.#folderButton, () => this.#exportedAll(), (message) => this.#say(message));
   }
 
   /** Opens `files` (those of the gallery's types) into the gallery, each with its faces hidden. */
@@ -102,6 +105,7 @@ export class Gallery {
     this.#paint(photo);
     this.#zipButton.disabled = false;
     this.#shareButton.disabled = false;
+    this.#folderButton.disabled = false;
   }
 
   /**

@@ -71,3 +71,13 @@ export async function detectionDone(): Promise<DetectionSummary> {
 }
 
 export const closeApp = () => command<boolean>('pwa-close');
+
+/** An accessibility violation axe-core finds, with the selectors of the nodes at fault. */
+export interface Violation {
+  id: string;
+  impact: string;
+  targets: string[];
+}
+
+/** axe-core's violations on the app page as it is now. */
+export const axeViolations = () => command<Violation[]>('pwa-axe');
