@@ -167,8 +167,9 @@ const browsers = [
       engine: 'firefox', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: false,
       gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe', pageEvents: true,
     },
-    // The gallery's test drives the page with puppeteer's mouse and keyboard, which WebDriver classic lacks.
-    files: [...otherEngineTests, ...appTests, 'test/pwa/gallery.test.ts', 'test/package/consumer.test.ts'],
+    // The gallery's and the live recording's tests drive the page with puppeteer's mouse and keyboard, which
+    // WebDriver classic lacks.
+    files: [...otherEngineTests, ...appTests, 'test/pwa/gallery.test.ts', 'test/pwa/live-recording.test.ts', 'test/package/consumer.test.ts'],
     launcher: () => firefoxLauncher(firefoxPrefs),
   },
   {

@@ -4,9 +4,11 @@
 // frame, not a video: canvas streams send a frame only when the picture is painted again). It stops when pressed
 // again, when the view is left and when the camera stops: the caller says so through stop().
 import type { BlazeFaceElement } from '../components/blaze-face.ts';
-import type { RedactMode } from '../components/options.ts';
 
-/** Frames per second asked of captureStream(), whatever the detector's rate: the recording's frame rate. */
+/**
+ * The most frames per second captureStream() sends: the element paints one with each detection result, so a
+ * recording runs at the detector's rate, up to this.
+ */
 const RECORDING_FPS = 30;
 /** How often MediaRecorder hands over what it has, so that a long recording is not one buffer at the end. */
 const CHUNK_MS = 1000;
@@ -49,7 +51,7 @@ export class LiveRecorder {
     const { button, elapsed, status, redact } = this.controls;
     // A recording hides faces: with the switch on "none", it goes to blurring, which the switch then shows.
     if (this.element.redact === 'none') {
-      this.element.redact = 'blur' satisfies RedactMode;
+      this.element.redact = 'blur';
       redact.value = 'blur';
     }
     redact.querySelector<HTMLOptionElement>('option[value="none"]')!.disabled = true;
