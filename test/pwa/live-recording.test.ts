@@ -137,7 +137,7 @@ describe('PWA live view: redaction switch and recording', function () {
     await keepDownloads();
     await command('pwa-click', { selector: '#record' });
     expect(await evaluate<string | null>("return document.getElementById('record').getAttribute('aria-pressed')")).to.equal('true');
-    await waitFor("document.getElementById('record-elapsed').textContent === '0:02'");
+    await waitFor("document.getElementById('record-elapsed').textContent === '0:03'");
     expect(await axeViolations(), 'axe while recording').to.deep.equal([]);
     await command('pwa-click', { selector: '#record' });
     await waitFor('window.downloads.length === 1');
@@ -150,7 +150,8 @@ describe('PWA live view: redaction switch and recording', function () {
     const shownBoxes = mirrored ? boxes.map(({ xMin, yMin, xMax, yMax }) => ({ xMin: 1 - xMax, yMin, xMax: 1 - xMin, yMax })) : boxes;
     const [camera, recorded] = [detailOnFaces(await samplePhoto(CAMERA_WIDTH, CAMERA_HEIGHT), boxes), detailOnFaces(frame, shownBoxes)];
     console.log(`live view: recorded ${duration.toFixed(2)} s (${download.type}), detail on the faces ${camera.map((value) => value.toFixed(1)).join(', ')} filmed, ${recorded.map((value) => value.toFixed(1)).join(', ')} recorded`);
-    expect(duration, 'seconds recorded').to.be.within(1.5, 10);
+    // Frames come with the detector's results, which a loaded machine delays: the first may come late, never none.
+    expect(duration, 'seconds recorded of about 3').to.be.within(1, 10);
     recorded.forEach((detail, index) => expect(detail, `detail on face ${index + 1} in the recording`).to.be.below(camera[index]! / 4));
     // The picture is there around the faces: not a frame hidden whole.
     const [corner] = detailOnFaces(frame, [{ xMin: 0.02, yMin: 0.02, xMax: 0.12, yMax: 0.12 }]);
