@@ -168,8 +168,9 @@ const browsers = [
       engine: 'firefox', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: false,
       gpuEngines: ['webgl', 'webgpu'], namedSoftwareGpu: 'llvmpipe', pageEvents: true,
     },
-    // The gallery and video tests drive the page with puppeteer (mouse, keyboard, axe), which WebDriver classic lacks here.
-    files: [...otherEngineTests, ...appTests, 'test/pwa/gallery.test.ts', 'test/pwa/video.test.ts', 'test/package/consumer.test.ts'],
+    // The gallery, video and live recording tests drive the page with puppeteer (mouse, keyboard, axe), which
+    // WebDriver classic lacks here.
+    files: [...otherEngineTests, ...appTests, 'test/pwa/gallery.test.ts', 'test/pwa/video.test.ts', 'test/pwa/live-recording.test.ts', 'test/package/consumer.test.ts'],
     launcher: () => firefoxLauncher(firefoxPrefs),
   },
   {

@@ -207,8 +207,9 @@ export class BlazeFaceElement extends LitElement {
       this.#updatedOnce = true;
       return;
     }
-    // Only a real change counts (a rejected value was put back by willUpdate).
-    const changedNow = (name: OptionName) => changed.has(name) && changed.get(name) !== undefined && changed.get(name) !== this[name];
+    // Only a real change counts (a rejected value was put back by willUpdate). From unset counts too: the camera
+    // (no src) to a photo must close the camera.
+    const changedNow = (name: OptionName) => changed.has(name) && changed.get(name) !== this[name];
     const restart = [this.#detector.optionsChanged(changed, changedNow), this.#source.needsReopen(changedNow)].includes(true);
     this.#tracking.optionsChanged(changed);
     this.#renderer.optionsChanged(changed);

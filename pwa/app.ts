@@ -6,7 +6,10 @@ import type { BlazeFaceElement } from '../components/blaze-face.ts';
 import { samplePhoto, wireControls } from './controls.ts';
 import { byId } from './dom.ts';
 import type { Gallery } from './gallery.ts';
+import { consumeLaunches, launchedFiles, type Launch } from './launch.ts';
+import { LiveRecorder } from './recorder.ts';
 import { registerServiceWorker } from './register-sw.ts';
+import { shareParam, takeSharedFiles } from './shared-files.ts';
 import { showStats } from './stats.ts';
 import { currentView, showView, wireViews } from './views.ts';
 
@@ -17,7 +20,17 @@ const element = document.createElement('blaze-face') as BlazeFaceElement;
 element.src = samplePhoto;
 byId('version', HTMLSpanElement).textContent = __APP_VERSION__;
 showStats(element, byId('runtime', HTMLParagraphElement), byId('stats', HTMLSpanElement));
-const cameraOff = wireControls(element);
+const recorder = new LiveRecorder(element, {
+  button: byId('record', HTMLButtonElement),
+  elapsed: byId('record-elapsed', HTMLSpanElement),
+  status: byId('record-status', HTMLSpanElement),
+  redact: byId('redact', HTMLSelectElement),
+});
+// A recording ends with the camera (turned off, or a photo shown instead), and is offered while it shows.
+const cameraOff = wireControls(element, (camera) => {
+  void recorder.stop();
+  recorder.offer(camera);
+});
 
 // The gallery's code (with the zip library and a detector of its own) loads when it is first opened.
 let gallery: Promise<Gallery> | undefined;
@@ -29,7 +42,10 @@ const openInGallery = async (files: File[]) => {
 
 wireViews((view) => {
   if (view === 'live' && !element.isConnected) byId('drop-zone', HTMLDivElement).append(element);
-  if (view !== 'live') cameraOff();
+  if (view !== 'live') {
+    void recorder.stop();
+    cameraOff();
+  }
   if (view === 'gallery') void theGallery();
 });
 const picker = byId('gallery-files', HTMLInputElement);
@@ -51,7 +67,24 @@ document.addEventListener('keydown', (event) => {
   void theGallery().then((loaded) => loaded.undo());
 });
 
+/** "Open with blaze-face": the launch's files open in the gallery (named, so the tests can launch the app with files). */
+async function openLaunchedFiles(launch: Launch): Promise<void> {
+  const files = await launchedFiles(launch);
+  if (files.length > 0) await openInGallery(files);
+}
+consumeLaunches((launch) => void openLaunchedFiles(launch));
+
+// Files shared to the app: the service worker kept them and sent the page here with the share's id
+// (pwa/shared-files.ts). The id leaves the URL at once, so a reload does not look for them again.
+const shareId = new URLSearchParams(location.search).get(shareParam);
+if (shareId) {
+  history.replaceState(null, '', location.pathname + location.hash);
+  void takeSharedFiles(shareId, document.baseURI).then(openInGallery, (error: unknown) => {
+    byId('gallery-status', HTMLParagraphElement).textContent = `The shared files could not be opened: ${(error as Error).message}`;
+  });
+}
+
 // The dev server has no service worker to serve (vite-plugin-pwa builds it with the production bundle).
 const serviceWorker = import.meta.env.PROD ? registerServiceWorker() : undefined;
 // For the tests and curious people: which version the controlling worker runs.
-Object.assign(window, { blazeFaceApp: { version: __APP_VERSION__, serviceWorker } });
+Object.assign(window, { blazeFaceApp: { version: __APP_VERSION__, serviceWorker, openLaunchedFiles } });

@@ -1,23 +1,28 @@
 // The app's controls, each mapped onto one of <blaze-face>'s properties: the element does the work.
 import type { BlazeFaceElement } from '../components/blaze-face.ts';
-import type { ModelChoice } from '../components/options.ts';
+import type { ModelChoice, RedactMode } from '../components/options.ts';
 import { cameraShowing, hasFrontAndBackCameras } from './cameras.ts';
 import { byId } from './dom.ts';
 import { PhotoSource } from './photo.ts';
 
 export const samplePhoto = 'samples/sample.jpg';
 
-/** Wires the controls; returns what turns the camera off (leaving the live view must not leave it on). */
-export function wireControls(element: BlazeFaceElement): () => void {
+/**
+ * Wires the controls; `onSourceChange` hears of each change of what the element shows: the camera (true) or a
+ * photo. Returns what turns the camera off (leaving the live view must not leave it on).
+ */
+export function wireControls(element: BlazeFaceElement, onSourceChange: (camera: boolean) => void): () => void {
   const cameraToggle = byId('camera-toggle', HTMLButtonElement);
   const facingToggle = byId('facing-toggle', HTMLButtonElement);
   const model = byId('model', HTMLSelectElement);
   const minScore = byId('min-score', HTMLInputElement);
   const minScoreValue = byId('min-score-value', HTMLOutputElement);
   const keypoints = byId('keypoints', HTMLInputElement);
+  const redact = byId('redact', HTMLSelectElement);
   const sample = byId('sample', HTMLButtonElement);
 
   const setCamera = (on: boolean) => {
+    onSourceChange(on);
     cameraToggle.setAttribute('aria-pressed', String(on));
     cameraToggle.textContent = on ? 'Camera off' : 'Camera on';
     // Switching between front and back only means something while a camera is showing.
@@ -57,6 +62,7 @@ export function wireControls(element: BlazeFaceElement): () => void {
   showScore();
 
   keypoints.addEventListener('change', () => (element.keypoints = keypoints.checked));
+  redact.addEventListener('change', () => (element.redact = redact.value as RedactMode));
 
   sample.addEventListener('click', () => {
     photos.release();

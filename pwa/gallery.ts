@@ -13,6 +13,7 @@ import { redactionOptionProblem } from '../model/redaction-options.ts';
 import { hideUntilNoFaceLeft, REDACTION_MIN_SCORE, Redactor, redactionModes, type RedactionMode, type RedactionScene, type Rect } from '../model/redactor.ts';
 import { byId, percent } from './dom.ts';
 import { baseName, download } from './files.ts';
+import { wireFolderExport } from './folder-export.ts';
 import { wireRegions } from './gallery-regions.ts';
 import type { VideoView } from './video.ts';
 
@@ -62,6 +63,7 @@ export class Gallery {
   readonly #undoButton = byId('gallery-undo', HTMLButtonElement);
   readonly #zipButton = byId('gallery-zip', HTMLButtonElement);
   readonly #shareButton = byId('gallery-share', HTMLButtonElement);
+  readonly #folderButton = byId('gallery-folder', HTMLButtonElement);
 
   constructor() {
     const mode = byId('gallery-mode', HTMLSelectElement);
@@ -84,6 +86,7 @@ export class Gallery {
     this.#zipButton.addEventListener('click', () => void this.#report(this.#downloadZip()));
     this.#shareButton.hidden = !canShareFiles([new File([], 'photo.png', { type: 'image/png' })]);
     this.#shareButton.addEventListener('click', () => void this.#report(this.#shareAll()));
+    wireFolderExport(this.#folderButton, () => this.#exportedAll(), (message) => this.#say(message));
   }
 
   /** Opens `files` (those of the gallery's types) into the gallery, each with its faces hidden; videos go to the video view. */
@@ -136,6 +139,7 @@ export class Gallery {
     this.#paint(photo);
     this.#zipButton.disabled = false;
     this.#shareButton.disabled = false;
+    this.#folderButton.disabled = false;
   }
 
   /**

@@ -7,6 +7,7 @@ import { clientsClaim } from 'workbox-core';
 import { addPlugins, cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { CacheFirst } from 'workbox-strategies';
+import { keepSharedFiles } from './shared-files.ts';
 import { isolationPlugin } from './sw-isolation.ts';
 import { swMessageTypes } from './sw-messages.ts';
 
@@ -19,6 +20,10 @@ cleanupOutdatedCaches();
 
 // Any navigation inside the scope (with a query string, or a deep link) gets the precached page.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('index.html')));
+
+// Files shared to the app (the manifest's share_target) are kept on the device for the gallery: shared-files.ts.
+registerRoute(({ url, sameOrigin }) => sameOrigin && url.pathname === new URL('share-target', self.registration.scope).pathname,
+  ({ request }) => keepSharedFiles(request, self.registration.scope), 'POST');
 
 // Models and wasm that are not in the precache (a self-hosted model-url, say) are kept once fetched.
 registerRoute(

@@ -1,5 +1,5 @@
-// The source feature of <blaze-face> in a real page: the (fake) camera opened, refused and released, an image
-// `src`, pausing, and the page's visibility, which holds the camera without closing it.
+// The source feature of <blaze-face> in a real page: the (fake) camera opened, refused and released (a src set
+// after it closes it), an image `src`, pausing, and the page's visibility, which holds the camera without closing it.
 
 import { expect } from 'chai';
 import type { BlazeFaceErrorDetail, BlazeFaceFacesDetail } from '../../components/events.ts';
@@ -24,6 +24,16 @@ describe('<blaze-face> source', function () {
       expect(element.isMirrored, 'the user-facing camera is mirrored').to.equal(true);
       const stream = element.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
       expect(stream.getVideoTracks()[0].readyState).to.equal('live');
+    });
+
+    itWithFakeCamera('closes the camera when a src is set, and shows the src', async () => {
+      const element = createElement(() => undefined);
+      await nextEvent(element, 'faces');
+      const track = (element.shadowRoot!.querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0]!;
+      element.src = photo;
+      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces');
+      expect(track.readyState, 'the camera').to.equal('ended');
+      expectSameFaces(detail.faces, await sample.reference.detect(sample.image), 1e-6);
     });
 
     it('reports camera-denied with a message and a retry button where the camera is refused, and "Try again" asks again', async () => {

@@ -1,5 +1,5 @@
 // (3) The manifest is linked, parses and has what installation needs; the page is cross-origin isolated by its
-// headers; Chromium reports no installability errors.
+// headers; Chromium reports no installability errors. Its file_handlers and share_target are complete and in scope.
 import { expect } from 'chai';
 import { closeApp, command, evaluate, openApp, waitForControl } from './app-driver.ts';
 
@@ -8,6 +8,12 @@ interface ManifestIcon {
   sizes: string;
   type: string;
   purpose?: string;
+}
+
+interface Manifest {
+  scope: string;
+  file_handlers: Array<{ action: string; accept: Record<string, string[]> }>;
+  share_target: { action: string; method: string; enctype: string; params: { files: Array<{ name: string; accept: string[] }> } };
 }
 
 describe('PWA installability', function () {
@@ -44,5 +50,21 @@ describe('PWA installability', function () {
     const report = await command<{ installabilityErrors: unknown[]; manifestErrors: unknown[] }>('pwa-installability');
     expect(report.manifestErrors).to.deep.equal([]);
     expect(report.installabilityErrors).to.deep.equal([]);
+  });
+
+  it('opens photos and videos from the desktop and the share sheet (file_handlers, share_target), inside its scope', async () => {
+    const { origin } = await openApp({ view: 'start' });
+    const manifest = await evaluate<Manifest>("return (await fetch('manifest.webmanifest')).json()");
+    const inScope = (url: string) => new URL(url, `${origin}/manifest.webmanifest`).href.startsWith(new URL(manifest.scope, `${origin}/`).href);
+    const types = ['image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'video/webm', 'video/quicktime'];
+    const [handler] = manifest.file_handlers;
+    expect(manifest.file_handlers).to.have.length(1);
+    expect(inScope(handler!.action), 'file_handlers action in scope').to.equal(true);
+    expect(Object.keys(handler!.accept)).to.deep.equal(types);
+    for (const extensions of Object.values(handler!.accept)) expect(extensions.every((extension) => /^\.[a-z0-9]+$/.test(extension)), extensions.join()).to.equal(true);
+    const target = manifest.share_target;
+    expect(inScope(target.action), 'share_target action in scope').to.equal(true);
+    expect([target.method, target.enctype, target.params.files.length]).to.deep.equal(['POST', 'multipart/form-data', 1]);
+    expect(target.params.files[0]!.accept).to.include.members(types);
   });
 });

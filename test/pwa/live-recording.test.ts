@@ -1,0 +1,198 @@
+// The live view's redaction switch and record button, on the production build: the switch changes what the element
+// paints (the sample photo's faces lose their detail), a recording is a playable video whose frames have the faces
+// hidden, and leaving the view while recording the camera ends the recording, saves it and releases the camera.
+// axe-core checks the view with its new controls, while recording too.
+import { expect } from 'chai';
+import { laplacianVariance } from '../helpers/picture-measures.ts';
+import { axeViolations, closeApp, command, detectionDone, evaluate, openApp, waitFor } from './app-driver.ts';
+
+const element = "document.querySelector('blaze-face')";
+
+interface Download {
+  name: string;
+  type: string;
+  /** The file as a data: URL. */
+  url: string;
+}
+
+interface Box {
+  xMin: number;
+  yMin: number;
+  xMax: number;
+  yMax: number;
+}
+
+/** Keeps the app page's downloads for the test instead of saving them: window.downloads, each a Download. */
+const keepDownloads = () => evaluate(`
+  window.downloads = [];
+  HTMLAnchorElement.prototype.click = function () {
+    const name = this.download;
+    window.downloads.push(fetch(this.href).then((response) => response.blob()).then((blob) => new Promise((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve({ name, type: blob.type, url: reader.result });
+      reader.readAsDataURL(blob);
+    })));
+  };`);
+
+async function pixelsOf(source: CanvasImageSource, width: number, height: number): Promise<ImageData> {
+  const context = new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true })!;
+  context.drawImage(source, 0, 0, width, height);
+  return context.getImageData(0, 0, width, height);
+}
+
+/** What the element shows now (snapshot()), as pixels. */
+async function shown(): Promise<ImageData> {
+  const url = await evaluate<string>(`
+    const blob = await ${element}.snapshot();
+    return new Promise((resolve) => {
+      const reader = new FileReader();
+      reader.onload = () => resolve(reader.result);
+      reader.readAsDataURL(blob);
+    });`);
+  const bitmap = await createImageBitmap(await (await fetch(url)).blob());
+  const pixels = await pixelsOf(bitmap, bitmap.width, bitmap.height);
+  bitmap.close();
+  return pixels;
+}
+
+/** The fine detail on each face: the Laplacian's variance in a disc well inside its box. */
+function detailOnFaces(pixels: ImageData, boxes: Box[]): number[] {
+  return boxes.map(({ xMin, yMin, xMax, yMax }) => laplacianVariance(pixels,
+    Math.round(((xMin + xMax) / 2) * pixels.width), Math.round(((yMin + yMax) / 2) * pixels.height), Math.max(3, Math.round((xMax - xMin) * pixels.width * 0.3))));
+}
+
+/** A recording played in a <video>: its duration (MediaRecorder's WebM says none until read to its end) and frames at a fifth, two fifths… of it. */
+async function played(download: Download): Promise<{ duration: number; frames: ImageData[] }> {
+  const video = document.createElement('video');
+  video.muted = true;
+  video.src = URL.createObjectURL(await (await fetch(download.url)).blob());
+  const event = (name: string) => new Promise((resolve, reject) => {
+    video.addEventListener(name, resolve, { once: true });
+    video.addEventListener('error', () => reject(new Error(`the recording does not play: ${video.error?.message}`)), { once: true });
+  });
+  const seek = async (time: number) => {
+    const seeked = event('seeked');
+    video.currentTime = time;
+    await seeked;
+  };
+  await event('loadeddata');
+  if (!Number.isFinite(video.duration)) await seek(Number.MAX_SAFE_INTEGER);
+  const duration = video.duration;
+  const frames: ImageData[] = [];
+  for (const fraction of [0.2, 0.4, 0.6, 0.8]) {
+    await seek(duration * fraction);
+    frames.push(await pixelsOf(video, video.videoWidth, video.videoHeight));
+  }
+  URL.revokeObjectURL(video.src);
+  return { duration, frames };
+}
+
+/** The camera's picture in the first test: the sample photo at this size, painted again each frame as a camera does. */
+const [CAMERA_WIDTH, CAMERA_HEIGHT] = [960, 684];
+
+/** The sample photo scaled to `width`×`height`, as pixels. */
+async function samplePhoto(width: number, height: number): Promise<ImageData> {
+  const bitmap = await createImageBitmap(await (await fetch('/samples/sample.jpg')).blob());
+  const pixels = await pixelsOf(bitmap, width, height);
+  bitmap.close();
+  return pixels;
+}
+
+describe('PWA live view: redaction switch and recording', function () {
+  this.timeout(240000);
+  after(closeApp);
+
+  it('hides the faces when switched, and records a playable video of the camera with the faces hidden', async () => {
+    await openApp();
+    expect((await detectionDone()).faces, "the sample photo's three people").to.equal(3);
+    const boxes = await evaluate<Box[]>(`return ${element}.faces.map(({ box }) => box)`);
+    expect(await evaluate<boolean>("return document.getElementById('record').disabled"), 'recording offered on a photo').to.equal(true);
+    expect(await axeViolations(), 'axe on the live view').to.deep.equal([]);
+    const sharp = detailOnFaces(await shown(), boxes);
+
+    await command('pwa-select', { selector: '#redact', value: 'blur' });
+    expect(await evaluate<string>(`return ${element}.redact`)).to.equal('blur');
+    // The redacted frame is painted with the next result: until then the element shows the picture hidden whole.
+    let hidden: number[] = [];
+    for (const end = Date.now() + 20000; Date.now() < end; await new Promise((resolve) => setTimeout(resolve, 200))) {
+      hidden = detailOnFaces(await shown(), boxes);
+      if (hidden.every((detail, index) => detail < sharp[index]! / 4)) break;
+    }
+    console.log(`live view: detail on the faces ${sharp.map((value) => value.toFixed(1)).join(', ')} shown, ${hidden.map((value) => value.toFixed(1)).join(', ')} blurred`);
+    hidden.forEach((detail, index) => expect(detail, `detail left on face ${index + 1}`).to.be.below(sharp[index]! / 4));
+
+    // A camera that films the sample photo: the page's camera stream is a canvas painting it each frame.
+    await evaluate(`
+      const photo = await createImageBitmap(await (await fetch('samples/sample.jpg')).blob());
+      const canvas = Object.assign(document.createElement('canvas'), { width: ${CAMERA_WIDTH}, height: ${CAMERA_HEIGHT} });
+      const paint = () => {
+        canvas.getContext('2d').drawImage(photo, 0, 0, canvas.width, canvas.height);
+        requestAnimationFrame(paint);
+      };
+      paint();
+      navigator.mediaDevices.getUserMedia = async () => canvas.captureStream(30);`);
+    await command('pwa-select', { selector: '#model', value: 'full' });
+    await command('pwa-click', { selector: '#camera-toggle' });
+    await waitFor(`${element}.state === 'running' && !${element}.src && ${element}.faces.length === 3`);
+    const mirrored = await evaluate<boolean>(`return ${element}.isMirrored`);
+
+    await keepDownloads();
+    await command('pwa-click', { selector: '#record' });
+    expect(await evaluate<string | null>("return document.getElementById('record').getAttribute('aria-pressed')")).to.equal('true');
+    await waitFor("document.getElementById('record-elapsed').textContent === '0:03'");
+    expect(await axeViolations(), 'axe while recording').to.deep.equal([]);
+    await command('pwa-click', { selector: '#record' });
+    await waitFor('window.downloads.length === 1');
+    const download = await evaluate<Download>('return window.downloads[0]');
+    expect(download.name).to.match(/^blaze-face-[\d -]+-blurred\.(webm|mp4)$/);
+    expect(await evaluate<string>("return document.getElementById('record-status').textContent")).to.equal(`Recording saved as ${download.name}.`);
+
+    const { duration, frames } = await played(download);
+    expect(frames.map(({ width, height }) => [width, height]), "the recording at the camera picture's size").to.deep.equal(frames.map(() => [CAMERA_WIDTH, CAMERA_HEIGHT]));
+    const shownBoxes = mirrored ? boxes.map(({ xMin, yMin, xMax, yMax }) => ({ xMin: 1 - xMax, yMin, xMax: 1 - xMin, yMax })) : boxes;
+    const camera = detailOnFaces(await samplePhoto(CAMERA_WIDTH, CAMERA_HEIGHT), boxes);
+    const recorded = frames.map((frame) => detailOnFaces(frame, shownBoxes));
+    // A frame hidden whole (the element fails closed while its detector falls behind) has no detail in its corner either.
+    const corners = frames.map((frame) => detailOnFaces(frame, [{ xMin: 0.02, yMin: 0.02, xMax: 0.12, yMax: 0.12 }])[0]!);
+    console.log(`live view: recorded ${duration.toFixed(2)} s (${download.type}), detail on the faces ${camera.map((value) => value.toFixed(1)).join(', ')} filmed, ${recorded.map((details) => details.map((value) => value.toFixed(1)).join(', ')).join('; ')} in four frames (corners ${corners.map((value) => value.toFixed(1)).join(', ')})`);
+    // Frames come with the detector's results, which a loaded machine delays: the first may come late, never none.
+    expect(duration, 'seconds recorded of about 3').to.be.within(1, 10);
+    recorded.forEach((details, frame) => details.forEach((detail, index) => expect(detail, `detail on face ${index + 1} in frame ${frame + 1}`).to.be.below(camera[index]! / 4)));
+    expect(corners.filter((detail) => detail > 1).length, 'frames showing the picture around the faces').to.be.greaterThan(0);
+  });
+
+  it('records the camera, and leaving the view saves the recording and releases the camera', async () => {
+    await openApp();
+    await detectionDone();
+    // Every camera stream the page opens, to see that it is released.
+    await evaluate(`
+      const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+      window.cameraStreams = [];
+      navigator.mediaDevices.getUserMedia = async (constraints) => {
+        const stream = await open(constraints);
+        window.cameraStreams.push(stream);
+        return stream;
+      };`);
+    await keepDownloads();
+    await command('pwa-click', { selector: '#camera-toggle' });
+    await waitFor(`${element}.state === 'running' && !${element}.src && window.cameraStreams.length > 0`);
+
+    // Started from the keyboard, with faces shown: the recording hides them, and "shown" cannot be chosen meanwhile.
+    await evaluate("document.getElementById('record').focus()");
+    await command('pwa-press', { key: 'Enter' });
+    expect(await evaluate<[string | null, string, boolean]>(`
+      const redact = document.getElementById('redact');
+      return [document.getElementById('record').getAttribute('aria-pressed'), redact.value, redact.querySelector('option[value=none]').disabled];`))
+      .to.deep.equal(['true', 'blur', true]);
+    await waitFor("document.getElementById('record-elapsed').textContent === '0:02'");
+
+    await command('pwa-click', { selector: '#live .back' });
+    await waitFor('window.downloads.length === 1');
+    await waitFor("window.cameraStreams.every((stream) => stream.getTracks().every((track) => track.readyState === 'ended'))", 5000);
+    expect(await evaluate<string | null>("return document.getElementById('record').getAttribute('aria-pressed')")).to.equal('false');
+    const { duration, frames: [frame] } = await played(await evaluate<Download>('return window.downloads[0]'));
+    console.log(`live view: the fake camera recorded for ${duration.toFixed(2)} s, ${frame!.width}×${frame!.height}`);
+    expect(duration, 'seconds recorded').to.be.within(0.001, 10);
+    expect([frame!.width, frame!.height], "the fake camera's size").to.deep.equal([1280, 720]);
+  });
+});
