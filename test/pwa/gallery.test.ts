@@ -76,7 +76,7 @@ describe('PWA photo gallery', function () {
     await command('pwa-reload');
     expect(await axeViolations(), 'axe on the first screen').to.deep.equal([]);
     expect(await evaluate<string[]>("return [...document.querySelectorAll('#start button')].map((button) => button.textContent)"))
-      .to.deep.equal(['Blur faces in photos', 'Live camera']);
+      .to.deep.equal(['Blur faces in photos or a video', 'Live camera']);
 
     await command('pwa-click', { selector: '#open-gallery' });
     expect(await evaluate<string>('return document.activeElement.id'), 'focus on the new view').to.equal('gallery-heading');
