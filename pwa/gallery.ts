@@ -19,8 +19,14 @@ import type { VideoView } from './video.ts';
 
 /** The video types opened (one at a time) in the video view, pwa/video.ts. */
 const videoTypes = ['video/mp4', 'video/webm', 'video/quicktime'];
-/** The types the gallery opens and exports in (an export keeps its photo's type). */
+/** The types the gallery exports in (an export keeps its photo's type where it is one of these). */
 const extensions: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/webp': 'webp' };
+/**
+ * HEIC and HEIF photos (iPhones' own) are opened where the browser decodes them (Safari), and exported as JPEG: no
+ * browser's canvas encodes them.
+ */
+const heifTypes = ['image/heic', 'image/heif'];
+const isPhoto = (file: File) => file.type in extensions || heifTypes.includes(file.type);
 /** JPEG and WebP exports' quality: close to what cameras write, so a re-encoded photo does not visibly degrade. */
 const EXPORT_QUALITY = 0.92;
 /**
@@ -91,13 +97,13 @@ export class Gallery {
 
   /** Opens `files` (those of the gallery's types) into the gallery, each with its faces hidden; videos go to the video view. */
   add(files: readonly File[]): Promise<void> {
-    const photos = files.filter((file) => file.type in extensions);
+    const photos = files.filter(isPhoto);
     const videos = files.filter((file) => videoTypes.includes(file.type));
     for (const video of videos) {
       void (this.#video ??= import('./video.ts').then((module) => new module.VideoView(() => this.#theDetector()))).then((view) => view.open(video));
     }
     const skipped = files.length - photos.length - videos.length;
-    this.#problems = skipped > 0 ? [`${skipped} file${skipped === 1 ? '' : 's'} left out: not a JPEG, PNG or WebP photo, or an MP4, WebM or MOV video.`] : [];
+    this.#problems = skipped > 0 ? [`${skipped} file${skipped === 1 ? '' : 's'} left out: not a JPEG, PNG, WebP or HEIC photo, or an MP4, WebM or MOV video.`] : [];
     this.#pending += photos.length;
     this.#showProgress();
     for (const file of photos) {
@@ -117,7 +123,10 @@ export class Gallery {
   }
 
   async #open(file: File): Promise<void> {
-    const full = await createImageBitmap(file, { imageOrientation: 'from-image' });
+    const full = await createImageBitmap(file, { imageOrientation: 'from-image' }).catch((error: unknown) => {
+      if (heifTypes.includes(file.type)) throw new Error('this browser cannot decode HEIC photos (Safari can; elsewhere, save it as JPEG first)', { cause: error });
+      throw error;
+    });
     let searched: ImageBitmap;
     try {
       searched = await detectionCopy(full, full.width, full.height);
@@ -240,7 +249,7 @@ export class Gallery {
     try {
       const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
       this.#redactor.paint(canvas.getContext('2d')!, scene(bitmap, hiddenFaces(photo), photo.regions));
-      const blob = await canvas.convertToBlob({ type: photo.file.type, quality: EXPORT_QUALITY });
+      const blob = await canvas.convertToBlob({ type: photo.file.type in extensions ? photo.file.type : 'image/jpeg', quality: EXPORT_QUALITY });
       // A browser that cannot encode the type gives PNG: the name says what the file is.
       return new File([blob], `${baseName(photo.file.name)}-blurred.${extensions[blob.type] ?? 'png'}`, { type: blob.type });
     } finally {

@@ -195,7 +195,16 @@ describe('PWA photo gallery', function () {
     await command('pwa-drag-file', { selector: '#start', files: dropped, step: 'drop' });
     await galleryReady(2);
     expect(await evaluate<boolean>("return !document.getElementById('gallery').hidden && location.hash === '#gallery'")).to.equal(true);
-    expect(await evaluate<string>("return document.getElementById('gallery-status').textContent"), 'the file left out').to.match(/^2 photos, \d+ faces found and hidden\. 1 file left out: not a JPEG, PNG or WebP photo, or an MP4, WebM or MOV video\.$/);
+    expect(await evaluate<string>("return document.getElementById('gallery-status').textContent"), 'the file left out').to.match(/^2 photos, \d+ faces found and hidden\. 1 file left out: not a JPEG, PNG, WebP or HEIC photo, or an MP4, WebM or MOV video\.$/);
+    // An iPhone's HEIC photo (its file type box alone), which this browser does not decode: said so by name.
+    await evaluate(`
+      const box = new Uint8Array([0, 0, 0, 24, ...new TextEncoder().encode('ftypheic'), 0, 0, 0, 0, ...new TextEncoder().encode('mif1heic')]);
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([box], 'iphone.heic', { type: 'image/heic' }));
+      document.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer }));`);
+    await waitFor("document.getElementById('gallery-status').textContent.includes('iphone.heic')");
+    expect(await evaluate<string>("return document.getElementById('gallery-status').textContent"), 'the HEIC photo not decoded')
+      .to.match(/iphone\.heic could not be opened: this browser cannot decode HEIC photos/);
 
     // The strongest strength: each face averaged into one cell, so its box is a single colour.
     await keepPixels(1, 'strong');

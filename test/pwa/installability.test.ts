@@ -56,7 +56,7 @@ describe('PWA installability', function () {
     const { origin } = await openApp({ view: 'start' });
     const manifest = await evaluate<Manifest>("return (await fetch('manifest.webmanifest')).json()");
     const inScope = (url: string) => new URL(url, `${origin}/manifest.webmanifest`).href.startsWith(new URL(manifest.scope, `${origin}/`).href);
-    const types = ['image/jpeg', 'image/png', 'image/webp', 'video/mp4', 'video/webm', 'video/quicktime'];
+    const types = ['image/jpeg', 'image/png', 'image/webp', 'image/heic', 'image/heif', 'video/mp4', 'video/webm', 'video/quicktime'];
     const [handler] = manifest.file_handlers;
     expect(manifest.file_handlers).to.have.length(1);
     expect(inScope(handler!.action), 'file_handlers action in scope').to.equal(true);
