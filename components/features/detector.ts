@@ -156,7 +156,7 @@ export class DetectorFeature implements ReactiveController {
       this.#replaced = { cause: timeout ? 'timeout' : 'context-lost', message: reason };
       this.#events.lost(reason, timeout);
     } else {
-      const what = timeout ? 'stopped answering again' : 'lost its WebNN context again';
+      const what = !timeout ? 'lost its WebNN context again' : timeout.step === 'frames' ? 'got no frames of the playing video again' : 'stopped answering again';
       this.#events.lostAgain(new BlazeFaceError('context-lost', `The face detector ${what} (${reason}) before the recreated one detected anything.`, { cause }));
     }
   }
