@@ -208,7 +208,7 @@ export class BlazeFaceElement extends LitElement {
       return;
     }
     // Only a real change counts (a rejected value was put back by willUpdate).
-    const changedNow = (name: OptionName) => changed.has(name) && changed.get(name) !== undefined && changed.get(name) !== this[name];
+    const changedNow = (name: OptionName) => changed.has(name) && changed.get(name) !== this[name];
     const restart = [this.#detector.optionsChanged(changed, changedNow), this.#source.needsReopen(changedNow)].includes(true);
     this.#tracking.optionsChanged(changed);
     this.#renderer.optionsChanged(changed);
