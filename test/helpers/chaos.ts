@@ -22,6 +22,7 @@ import type { BlazeFaceErrorDetail, BlazeFaceErrorType } from '../../components/
 import type { Face } from '../../model/face.ts';
 import { createElement, paintedStream, photo, type PaintedStream } from './element-harness.ts';
 import { loadImageData } from './fixtures.ts';
+import { seededRandom } from './model-mutator.ts';
 import { delay, detectorWorkers } from './waits.ts';
 
 /** The kinds of step, each with how often it is drawn (of the weights' sum). */
@@ -80,18 +81,6 @@ const maxElements = 3;
 const errorTypes: readonly BlazeFaceErrorType[] = ['camera-denied', 'camera-unavailable', 'model-load', 'unsupported-source', 'context-lost', 'invalid-attribute'];
 const validModels = ['auto', 'short', 'full', 'front', 'back'] as const;
 
-/** Mulberry32: a small seeded PRNG, [0, 1). */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 type SourceKind = 'stream' | 'camera' | 'photo';
 
 /** A chaos element and what the run knows of it (from its own steps, so that the draws do not depend on timing). */
@@ -114,9 +103,16 @@ const nativeGetUserMedia = MediaDevices.prototype.getUserMedia;
 const workersByName = new Map<string, Worker>();
 const WrappedWorker = globalThis.Worker;
 globalThis.Worker = class extends WrappedWorker {
+  readonly #name: string | undefined;
+
   constructor(url: string | URL, options?: WorkerOptions) {
     super(url, options);
-    if (options?.name?.startsWith('blaze-face ')) workersByName.set(options.name, this);
+    if (options?.name?.startsWith('blaze-face ')) workersByName.set((this.#name = options.name), this);
+  }
+
+  override terminate(): void {
+    if (this.#name) workersByName.delete(this.#name);
+    super.terminate();
   }
 };
 
@@ -147,7 +143,7 @@ class ChaosRun {
 
   constructor(options: ChaosOptions) {
     this.#options = options;
-    this.#random = mulberry32(options.seed);
+    this.#random = seededRandom(options.seed);
   }
 
   async run(): Promise<ChaosReport> {
@@ -307,9 +303,11 @@ class ChaosRun {
         return 'a canvas stream ended';
       }
       case 'context-loss': {
+        // Drawn before the workers are counted (their number depends on timing), so that the draws after it do not.
+        const draw = this.#random();
         const workers = await detectorWorkers();
         if (workers.length === 0) return 'no detector worker to lose';
-        const worker = workersByName.get(this.#pick(workers));
+        const worker = workersByName.get(workers[Math.floor(draw * workers.length)]!);
         // As the worker reports a lost WebNN context (detector-worker.ts): the page hears nothing else of it.
         worker?.dispatchEvent(new MessageEvent('message', { data: { type: 'lost', message: 'chaos: the context was lost' } }));
         return `a lost context reported by one of ${workers.length} workers`;
@@ -318,22 +316,22 @@ class ChaosRun {
         // A token of this run's own: the test server remembers the tokens released, by any browser's runs.
         const token = `chaos-${this.#options.seed}-${this.#done.length}-${Math.random().toString(36).slice(2)}`;
         this.#heldTokens.push(token);
-        let timedOut = false;
-        const onError = (event: Event) => {
-          const detail = (event as CustomEvent<BlazeFaceErrorDetail>).detail;
-          timedOut ||= detail.type === 'model-load' && detail.reason === 'timeout';
-        };
+        // The start must end in an error: a model-load timeout, or the source's own error where that came first
+        // (a stream that ended before the step).
+        let error: BlazeFaceErrorDetail | undefined;
+        const onError = (event: Event) => (error ??= (event as CustomEvent<BlazeFaceErrorDetail>).detail);
         element.addEventListener('error', onError);
         element.setAttribute('start-timeout', '1');
         element.modelUrl = `/held/${token}/assets/models/face_detection_short_range.tflite`;
         try {
-          await this.#until(() => timedOut, `#${tracked.id}'s start on a held model file to fail with a model-load timeout`, 1000 + marginMs);
+          await this.#until(() => error !== undefined, `#${tracked.id}'s start on a held model file to end in an error`, 1000 + marginMs);
         } finally {
           element.removeEventListener('error', onError);
         }
+        const ended = error!.type === 'model-load' && error!.reason === 'timeout' ? `a model-load timeout at ${error!.step}` : `${error!.type} first`;
         element.modelUrl = undefined;
         element.setAttribute('start-timeout', String(startTimeout));
-        return `${name} model file held past start-timeout, then the built-in one`;
+        return `${name} model file held past start-timeout (${ended}), then the built-in one`;
       }
       case 'twin': {
         if (this.#elements.length >= maxElements) return this.#step('remove');
