@@ -309,6 +309,9 @@ export class BlazeFaceElement extends LitElement {
   }
 
   #fail(error: unknown): void {
+    // A start or a detector's recreation still in flight ends here, or it would put the element back to running
+    // on the source just released (a camera that stopped while a lost detector was being recreated).
+    this.#start.abort();
     this.#release();
     this.#status.fail(error);
   }
