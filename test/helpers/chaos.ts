@@ -93,6 +93,8 @@ interface Tracked {
   /** Its state at the last watch, and since when. */
   state: string;
   stateSince: number;
+  /** Its events so far (error types with their reason), for a failure's account. */
+  events: string[];
 }
 
 /** This page's camera streams, noted as getUserMedia gives them (MediaDevices.prototype wrapped while a run lasts). */
@@ -115,6 +117,14 @@ globalThis.Worker = class extends WrappedWorker {
     super.terminate();
   }
 };
+
+/**
+ * Tells the page that the detector worker `name` lost its WebNN context, as the worker itself reports one
+ * (detector-worker.ts): the page hears nothing else of it.
+ */
+export function reportContextLost(name: string): void {
+  workersByName.get(name)?.dispatchEvent(new MessageEvent('message', { data: { type: 'lost', message: 'the context was lost (reported by the test)' } }));
+}
 
 export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const run = new ChaosRun(options);
@@ -307,9 +317,7 @@ class ChaosRun {
         const draw = this.#random();
         const workers = await detectorWorkers();
         if (workers.length === 0) return 'no detector worker to lose';
-        const worker = workersByName.get(workers[Math.floor(draw * workers.length)]!);
-        // As the worker reports a lost WebNN context (detector-worker.ts): the page hears nothing else of it.
-        worker?.dispatchEvent(new MessageEvent('message', { data: { type: 'lost', message: 'chaos: the context was lost' } }));
+        reportContextLost(workers[Math.floor(draw * workers.length)]!);
         return `a lost context reported by one of ${workers.length} workers`;
       }
       case 'held-model': {
@@ -351,8 +359,9 @@ class ChaosRun {
     const source = like?.source ?? this.#drawSource();
     const model = like?.element.model ?? this.#pick(validModels);
     const engine = like?.element.engine ?? this.#pick(['auto', 'auto', 'wasm'] as const);
-    const tracked: Tracked = { id: ++this.#lastId, element: undefined!, source, facesAt: 0, state: 'idle', stateSince: performance.now() };
+    const tracked: Tracked = { id: ++this.#lastId, element: undefined!, source, facesAt: 0, state: 'idle', stateSince: performance.now(), events: [] };
     tracked.element = createElement((element) => {
+      for (const type of ['ready', 'recovered', 'ended']) element.addEventListener(type, () => tracked.events.push(type));
       element.model = model;
       element.engine = engine;
       element.startTimeout = startTimeout;
@@ -419,6 +428,7 @@ class ChaosRun {
 
   #onElementError(tracked: Tracked, event: Event): void {
     const detail = (event as CustomEvent<BlazeFaceErrorDetail | undefined>).detail;
+    tracked.events.push(`error ${detail?.type}${detail?.reason ? ` (${detail.reason})` : ''}`);
     if (!detail || !errorTypes.includes(detail.type) || typeof detail.message !== 'string') {
       this.#violations.push(`#${tracked.id}: an untyped error event: ${JSON.stringify(detail)}`);
     }
@@ -459,7 +469,7 @@ class ChaosRun {
     const deadline = startTimeout * 1000 + 2 * detectionTimeout * 1000 + 2 * marginMs;
     await this.#until(() => this.#elements.every(settled), () => {
       const stuck = this.#elements.filter((tracked) => !settled(tracked));
-      return `elements to settle: ${stuck.map((tracked) => `#${tracked.id} ${tracked.element.state}`).join(', ')}`;
+      return `elements to settle: ${stuck.map((tracked) => `#${tracked.id} ${describe(tracked)}`).join(', ')}`;
     }, deadline);
     this.#checkViolations();
     await this.#until(async () => (await detectorWorkers()).length <= this.#workerBound(), async () =>
@@ -500,7 +510,7 @@ class ChaosRun {
   /** A new element on the test photo, after everything else has gone: its faces. */
   async #finalPhoto(): Promise<readonly Face[]> {
     for (const tracked of this.#elements.splice(0)) tracked.element.remove();
-    const final: Tracked = { id: ++this.#lastId, element: undefined!, source: 'photo', facesAt: 0, state: 'idle', stateSince: performance.now() };
+    const final: Tracked = { id: ++this.#lastId, element: undefined!, source: 'photo', facesAt: 0, state: 'idle', stateSince: performance.now(), events: [] };
     let faces: readonly Face[] | undefined;
     final.element = createElement((element) => {
       element.model = 'short';
@@ -513,4 +523,15 @@ class ChaosRun {
     this.#checkViolations();
     return faces!;
   }
+}
+
+/** An element's state and source as a failure tells it: what the video plays, and its last events. */
+function describe(tracked: Tracked): string {
+  const { element } = tracked;
+  const video = element.shadowRoot?.querySelector('video');
+  const stream = video?.srcObject instanceof MediaStream ? video.srcObject : undefined;
+  const tracks = stream ? stream.getVideoTracks().map((track) => track.readyState).join('/') : 'no stream';
+  const lastFaces = tracked.facesAt ? `${(performance.now() - tracked.facesAt).toFixed(0)} ms ago` : 'never';
+  return `${element.state} (${tracked.source}; video ${video?.paused ? 'paused' : 'playing'}, readyState ${video?.readyState}, tracks ${tracks}; ` +
+    `last faces ${lastFaces}; events ${tracked.events.slice(-6).join(', ')})`;
 }
