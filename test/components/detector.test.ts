@@ -12,7 +12,7 @@ import {
 import { nextEvent } from '../helpers/element-events.ts';
 import { withFaultyWorkers } from '../helpers/native-faults.ts';
 import { describeForNative, itForPolyfill } from '../helpers/test-browser.ts';
-import { until } from '../helpers/waits.ts';
+import { detectorWorkers, until } from '../helpers/waits.ts';
 
 describe('<blaze-face> detector', function () {
   const sample = usePhotoReference();
@@ -64,6 +64,19 @@ describe('<blaze-face> detector', function () {
     const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (faces) => faces.faces.length > 0);
     expect(detail.faces.length).to.be.greaterThan(0);
     expect(element.state).to.equal('running');
+  });
+
+  // Found by the chaos run (seed 1000, step 504): the overtaken load of the first model loaded it again, and its
+  // worker stayed, with no element running it.
+  it('changed twice while loading, keeps no worker for the model it left', async () => {
+    const element = elementOn(streamOf(sample.image));
+    await nextEvent(element, 'faces');
+    element.model = 'front';
+    await element.updateComplete;
+    await until(async () => (await detectorWorkers()).some((name) => name.startsWith('blaze-face front')), 'the front model to load', 10000);
+    element.model = 'full'; // while front loads
+    await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.model === 'full');
+    await until(async () => (await detectorWorkers()).every((name) => name.startsWith('blaze-face full')), async () => `only full's worker, not ${(await detectorWorkers()).join(', ')}`, 10000);
   });
 
   it('switches model while a stream is being analysed', async () => {
