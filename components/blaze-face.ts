@@ -208,7 +208,7 @@ export class BlazeFaceElement extends LitElement {
       return;
     }
     // Only a real change counts (a rejected value was put back by willUpdate). From unset counts too: the camera
-    // (no src) to a photo must close the camera.
+    // (no src) to a photo must close the camera, and a model-url set must load that model.
     const changedNow = (name: OptionName) => changed.has(name) && changed.get(name) !== this[name];
     const restart = [this.#detector.optionsChanged(changed, changedNow), this.#source.needsReopen(changedNow)].includes(true);
     this.#tracking.optionsChanged(changed);
@@ -310,6 +310,9 @@ export class BlazeFaceElement extends LitElement {
   }
 
   #fail(error: unknown): void {
+    // A start or a detector's recreation still in flight ends here, or it would put the element back to running
+    // on the source just released (a camera that stopped while a lost detector was being recreated).
+    this.#start.abort();
     this.#release();
     this.#status.fail(error);
   }

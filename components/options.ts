@@ -99,7 +99,10 @@ export const elementOptions = {
     feature: 'detector', attribute: 'start-timeout', kind: 'number', default: defaultStartTimeoutMs / 1000, reflect: true,
     check: (value) => timeoutProblem('start-timeout', value, 'seconds'),
   }),
-  /** Seconds a frame's detection may take before the detector is taken for stuck and rebuilt (a `recovered` event). */
+  /**
+   * Seconds a frame's detection may take before the detector is taken for stuck and rebuilt (a `recovered` event);
+   * a playing video's frames may stop reaching the detector for twice as long.
+   */
   detectionTimeout: option<number>({
     feature: 'detector', attribute: 'detection-timeout', kind: 'number', default: defaultDetectionTimeoutMs / 1000, reflect: true,
     check: (value) => timeoutProblem('detection-timeout', value, 'seconds'),

@@ -11,6 +11,15 @@ const commands = {
   async 'test-browser'(session) {
     return { name: session.browser.name, ...session.browser.capabilities };
   },
+  /**
+   * The seed and step count tools/chaos/run.mjs asks test/components/chaos.test.ts to run (CHAOS_SEED, CHAOS_STEPS),
+   * or false: the suite's own short runs.
+   */
+  async 'chaos-options'() {
+    const seed = Number(process.env.CHAOS_SEED);
+    const steps = Number(process.env.CHAOS_STEPS);
+    return Number.isInteger(seed) && Number.isInteger(steps) && steps > 0 ? { seed, steps } : false;
+  },
   // release-held: see tools/held-requests.mjs.
   ...heldRequestCommands,
   // <blaze-face>'s tests' commands (worker-eval, page-visibility): test/components/node/element-commands.mjs.

@@ -2,11 +2,12 @@
 // and hands each result on: tracked (tracking), shown (renderer) and announced as a `faces` event. A frame's
 // failure is sorted here: the engine's counts as a context loss, the source's as its end or its error.
 
-import { InvalidImageError } from '../../model/errors.ts';
+import { InvalidImageError, TimeoutError } from '../../model/errors.ts';
 import { captureError } from '../../model/image-source.ts';
 import type { Face } from '../../model/face.ts';
 import type { WorkerFaceDetector } from '../../model/worker-face-detector.ts';
 import type { BlazeFaceFacesDetail } from '../events.ts';
+import type { StallWatch } from '../frame-loop.ts';
 import { mediaSize } from '../overlay.ts';
 import type { DetectorFeature } from './detector.ts';
 import type { FeatureHost } from './host.ts';
@@ -28,6 +29,11 @@ export class Analysis {
   #parts: AnalysisParts;
   /** The source failed for good (it cannot be read): the element stops with its error. */
   #failed: (error: unknown) => void;
+  /**
+   * The frame loop stalled, and no frame has come from the browser's frame callbacks since: a result of the frame
+   * a new loop starts with does not show that the stall is over, so it does not count as the detector's success.
+   */
+  #framesStalled = false;
 
   constructor(host: FeatureHost, parts: AnalysisParts, failed: (error: unknown) => void) {
     this.#host = host;
@@ -59,7 +65,7 @@ export class Analysis {
       return;
     }
     status.set('running');
-    source.runFrames(this.#onFrame);
+    source.runFrames(this.#onFrame, this.#stallWatch);
   }
 
   /** `paused` changed: the source is held, or analysed again. */
@@ -80,8 +86,30 @@ export class Analysis {
     else this.resume();
   }
 
-  #onFrame = async (timestamp: number): Promise<void> => {
+  /**
+   * A playing video whose frames stopped reaching the detector: its detector is rebuilt as for one that stopped
+   * answering (a `recovered` event, or the element's error the second time), and the frames run in a new loop.
+   * The deadline is twice detection-timeout: a frame in flight has detection-timeout to settle (its own deadline
+   * ends a stuck detector first), and the next presented frame as long again to be handed over.
+   */
+  #stallWatch: StallWatch = {
+    afterMs: () => 2 * this.#host.detectionTimeout * 1000,
+    stalled: (afterMs) => {
+      const { source, detector: detectors, status } = this.#parts;
+      const detector = detectors.current;
+      if (status.state !== 'running') return;
+      this.#framesStalled = true;
+      if (detector) detectors.failed(detector, new TimeoutError('frames', afterMs, "Handing the playing video's frames to the detector"));
+      else {
+        source.dropFrames();
+        this.resume();
+      }
+    },
+  };
+
+  #onFrame = async (timestamp: number, fromCallback: boolean): Promise<void> => {
     const { source, detector: detectors, renderer, status } = this.#parts;
+    if (fromCallback) this.#framesStalled = false;
     const detector = detectors.current;
     if (!detector) return;
     const started = performance.now();
@@ -109,7 +137,7 @@ export class Analysis {
 
   #publish(detector: WorkerFaceDetector, detected: Face[], timestamp: number, started: number, frame?: VideoFrame): void {
     const { source, detector: detectors, tracking, renderer } = this.#parts;
-    detectors.succeeded();
+    if (!this.#framesStalled) detectors.succeeded();
     const [width, height] = mediaSize(source.media);
     const faces = tracking.track(detected, timestamp, width && height ? width / height : 1);
     renderer.show(faces, frame);

@@ -74,8 +74,7 @@ export class DetectorFeature implements ReactiveController {
    * An unreadable source is an `unsupported-source` BlazeFaceError, its `cause` the InvalidImageError.
    */
   async detectOnce(source: ImageSource): Promise<Face[]> {
-    const host = this.#host;
-    const detector = await this.ensure(host.model === 'auto' && !host.modelUrl ? 'full' : this.activeModel);
+    const detector = await this.ensure(this.#photoModel);
     try {
       return await detector.detect(source);
     } catch (error) {
@@ -116,6 +115,9 @@ export class DetectorFeature implements ReactiveController {
           // Replaced by a newer load (settings changed), or dropped because the element left the page: then no
           // other detector (and worker) may start for it.
           if (!this.#host.isConnected) throw new DOMException('The element left the page while its detector loaded', 'AbortError');
+          // A model the element no longer runs (`model` changed again) is not loaded anew: its worker would stay
+          // for nothing. The start that asked for it has been replaced too.
+          if (model !== this.activeModel && model !== this.#photoModel) throw new DOMException(`The model changed from ${model} while it loaded`, 'AbortError');
           return this.ensure(model);
         }
         this.#detectors.set(model, detector);
@@ -156,9 +158,15 @@ export class DetectorFeature implements ReactiveController {
       this.#replaced = { cause: timeout ? 'timeout' : 'context-lost', message: reason };
       this.#events.lost(reason, timeout);
     } else {
-      const what = timeout ? 'stopped answering again' : 'lost its WebNN context again';
+      const what = !timeout ? 'lost its WebNN context again' : timeout.step === 'frames' ? 'got no frames of the playing video again' : 'stopped answering again';
       this.#events.lostAgain(new BlazeFaceError('context-lost', `The face detector ${what} (${reason}) before the recreated one detected anything.`, { cause }));
     }
+  }
+
+  /** The model photos and detect() get: `model`, or full under auto (photos show faces near and far). */
+  get #photoModel(): ModelName {
+    const host = this.#host;
+    return host.model === 'auto' && !host.modelUrl ? 'full' : this.activeModel;
   }
 
   /** Drops every detector, loaded or loading (new detector options, or the element left the page). */

@@ -5,7 +5,7 @@
 import type { ReactiveController } from 'lit';
 import { BlazeFaceError } from '../events.ts';
 import { hasLiveVideo, openCamera, setStreamEnabled, stopStream, watchStreamEnd, type StreamWatch } from '../camera.ts';
-import { FrameLoop, type FrameHandler } from '../frame-loop.ts';
+import { FrameLoop, type FrameHandler, type StallWatch } from '../frame-loop.ts';
 import type { FeatureHost } from './host.ts';
 
 const videoExtensions = /\.(mp4|webm|ogv|ogg|mov|m4v)(\?|#|$)/i;
@@ -113,11 +113,12 @@ export class SourceFeature implements ReactiveController {
 
   /**
    * Runs `onFrame` on each new video frame, from the current one. On a hidden page the camera stays open but
-   * disabled, and nothing runs until the page is visible again.
+   * disabled, and nothing runs until the page is visible again. `watch` hears of a loop that stalled while the
+   * video played (frame-loop.ts); the loop has then stopped.
    */
-  runFrames(onFrame: FrameHandler): void {
+  runFrames(onFrame: FrameHandler, watch: StallWatch): void {
     const video = this.video;
-    this.#loop ??= new FrameLoop(video, onFrame);
+    this.#loop ??= new FrameLoop(video, onFrame, watch);
     if (document.hidden) {
       setStreamEnabled(this.#cameraStream, false);
       return;

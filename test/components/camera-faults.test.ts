@@ -4,8 +4,10 @@ import { expect } from 'chai';
 import '../../components/index.ts';
 import type { BlazeFaceElement } from '../../components/blaze-face.ts';
 import type { BlazeFaceErrorDetail, BlazeFaceFacesDetail } from '../../components/events.ts';
+import { reportContextLost } from '../helpers/chaos.ts';
 import { nextEvent } from '../helpers/element-events.ts';
 import { loadImageData } from '../helpers/fixtures.ts';
+import { delay, detectorWorkers, until } from '../helpers/waits.ts';
 
 function addElement(setup: (element: BlazeFaceElement) => void = () => undefined): BlazeFaceElement {
   const element = document.createElement('blaze-face');
@@ -21,6 +23,22 @@ function videoTrackOf(element: BlazeFaceElement): MediaStreamTrack {
 
 describe('<blaze-face> camera faults', () => {
   afterEach(() => document.querySelectorAll('blaze-face').forEach((element) => element.remove()));
+
+  // Found by the chaos run (seed 1000, step 263): the recreation went on after the camera's error, and put the
+  // element back to running on no video, for good.
+  it('a camera track that ends while a lost detector is being recreated leaves the element in error, not running on no video', async () => {
+    const element = addElement();
+    await nextEvent<BlazeFaceFacesDetail>(element, 'faces');
+    const [worker] = await detectorWorkers();
+    const cameraError = nextEvent<BlazeFaceErrorDetail>(element, 'error', (detail) => detail.type === 'camera-unavailable');
+    reportContextLost(worker!);
+    await until(() => element.state === 'loading', 'the detector to be recreated', 2000);
+    videoTrackOf(element).stop(); // well before the new worker has started its engine
+    await cameraError;
+    await delay(3000); // the recreated detector is ready well within this
+    expect(element.state).to.equal('error');
+    expect(element.shadowRoot!.querySelector('video')!.srcObject, 'the camera released').to.equal(null);
+  });
 
   it('a camera track that ends mid-stream gives camera-unavailable and the retry button; start() reopens it', async () => {
     const element = addElement();

@@ -3,6 +3,7 @@
 // WebNN's fallback to the polyfill inside the detector's worker.
 
 import { expect } from 'chai';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { FaceDetector } from '../../model/face-detector.ts';
 import type { BlazeFaceFacesDetail } from '../../components/events.ts';
 import {
@@ -11,6 +12,7 @@ import {
 import { nextEvent } from '../helpers/element-events.ts';
 import { withFaultyWorkers } from '../helpers/native-faults.ts';
 import { describeForNative, itForPolyfill } from '../helpers/test-browser.ts';
+import { detectorWorkers, until } from '../helpers/waits.ts';
 
 describe('<blaze-face> detector', function () {
   const sample = usePhotoReference();
@@ -45,6 +47,36 @@ describe('<blaze-face> detector', function () {
     const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces');
     expectSameFaces(detail.faces, expected, 1e-6);
     expect(countOpaque(overlayPixels(element))).to.be.greaterThan(0);
+  });
+
+  // Found by the chaos run: a model-url set on a running element that had none (undefined before) was not taken
+  // for a change, so the element went on with the built-in model.
+  it('loads a model-url set on a running element, and detects with it', async () => {
+    const element = elementOn(streamOf(sample.image));
+    await nextEvent(element, 'faces');
+    const token = `model-url-${Math.random().toString(36).slice(2)}`;
+    element.modelUrl = `/held/${token}/assets/models/face_detection_short_range.tflite`;
+    // The new detector waits on the held file, so the element is loading until it is released.
+    await until(() => element.state === 'loading', 'the element to load the new model file', 10000);
+    const ready = nextEvent(element, 'ready');
+    await executeServerCommand('release-held', { token });
+    await ready;
+    const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (faces) => faces.faces.length > 0);
+    expect(detail.faces.length).to.be.greaterThan(0);
+    expect(element.state).to.equal('running');
+  });
+
+  // Found by the chaos run (seed 1000, step 504): the overtaken load of the first model loaded it again, and its
+  // worker stayed, with no element running it.
+  it('changed twice while loading, keeps no worker for the model it left', async () => {
+    const element = elementOn(streamOf(sample.image));
+    await nextEvent(element, 'faces');
+    element.model = 'front';
+    await element.updateComplete;
+    await until(async () => (await detectorWorkers()).some((name) => name.startsWith('blaze-face front')), 'the front model to load', 10000);
+    element.model = 'full'; // while front loads
+    await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (detail) => detail.model === 'full');
+    await until(async () => (await detectorWorkers()).every((name) => name.startsWith('blaze-face full')), async () => `only full's worker, not ${(await detectorWorkers()).join(', ')}`, 10000);
   });
 
   it('switches model while a stream is being analysed', async () => {

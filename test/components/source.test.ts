@@ -68,6 +68,20 @@ describe('<blaze-face> source', function () {
       expect(restarted).to.not.equal(stream);
       expect(restarted.getVideoTracks()[0].readyState).to.equal('live');
     });
+
+    // Found by the chaos run: a `src` set on an element that started without one (src undefined before) was not
+    // taken for a change, so the element went on with the camera, which stayed on.
+    itWithFakeCamera('switches from the camera to a src set while running, and releases the camera', async () => {
+      const element = createElement(() => undefined);
+      await nextEvent(element, 'faces');
+      const camera = element.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
+      const expected = await sample.reference.detect(sample.image);
+      element.src = photo;
+      const detail = await nextEvent<BlazeFaceFacesDetail>(element, 'faces', (faces) => faces.faces.length > 0);
+      expectSameFaces(detail.faces, expected, testBrowser.nativeWebNN ? 0.02 : 1e-6);
+      expect(element.shadowRoot!.querySelector('img')!.hidden, 'the photo shown').to.equal(false);
+      expect(camera.getTracks().map((track) => track.readyState), 'the camera released').to.deep.equal(['ended']);
+    });
   });
 
   it('paused stops processing frames and resumes when cleared', async () => {
