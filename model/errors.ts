@@ -81,8 +81,9 @@ export class UnsupportedGraphError extends Error {
  * Where a start or a call was when its deadline passed: a detector's start (`start`, or, where its worker says how
  * far it came, the model file's fetch, the worker's script, its WebNN context (for our engine, its wasm fetched and
  * compiled), the graph's build or the warm-up run), a frame's detection, a memory query; in redactStream(), the
- * hidden video's start or a redacted frame's write; in <blaze-face>, a playing video whose frames stopped reaching
- * the detector (`frames`).
+ * hidden video's start or a redacted frame's write (in a video file's redaction, its output's closing); in
+ * <blaze-face>, a playing video whose frames stopped reaching the detector, and in a video file's redaction, frames
+ * that stopped being done (`frames`).
  */
 export type TimeoutStep = 'start' | 'model-fetch' | 'worker' | 'context' | 'graph' | 'warm-up' | 'detect' | 'memory' | 'video-start' | 'write' | 'frames';
 

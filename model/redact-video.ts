@@ -12,6 +12,7 @@ import {
   type InputVideoTrack, type OutputFormat, type StreamTargetChunk, type Target, type VideoCodec,
 } from 'mediabunny';
 import type { DetectionSettings } from './detection-settings.ts';
+import { withDeadline } from './deadline.ts';
 import { TimeoutError } from './errors.ts';
 import type { RedactionStyle } from './redaction-options.ts';
 import { FrameRedaction, type FrameDetector } from './redaction-loop.ts';
@@ -175,13 +176,14 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
   let cancelled: Promise<unknown> = Promise.resolve();
   const cancel = (reason: Error) => {
     stop ??= reason;
-    cancelled = withTimeout(conversion.cancel(), CANCEL_DEADLINE_MS);
+    // Not awaited past its deadline: a clean-up that never ends must not hold the file's deletion up.
+    cancelled = withDeadline(conversion.cancel(), CANCEL_DEADLINE_MS, 'write', 'Closing the video\'s decoder, encoder and output').catch(() => undefined);
   };
   const onAbort = () => cancel(new DOMException('The video was cancelled.', 'AbortError'));
   signal?.addEventListener('abort', onAbort);
   const watch = setInterval(() => {
     if (performance.now() - lastFrameAt > STALL_TIMEOUT_MS) {
-      cancel(new TimeoutError('detect', STALL_TIMEOUT_MS, `Decoding and redacting the video (${codecName(codec)}), no frame done meanwhile:`));
+      cancel(new TimeoutError('frames', STALL_TIMEOUT_MS, `Decoding and redacting the video (${codecName(codec)}), no frame done meanwhile:`));
     }
   }, 1000);
   try {
@@ -248,9 +250,4 @@ async function openOutput(): Promise<WrittenOutput> {
     blob: async (type) => new Blob([target.buffer!], { type }),
     discard: async () => undefined,
   };
-}
-
-/** `promise`, or nothing after `ms`: for clean-ups that must not hold anything up. */
-function withTimeout(promise: Promise<unknown>, ms: number): Promise<unknown> {
-  return Promise.race([promise.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms))]);
 }

@@ -17,3 +17,10 @@ export function baseName(name: string): string {
   const dot = name.lastIndexOf('.');
   return dot > 0 ? name.slice(0, dot) : name;
 }
+
+/** The `copy`th file of `name`: the name itself, then `name (2).ext`, `name (3).ext`… */
+export function numberedName(name: string, copy: number): string {
+  if (copy === 1) return name;
+  const base = baseName(name);
+  return `${base} (${copy})${name.slice(base.length)}`;
+}

@@ -2,6 +2,8 @@
 // API (showDirectoryPicker), where the browser has it (Chromium on the desktop); elsewhere the button stays hidden.
 // A file of the same name already there is kept: the new one is saved beside it as "name (2).ext".
 
+import { numberedName } from './files.ts';
+
 interface DirectoryPicker {
   showDirectoryPicker(options: { mode: 'readwrite'; id: string }): Promise<FileSystemDirectoryHandle>;
 }
@@ -38,10 +40,8 @@ export function wireFolderExport(button: HTMLButtonElement, exported: () => Prom
 
 /** Writes `file` into `folder` under its name, or the first "name (n).ext" not taken there; the name used. */
 async function write(folder: FileSystemDirectoryHandle, file: File): Promise<string> {
-  const dot = file.name.lastIndexOf('.');
-  const [base, extension] = dot > 0 ? [file.name.slice(0, dot), file.name.slice(dot)] : [file.name, ''];
   for (let copy = 1; ; copy++) {
-    const name = copy === 1 ? file.name : `${base} (${copy})${extension}`;
+    const name = numberedName(file.name, copy);
     if (await exists(folder, name)) continue;
     const writable = await (await folder.getFileHandle(name, { create: true })).createWritable();
     await writable.write(file);

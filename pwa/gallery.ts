@@ -12,7 +12,7 @@ import { detectionCopy } from '../model/redact-image.ts';
 import { redactionOptionProblem } from '../model/redaction-options.ts';
 import { hideUntilNoFaceLeft, REDACTION_MIN_SCORE, Redactor, redactionModes, type RedactionMode, type RedactionScene, type Rect } from '../model/redactor.ts';
 import { byId, percent } from './dom.ts';
-import { baseName, download } from './files.ts';
+import { baseName, download, numberedName } from './files.ts';
 import { wireFolderExport } from './folder-export.ts';
 import { wireRegions } from './gallery-regions.ts';
 import type { VideoView } from './video.ts';
@@ -100,7 +100,7 @@ export class Gallery {
     const photos = files.filter(isPhoto);
     const videos = files.filter((file) => videoTypes.includes(file.type));
     for (const video of videos) {
-      void (this.#video ??= import('./video.ts').then((module) => new module.VideoView(() => this.#theDetector()))).then((view) => view.open(video));
+      void (this.#video ??= import('./video.ts').then((module) => new module.VideoView(() => this.#theDetector(), () => this.#redactor.style))).then((view) => view.open(video));
     }
     const skipped = files.length - photos.length - videos.length;
     this.#problems = skipped > 0 ? [`${skipped} file${skipped === 1 ? '' : 's'} left out: not a JPEG, PNG, WebP or HEIC photo, or an MP4, WebM or MOV video.`] : [];
@@ -324,9 +324,8 @@ function canShareFiles(files: File[]): boolean {
 
 /** `name`, or `name (2)`, `name (3)`… before its extension, whichever `taken` does not have yet. */
 function uniqueName(name: string, taken: Record<string, unknown>): string {
-  const extension = name.slice(baseName(name).length);
-  let candidate = name;
-  for (let copy = 2; candidate in taken; copy++) candidate = `${baseName(name)} (${copy})${extension}`;
-  return candidate;
+  let copy = 1;
+  while (numberedName(name, copy) in taken) copy++;
+  return numberedName(name, copy);
 }
 

@@ -4,7 +4,8 @@
 // when the first video is opened.
 import type { FaceDetector } from '../model/face-detector.ts';
 import { codecName, redactVideo, UndecodableVideoError, type VideoProgress } from '../model/redact-video.ts';
-import { REDACTION_MIN_SCORE, redactionModes, type RedactionMode } from '../model/redactor.ts';
+import type { RedactionStyle } from '../model/redaction-options.ts';
+import { REDACTION_MIN_SCORE } from '../model/redactor.ts';
 import { byId } from './dom.ts';
 import { baseName, download } from './files.ts';
 
@@ -13,6 +14,7 @@ const PROGRESS_SAID_EVERY_MS = 1000;
 
 export class VideoView {
   readonly #detector: () => Promise<FaceDetector>;
+  readonly #style: () => Readonly<RedactionStyle>;
   /** Videos waiting and being done: one at a time. */
   #queue: Promise<void> = Promise.resolve();
   #cancel: AbortController | undefined;
@@ -24,10 +26,11 @@ export class VideoView {
   readonly #progress = byId('video-progress', HTMLProgressElement);
   readonly #status = byId('video-status', HTMLParagraphElement);
   readonly #cancelButton = byId('video-cancel', HTMLButtonElement);
-  readonly #mode = byId('gallery-mode', HTMLSelectElement);
 
-  constructor(detector: () => Promise<FaceDetector>) {
+  /** `detector` finds the faces, hidden as `style()` says: the gallery's, so a video looks as its photos do. */
+  constructor(detector: () => Promise<FaceDetector>, style: () => Readonly<RedactionStyle>) {
     this.#detector = detector;
+    this.#style = style;
     this.#cancelButton.addEventListener('click', () => this.#cancel?.abort());
   }
 
@@ -47,10 +50,9 @@ export class VideoView {
     this.#say('Starting the face detector…');
     this.#section.setAttribute('aria-busy', 'true');
     try {
-      const mode = this.#mode.value as RedactionMode;
       const result = await redactVideo(file, {
         detector: await this.#detector(),
-        style: redactionModes.includes(mode) ? { mode } : {},
+        style: { ...this.#style() },
         settings: { minScore: REDACTION_MIN_SCORE },
         signal: cancel.signal,
         onProgress: (progress) => this.#showProgress(progress),
