@@ -79,5 +79,5 @@ export interface AxeViolation {
   targets: string[];
 }
 
-/** axe-core's accessibility check of the app page as it is now (puppeteer only: Chromium and Firefox). */
+/** axe-core's accessibility check of the app page as it is now. */
 export const axeViolations = () => command<AxeViolation[]>('pwa-axe');

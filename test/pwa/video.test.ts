@@ -173,6 +173,10 @@ function withinFaceReach(i: number, count: number, x: number, y: number): boolea
 /** Whether this browser's WebCodecs can make the test's input: VP8 video and Opus sound. */
 async function canMakeVideos(): Promise<boolean> {
   if (typeof VideoEncoder === 'undefined' || typeof AudioEncoder === 'undefined') return false;
+  // WebKitGTK 2.50: asking a VideoEncoder before anything has started GStreamer in the page's process kills that
+  // process ("gst_register_core_elements: code should not be reached"); asking a decoder first starts it. (The app
+  // asks in that order already: a video's decoding is checked before its encoding.)
+  await VideoDecoder.isConfigSupported({ codec: 'vp8' });
   const video = await VideoEncoder.isConfigSupported({ codec: 'vp8', width: WIDTH, height: HEIGHT });
   const audio = await AudioEncoder.isConfigSupported({ codec: 'opus', sampleRate: SAMPLE_RATE, numberOfChannels: 1 });
   return Boolean(video.supported && audio.supported);
@@ -225,9 +229,9 @@ describe('PWA video', function () {
     expect(input.frames.length, 'frames in the input').to.equal(count);
     expect(output.frames.length, 'frames in the output').to.equal(count);
     expect(output.frames.map((frame) => frame.time), 'frame times').to.deep.equal(input.frames.map((frame) => frame.time));
-    // Firefox: the output's last video packet comes back with no duration (0), so the video ends one frame's time
-    // early; every frame is there, at its time (checked above). A known difference, said in docs/app.md.
-    const lastFrameLost = testBrowser.engine === 'firefox' ? 1 / FPS : 0;
+    // Firefox and WebKit: the output's last video packet comes back with no duration (0), so the video ends one
+    // frame's time early; every frame is there, at its time (checked above). A known difference, said in docs/app.md.
+    const lastFrameLost = testBrowser.engine === 'chromium' ? 0 : 1 / FPS;
     expect(output.duration, 'duration').to.be.closeTo(input.duration, lastFrameLost + 1e-3);
     expect(output.audio.length, 'sound packets').to.equal(input.audio.length).and.to.be.greaterThan(100);
     output.audio.forEach((packet, index) => expect([...packet], `sound packet ${index}`).to.deep.equal([...input.audio[index]!]));
@@ -294,7 +298,7 @@ describe('PWA video', function () {
     // A download that was on its way would be in the list by now.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await evaluate<number>('return window.downloads.length'), 'downloads').to.equal(0);
-    const written = await evaluate<boolean>("return navigator.storage.getDirectory().then((root) => root.getFileHandle('redacted-video')).then(() => true, () => false)");
+    const written = await evaluate<boolean>("return navigator.storage?.getDirectory ? navigator.storage.getDirectory().then((root) => root.getFileHandle('redacted-video')).then(() => true, () => false) : false");
     expect(written, 'the half-written output left in the private file system').to.equal(false);
   });
 

@@ -1,7 +1,7 @@
 // A page the tests drive from the server (the PWA tests' app, the package's consumer pages), opened apart from
 // the test page, through the browser's driver: puppeteer for Chromium and Firefox (a new context in the
-// runner's browser), WebDriver for WebKit (a MiniBrowser of its own). Both offer the same small operations;
-// what only one driver can do is said where it is left out.
+// runner's browser), WebDriver for WebKit (a MiniBrowser of its own). Both offer the same small operations (input
+// events through puppeteer's devices or WebDriver's actions); what only one driver can do is said where it is left out.
 import { remote } from 'webdriverio';
 import { launchWebKitDriver, miniBrowserCapabilities } from '../../../tools/other-engines.mjs';
 
@@ -45,6 +45,23 @@ export async function openPuppeteerPage(session, url, { colorScheme, width = 100
         if (!input) throw new Error(`no ${selector}`);
         await input.uploadFile(...files);
       },
+      async mouseDrag(selector, from, to) {
+        const target = await page.$(selector);
+        await target?.scrollIntoView();
+        const box = await target?.boundingBox();
+        if (!box) throw new Error(`no visible ${selector}`);
+        const point = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
+        await page.mouse.move(...point(from));
+        await page.mouse.down();
+        await page.mouse.move(...point(to), { steps: DRAG_STEPS });
+        await page.mouse.up();
+      },
+      async press(key, modifiers) {
+        for (const modifier of modifiers) await page.keyboard.down(modifier);
+        await page.keyboard.press(key);
+        for (const modifier of [...modifiers].reverse()) await page.keyboard.up(modifier);
+      },
+      addScript: (content) => page.addScriptTag({ content }),
       reload: () => page.reload({ waitUntil: 'load' }),
       switchNetworkOff: () => page.setOfflineMode(true),
       screenshot: (path) => page.screenshot({ path }),
@@ -55,6 +72,16 @@ export async function openPuppeteerPage(session, url, { colorScheme, width = 100
     throw error;
   }
 }
+
+/** Pointer moves between a drag's press and release (a drag handler sees moves, not only the end points). */
+const DRAG_STEPS = 5;
+
+/** WebDriver's codes for the keys the tests press by name (the WebDriver spec's table of normalised keys). */
+const webDriverKeys = {
+  Control: '\uE009', Shift: '\uE008', Alt: '\uE00A', Meta: '\uE03D', Enter: '\uE007', Escape: '\uE00C', Tab: '\uE004',
+  Backspace: '\uE003', Delete: '\uE017', ArrowLeft: '\uE012', ArrowUp: '\uE013', ArrowRight: '\uE014', ArrowDown: '\uE015',
+};
+const webDriverKey = (key) => webDriverKeys[key] ?? key;
 
 /** The pages' WebKitWebDriver: the runner's holds its one session, the runner's MiniBrowser. */
 let pagesDriverPort;
@@ -110,6 +137,40 @@ export async function openWebDriverPage(url, { colorScheme, width = 1000, height
         if (navigation && !(await poll(() => evaluate(`return ${loaded}`), 60000))) throw new Error(`no navigation after clicking ${selector}`);
       },
       select: async (selector, value) => (await driver.$(selector)).selectByAttribute('value', value),
+      // WebDriver's pointer actions, in viewport pixels of the element's box as the page measures it.
+      async mouseDrag(selector, from, to) {
+        const box = await evaluate(`const target = document.querySelector(${JSON.stringify(selector)});
+          if (!target) return null;
+          target.scrollIntoView({ block: 'center' });
+          const { x, y, width, height } = target.getBoundingClientRect();
+          return { x, y, width, height };`);
+        if (!box) throw new Error(`no ${selector}`);
+        const point = ([x, y]) => ({ x: Math.round(box.x + x * box.width), y: Math.round(box.y + y * box.height) });
+        const [start, end] = [point(from), point(to)];
+        const moves = Array.from({ length: DRAG_STEPS }, (_, i) => {
+          const t = (i + 1) / DRAG_STEPS;
+          return { type: 'pointerMove', origin: 'viewport', duration: 20, x: Math.round(start.x + t * (end.x - start.x)), y: Math.round(start.y + t * (end.y - start.y)) };
+        });
+        await driver.performActions([{
+          type: 'pointer', id: 'mouse', parameters: { pointerType: 'mouse' },
+          actions: [{ type: 'pointerMove', origin: 'viewport', duration: 0, ...start }, { type: 'pointerDown', button: 0 }, ...moves, { type: 'pointerUp', button: 0 }],
+        }]);
+        await driver.releaseActions();
+      },
+      async press(key, modifiers) {
+        const held = modifiers.map(webDriverKey);
+        await driver.performActions([{
+          type: 'key', id: 'keyboard',
+          actions: [
+            ...held.map((value) => ({ type: 'keyDown', value })),
+            { type: 'keyDown', value: webDriverKey(key) }, { type: 'keyUp', value: webDriverKey(key) },
+            ...[...held].reverse().map((value) => ({ type: 'keyUp', value })),
+          ],
+        }]);
+        await driver.releaseActions();
+      },
+      // Run as the script itself: a script WebDriver runs is not subject to the page's content security policy.
+      addScript: (content) => driver.execute(content),
       // WebDriver types a file's path into a file input to pick it.
       // WebDriver takes several files for one input as lines of one value.
       upload: async (selector, files) => (await driver.$(selector)).setValue(files.join('\n')),

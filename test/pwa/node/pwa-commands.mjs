@@ -23,7 +23,7 @@ function app(session) {
   return found;
 }
 
-/** The puppeteer page (Chromium, Firefox), for what WebDriver classic cannot do: input events, scripts added, DevTools. */
+/** The puppeteer page (Chromium, Firefox), for what WebDriver classic cannot do: DevTools. */
 function puppeteerPage(session) {
   const { page } = app(session).page;
   if (!page) throw new Error('puppeteer only');
@@ -97,36 +97,23 @@ export const pwaCommands = {
 
   /** Drags the mouse over `selector` from `from` to `to`, each [x, y] as fractions of its box. */
   async 'pwa-mouse-drag'(session, { selector, from, to }) {
-    const page = puppeteerPage(session);
-    const target = await page.$(selector);
-    await target?.scrollIntoView();
-    const box = await target?.boundingBox();
-    if (!box) throw new Error(`no visible ${selector}`);
-    const point = ([x, y]) => [box.x + x * box.width, box.y + y * box.height];
-    await page.mouse.move(...point(from));
-    await page.mouse.down();
-    await page.mouse.move(...point(to), { steps: 5 });
-    await page.mouse.up();
+    await app(session).page.mouseDrag(selector, from, to);
     return true;
   },
 
   /** Presses a key with modifiers held, e.g. { key: 'z', modifiers: ['Control'] }. */
   async 'pwa-press'(session, { key, modifiers = [] }) {
-    const { keyboard } = puppeteerPage(session);
-    for (const modifier of modifiers) await keyboard.down(modifier);
-    await keyboard.press(key);
-    for (const modifier of modifiers.reverse()) await keyboard.up(modifier);
+    await app(session).page.press(key, modifiers);
     return true;
   },
 
   /** axe-core's accessibility check of the app page as it is now: its violations, each with the nodes' selectors. */
   async 'pwa-axe'(session) {
-    const page = puppeteerPage(session);
-    await page.addScriptTag({ content: readFileSync(axeSource, 'utf8') });
-    return page.evaluate(async () => {
+    const { page } = app(session);
+    await page.addScript(readFileSync(axeSource, 'utf8'));
+    return page.evaluate(`
       const { violations } = await window.axe.run(document);
-      return violations.map(({ id, impact, nodes }) => ({ id, impact, targets: nodes.map((node) => node.target.join(' ')) }));
-    });
+      return violations.map(({ id, impact, nodes }) => ({ id, impact, targets: nodes.map((node) => node.target.join(' ')) }));`);
   },
 
   /**
