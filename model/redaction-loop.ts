@@ -38,10 +38,13 @@ export interface LoopOptions {
   detectionTimeout: number;
 }
 
-/** The one call of a detector the loop makes (a Detector has it; so has a redaction worker's line to one). */
-export interface FrameDetector {
-  detect(frame: VideoFrame, options: { settings: Partial<DetectionSettings> }): Promise<Face[]>;
+/** The one call of a detector FrameRedaction makes, on a frame or on a copy of one (a Detector takes both). */
+export interface PictureDetector<Picture extends VideoFrame | OffscreenCanvas> {
+  detect(picture: Picture, options: { settings: Partial<DetectionSettings> }): Promise<Face[]>;
 }
+
+/** The detector the loop asks for each frame's faces (a Detector; so is a redaction worker's line to one). */
+export type FrameDetector = PictureDetector<VideoFrame>;
 
 /** What the loops of one stream share: its detector, null while there is none, and where errors go. */
 export interface LoopHost {
@@ -136,14 +139,15 @@ export class FrameRedaction {
 
   /**
    * The frame's tracked faces, or null when they are not known: no detector, or its detection failed or was late
-   * (the error goes to `report`).
+   * (the error goes to `report`). `picture` is the frame, or a copy of it of the same size.
    */
-  async faces(detector: FrameDetector | null, frame: VideoFrame, now: number, report: (error: unknown) => void): Promise<Face[] | null> {
+  async faces<Picture extends VideoFrame | OffscreenCanvas>(detector: PictureDetector<Picture> | null, picture: Picture, now: number, report: (error: unknown) => void): Promise<Face[] | null> {
     if (!detector) return null;
     try {
-      const detecting = detector.detect(frame, { settings: this.#settings });
+      const detecting = detector.detect(picture, { settings: this.#settings });
       const found = await withDeadline(detecting, this.#detectionTimeout, 'detect', 'Detecting faces in a frame');
-      const faces = this.#tracker.update(found, now, frame.displayWidth / frame.displayHeight);
+      const aspect = picture instanceof VideoFrame ? picture.displayWidth / picture.displayHeight : picture.width / picture.height;
+      const faces = this.#tracker.update(found, now, aspect);
       this.#redactor.track(faces, now);
       return faces;
     } catch (error) {

@@ -1,7 +1,8 @@
 // The app's video view on the production build: a WebM made here with mediabunny (two seed faces moving over a
 // textured background, 320×240, 30 fps, with an Opus sound track) is opened in the gallery and comes back redacted.
-// The output is decoded again here and checked: frame count and duration, the sound's packets byte for byte, no face
-// left for the full model at 0.5, and the picture outside the faces' reach unharmed (PSNR against the input). Then a
+// The output is decoded again here and checked: frame count and duration, its codec (the first of the app's WebM
+// list that the browser's VideoEncoder accepts), the sound's packets byte for byte, no face left for the full model
+// at 0.5, and the picture outside the faces' reach unharmed (PSNR against the input). Then a
 // longer video cancelled mid-way (no download; every decoder and encoder closed), and a ProRes file, which no
 // browser's WebCodecs decodes, refused with a message naming its codec. Where the browser's WebCodecs cannot encode
 // the test's VP8 or Opus, the tests cannot make their input: they say so and are skipped.
@@ -11,6 +12,7 @@ import {
   EncodedPacketSink, EncodedVideoPacketSource, Input, MovOutputFormat, Output, VideoSampleSink, WebMOutputFormat,
 } from 'mediabunny';
 import { FaceDetector } from '../../model/face-detector.ts';
+import { CODEC_PREFERENCE } from '../../model/redact-video.ts';
 import { faceCloseUp, seededShakes } from '../helpers/synthetic-video.ts';
 import { testBrowser } from '../helpers/test-browser.ts';
 import { axeViolations, closeApp, command, evaluate, openApp, waitFor, waitForControl } from './app-driver.ts';
@@ -136,8 +138,8 @@ async function openInGallery(bytes: Uint8Array, name: string, type: string): Pro
     picker.dispatchEvent(new Event('change', { bubbles: true }));`);
 }
 
-/** Every frame of the file's video track as pixels, with its timestamp (s); and its sound's packets' bytes. */
-async function decoded(bytes: Uint8Array<ArrayBuffer>): Promise<{ frames: { time: number; pixels: ImageData }[]; duration: number; audio: Uint8Array[] }> {
+/** Every frame of the file's video track as pixels, with its timestamp (s); its codec; and its sound's packets' bytes. */
+async function decoded(bytes: Uint8Array<ArrayBuffer>): Promise<{ frames: { time: number; pixels: ImageData }[]; codec: string | null; duration: number; audio: Uint8Array[] }> {
   const input = new Input({ source: new BufferSource(bytes), formats: ALL_FORMATS });
   const video = (await input.getPrimaryVideoTrack())!;
   const context = new OffscreenCanvas(WIDTH, HEIGHT).getContext('2d', { willReadFrequently: true })!;
@@ -152,7 +154,21 @@ async function decoded(bytes: Uint8Array<ArrayBuffer>): Promise<{ frames: { time
   if (audioTrack) for await (const packet of new EncodedPacketSink(audioTrack).packets()) audio.push(packet.data);
   const duration = await input.computeDuration();
   input.dispose();
-  return { frames, duration, audio };
+  return { frames, codec: video.codec, duration, audio };
+}
+
+type WebmCodec = (typeof CODEC_PREFERENCE.webm)[number];
+
+/** A codec string of each codec the app may write into a WebM, for asking VideoEncoder directly (not through mediabunny). */
+const webmCodecStrings: Record<WebmCodec, string> = { vp9: 'vp09.00.21.08', vp8: 'vp8', av1: 'av01.0.04M.08' };
+
+/** The first of `codecs` this browser's VideoEncoder says it can encode at the test's size, or null. */
+async function firstEncodable(codecs: readonly WebmCodec[]): Promise<WebmCodec | null> {
+  for (const codec of codecs) {
+    const support = await VideoEncoder.isConfigSupported({ codec: webmCodecStrings[codec], width: WIDTH, height: HEIGHT, bitrate: 1_000_000 }).catch(() => null);
+    if (support?.supported) return codec;
+  }
+  return null;
 }
 
 /**
@@ -229,6 +245,7 @@ describe('PWA video', function () {
     expect(input.frames.length, 'frames in the input').to.equal(count);
     expect(output.frames.length, 'frames in the output').to.equal(count);
     expect(output.frames.map((frame) => frame.time), 'frame times').to.deep.equal(input.frames.map((frame) => frame.time));
+    expect(output.codec, 'the output codec: the first of the WebM ones, best first, this browser encodes').to.equal(await firstEncodable(CODEC_PREFERENCE.webm));
     // Firefox and WebKit: the output's last video packet comes back with no duration (0), so the video ends one
     // frame's time early; every frame is there, at its time (checked above). A known difference, said in docs/app.md.
     const lastFrameLost = testBrowser.engine === 'chromium' ? 0 : 1 / FPS;
