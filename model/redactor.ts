@@ -182,18 +182,14 @@ export class Redactor {
   /**
    * Covers the path `outline` traces (around `area`, in rect units) on the drawn picture: filled with the colour,
    * or clipped to it, the picture's part under `area` averaged down to `across` cells across and drawn up again,
-   * smoothed (blur) or as blocks (pixelate). The cells are averaged from the picture itself, not read back from the
-   * canvas (a read-back of a large canvas came back empty in Debian's Chromium), and only from the part of `area`
-   * the picture covers: cells half outside it would be half transparent and let the face show through.
+   * smoothed (blur, by way of a small canvas) or as blocks (pixelate). The cells are averaged only from the part
+   * of `area` the picture covers: cells half outside it would be half transparent and let the face show through.
    */
   #hide(context: Context2D, scene: RedactionScene, area: Rect, across: number, outline: () => void): void {
     const { mode, color } = this.style;
-    const { rect, picture, pictureWidth, pictureHeight, mirrored } = scene;
-    const left = Math.max(area.x, rect.x);
-    const top = Math.max(area.y, rect.y);
-    const width = Math.min(area.x + area.width, rect.x + rect.width) - left;
-    const height = Math.min(area.y + area.height, rect.y + rect.height) - top;
-    if (!(width > 0 && height > 0)) return;
+    const { rect, picture, pictureWidth, pictureHeight, pixelRatio, mirrored } = scene;
+    const visible = intersection(area, rect);
+    if (!visible) return;
     context.beginPath();
     outline();
     if (mode === 'fill') {
@@ -201,22 +197,42 @@ export class Redactor {
       context.fill();
       return;
     }
+    const { x: left, y: top, width, height } = visible;
     const columns = Math.max(1, Math.round(across));
     const rows = Math.max(1, Math.round((across * height) / width));
-    // The area in the picture's own pixels (mirrored views show the picture flipped).
-    const [scaleX, scaleY] = [pictureWidth / rect.width, pictureHeight / rect.height];
-    const sourceX = mirrored ? (rect.x + rect.width - (left + width)) * scaleX : (left - rect.x) * scaleX;
-    const cells = this.#cells.average(picture, [sourceX, (top - rect.y) * scaleY, width * scaleX, height * scaleY], columns, rows, mirrored);
+    let cells: OffscreenCanvas;
+    if (isVideoFrame(picture)) {
+      // From the canvas the frame was just drawn on: every draw of a VideoFrame converts all of it, and in
+      // Chromium's redaction worker averaging a 1280×720 frame's face from the frame took 35–52 ms (the stream fell
+      // to 11–19 frames a second out of 30), from the canvas 0.2 ms. Its pixels there are the picture's, mirrored as
+      // shown.
+      const canvasArea: [number, number, number, number] = [left * pixelRatio, top * pixelRatio, width * pixelRatio, height * pixelRatio];
+      cells = this.#cells.average(context.canvas, canvasArea, columns, rows, false);
+    } else {
+      // The area in the picture's own pixels (mirrored views show the picture flipped). From the picture, not read
+      // back from the canvas: a read-back of a large canvas came back empty in Debian's Chromium.
+      const [scaleX, scaleY] = [pictureWidth / rect.width, pictureHeight / rect.height];
+      const sourceX = mirrored ? (rect.x + rect.width - (left + width)) * scaleX : (left - rect.x) * scaleX;
+      cells = this.#cells.average(picture, [sourceX, (top - rect.y) * scaleY, width * scaleX, height * scaleY], columns, rows, mirrored);
+    }
+    // Blur: the cells drawn up smoothed into a small canvas, SMOOTHED_PER_CELL pixels a cell, which is then drawn
+    // up as blocks, each a 32nd of a cell (6 pixels on the bench's 615×525 face), a step of a 32nd of two cells'
+    // difference from the next: no edge to see. A smoothed draw costs per pixel drawn, and over the whole area it
+    // was most of a blur: 4.5 ns a pixel in Firefox, 3 in WebKit, against 1.2 and 0.8 drawn as blocks (the bench's
+    // face: 1.46 ms of Firefox's 2.22 ms paint).
+    const drawn = mode === 'blur' ? this.#cells.smoothed(cells) : cells;
     context.save();
     context.clip();
-    context.imageSmoothingEnabled = mode === 'blur';
-    context.drawImage(cells, left, top, width, height);
+    context.imageSmoothingEnabled = false;
+    context.drawImage(drawn, left, top, width, height);
     context.restore();
   }
 }
 
 /** Pixels across a cell in the first step. */
 const STEP_CELLS = 8;
+/** Blur's smoothed canvas: pixels across a cell. */
+const SMOOTHED_PER_CELL = 32;
 
 /**
  * A part of a picture averaged down to a few cells, on reused canvases (none allocated per frame). In two steps:
@@ -227,32 +243,59 @@ const STEP_CELLS = 8;
 class CellAverager {
   #fine: OffscreenCanvas | null = null;
   #cells: OffscreenCanvas | null = null;
+  #smoothed: OffscreenCanvas | null = null;
 
   /** `source` ([x, y, width, height] of `picture`) as columns x rows cells, mirrored if asked. */
   average(picture: CanvasImageSource, source: [number, number, number, number], columns: number, rows: number, mirrored: boolean): OffscreenCanvas {
     const [x, y, width, height] = source;
     const [fineWidth, fineHeight] = [Math.max(1, Math.min(Math.round(width), columns * STEP_CELLS)), Math.max(1, Math.min(Math.round(height), rows * STEP_CELLS))];
     const fine = (this.#fine = sized(this.#fine, fineWidth, fineHeight));
-    const fineContext = fine.getContext('2d')!;
-    fineContext.imageSmoothingEnabled = true;
-    fineContext.imageSmoothingQuality = 'low';
-    // Replacing, not drawing over: a picture with transparent parts must not let the last one show through.
-    fineContext.globalCompositeOperation = 'copy';
+    const fineContext = replacingContext(fine, 'low');
     fineContext.setTransform(mirrored ? -1 : 1, 0, 0, 1, mirrored ? fineWidth : 0, 0);
     fineContext.drawImage(picture, x, y, width, height, 0, 0, fineWidth, fineHeight);
     const cells = (this.#cells = sized(this.#cells, columns, rows));
-    const cellContext = cells.getContext('2d')!;
-    cellContext.imageSmoothingEnabled = true;
-    cellContext.imageSmoothingQuality = 'medium';
-    cellContext.globalCompositeOperation = 'copy';
-    cellContext.drawImage(fine, 0, 0, columns, rows);
+    replacingContext(cells, 'medium').drawImage(fine, 0, 0, columns, rows);
     return cells;
   }
+
+  /** `cells` drawn up smoothed, SMOOTHED_PER_CELL pixels a cell (a size that does not change with the face's). */
+  smoothed(cells: OffscreenCanvas): OffscreenCanvas {
+    const [across, down] = [cells.width * SMOOTHED_PER_CELL, cells.height * SMOOTHED_PER_CELL];
+    const smoothed = (this.#smoothed = sized(this.#smoothed, across, down));
+    replacingContext(smoothed, 'low').drawImage(cells, 0, 0, across, down);
+    return smoothed;
+  }
+}
+
+/**
+ * `canvas`'s context, drawing smoothed at `quality` and replacing, not drawing over: a picture with transparent
+ * parts must not let the last one show through.
+ */
+function replacingContext(canvas: OffscreenCanvas, quality: ImageSmoothingQuality): OffscreenCanvasRenderingContext2D {
+  const context = canvas.getContext('2d')!;
+  context.imageSmoothingEnabled = true;
+  context.imageSmoothingQuality = quality;
+  context.globalCompositeOperation = 'copy';
+  return context;
 }
 
 /** `canvas` if it is width x height, else a new one (a canvas's size change clears it anyway). */
 function sized(canvas: OffscreenCanvas | null, width: number, height: number): OffscreenCanvas {
   return canvas && canvas.width === width && canvas.height === height ? canvas : new OffscreenCanvas(width, height);
+}
+
+/** The part `a` and `b` share, or null when they do not overlap. */
+function intersection(a: Rect, b: Rect): Rect | null {
+  const x = Math.max(a.x, b.x);
+  const y = Math.max(a.y, b.y);
+  const width = Math.min(a.x + a.width, b.x + b.width) - x;
+  const height = Math.min(a.y + a.height, b.y + b.height) - y;
+  return width > 0 && height > 0 ? { x, y, width, height } : null;
+}
+
+/** Whether `picture` is a VideoFrame (where there are any: the class is missing from older browsers). */
+function isVideoFrame(picture: CanvasImageSource): picture is VideoFrame {
+  return typeof VideoFrame !== 'undefined' && picture instanceof VideoFrame;
 }
 
 /** Whether a face's box lies wholly inside the picture (a face leaving it is last seen over its edge). */
