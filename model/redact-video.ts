@@ -182,7 +182,8 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
 
   let stop: Error | undefined;
   let cancelled: Promise<unknown> = Promise.resolve();
-  // A conversion waiting on a read that never answers stays pending even once cancelled: the work ends with the stop.
+  // A conversion waiting on a read that never answers stays pending even once cancelled: the work ends with the stop,
+  // and disposing the input (below) fails that read, so that the decoder waiting on it winds down and is closed.
   let stopped: (reason: Error) => void = () => undefined;
   const stopping = new Promise<never>((_, reject) => (stopped = reject));
   const cancel = (reason: Error) => {
@@ -190,8 +191,6 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
     stop = reason;
     // Not awaited past its deadline: a clean-up that never ends must not hold the file's deletion up.
     cancelled = withDeadline(conversion.cancel(), CANCEL_DEADLINE_MS, 'write', 'Closing the video\'s decoder, encoder and output').catch(() => undefined);
-    // Reads still waiting (a file that stopped answering) fail at once, so that the decoder waiting on them is closed.
-    input.dispose();
     stopped(reason);
   };
   const onAbort = () => cancel(new DOMException('The video was cancelled.', 'AbortError'));

@@ -17,6 +17,8 @@ const FRAMES = 240;
 const STALL_TIMEOUT_MS = 2000;
 /** How long past the stall timeout the test waits for the rejection before it fails (the cancel may take 5 s). */
 const REJECTION_DEADLINE_MS = STALL_TIMEOUT_MS + 15_000;
+/** How long after the rejection the video's decoder and encoder may take to be closed. */
+const CLOSE_DEADLINE_MS = 5000;
 
 /**
  * A file whose bytes from `stallAt` on never arrive: its reads (streamed, or read whole) answer up to there, then
@@ -151,8 +153,14 @@ describe('redactVideo stalls', function () {
     expect(framesDone, 'frames done before the stall').to.be.greaterThan(0).and.below(FRAMES);
     expect(quietMs, 'time from the last frame to the rejection (ms)').to.be.at.least(STALL_TIMEOUT_MS);
 
+    // The decoder waiting on the read that never came is closed once redactVideo lets go of the file, as it rejects.
+    const deadline = performance.now() + CLOSE_DEADLINE_MS;
+    while (watched.codecs.some(({ codec, frames }) => frames > 1 && codec.state !== 'closed') && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const closedAfterMs = performance.now() - (deadline - CLOSE_DEADLINE_MS);
     const codecs = watched.codecs.map(({ kind, codec, frames }) => `${kind} ${codec.state} (${frames} frames)`);
-    console.log(`redact-video: after the stall, ${codecs.join(', ')}`);
+    console.log(`redact-video: ${closedAfterMs.toFixed(0)} ms after the rejection, ${codecs.join(', ')}`);
     // Those that took the video's frames must be closed. In Firefox, mediabunny checks that a codec encodes by
     // encoding one frame with an encoder it never closes: at most one such probe is left open.
     expect(watched.codecs.filter(({ frames }) => frames > 1).map(({ kind, codec }) => `${kind} ${codec.state}`), 'decoder and encoder of the video')
