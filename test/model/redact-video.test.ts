@@ -3,12 +3,14 @@
 // partway (as a file on a network share or a drive pulled out does), must end in a TimeoutError at the step 'frames'
 // once `stallTimeout` passes without a frame done, not hang; and, as on a cancel, with its decoder and encoder closed
 // and nothing left in the private file system. Where the browser's WebCodecs cannot encode the test's VP8 and Opus,
-// the test cannot make its input: it says so and is skipped.
+// the test cannot make its input: it says so and is skipped (in WebKitGTK here, whose web process crashes on the
+// check, without asking).
 import { expect } from 'chai';
 import { TimeoutError } from '../../model/errors.ts';
 import { FaceDetector } from '../../model/face-detector.ts';
 import { redactVideo, type VideoProgress } from '../../model/redact-video.ts';
 import { closeUp } from '../helpers/synthetic-faces.ts';
+import { testBrowser } from '../helpers/test-browser.ts';
 import { canMakeVideos, makeVideo } from '../helpers/walking-faces-video.ts';
 
 /** The test video's length: 8 s at 30 fps. */
@@ -105,35 +107,35 @@ const outputLeft = () => navigator.storage.getDirectory().then((root) => root.ge
 describe('redactVideo stalls', function () {
   this.timeout(120000);
   let detector: FaceDetector;
-  before(async function () {
-    if (!(await canMakeVideos())) {
-      console.log('redact-video: this browser cannot encode VP8 and Opus with WebCodecs; the stall test is skipped');
+  before(async () => (detector = await FaceDetector.create({ model: 'full', context: { engine: 'wasm' } })));
+  after(() => detector.dispose());
+
+  it('gives up a video whose reads stop answering: a TimeoutError at the frames, codecs closed, nothing kept', async function () {
+    // WebKitGTK's MiniBrowser here: its web process crashes in VideoEncoder.isConfigSupported({ codec: 'vp8' }).
+    if (testBrowser.engine === 'webkit' || !(await canMakeVideos())) {
+      console.log(`redact-video: ${testBrowser.name} cannot encode VP8 and Opus with WebCodecs here; the stall test is skipped`);
       this.skip();
     }
-    detector = await FaceDetector.create({ model: 'full', context: { engine: 'wasm' } });
-  });
-  after(() => detector?.dispose());
-
-  it('gives up a video whose reads stop answering: a TimeoutError at the frames, codecs closed, nothing kept', async () => {
     const bytes = await makeVideo((await closeUp('1face.png', 0, 100)).tile, FRAMES, 'mp4');
     const file = new StallingFile([bytes], Math.round(bytes.length * 0.4), 'video/mp4');
     const watched = watchCodecs();
     const progress: VideoProgress[] = [];
-    let lastProgressAt = performance.now();
+    let lastFrameAt = performance.now();
     let outcome: unknown;
     try {
       const redacting = redactVideo(file, {
         detector, stallTimeout: STALL_TIMEOUT_MS,
         onProgress: (report) => {
+          // Progress is also reported between frames (by media time): the clock runs from the last frame done.
+          if (report.frames !== progress.at(-1)?.frames) lastFrameAt = performance.now();
           progress.push(report);
-          lastProgressAt = performance.now();
         },
       });
       let deadline: ReturnType<typeof setTimeout> | undefined;
       const overdue = new Promise<never>((_, reject) => {
         // Armed anew with each frame: the deadline counts from the last one done.
         const arm = () => {
-          deadline = setTimeout(() => (performance.now() - lastProgressAt > REJECTION_DEADLINE_MS
+          deadline = setTimeout(() => (performance.now() - lastFrameAt > REJECTION_DEADLINE_MS
             ? reject(new Error(`redactVideo still pending ${REJECTION_DEADLINE_MS} ms after its last frame`))
             : arm()), 500);
         };
@@ -144,7 +146,7 @@ describe('redactVideo stalls', function () {
     } finally {
       watched.restore();
     }
-    const quietMs = performance.now() - lastProgressAt;
+    const quietMs = performance.now() - lastFrameAt;
     const framesDone = progress.at(-1)?.frames ?? 0;
     console.log(`redact-video: ${framesDone} of ${FRAMES} frames done before the reads stopped (${bytes.length} bytes, stalled at 40%); rejected ${quietMs.toFixed(0)} ms after the last frame: ${String(outcome)}`);
     expect(outcome, 'the outcome').to.be.instanceOf(TimeoutError);
