@@ -26,6 +26,8 @@ export const CODEC_PREFERENCE = { webm: ['vp9', 'vp8', 'av1'], mp4: ['avc', 'hev
 const DETECTION_TIMEOUT_MS = 10_000;
 /** No frame done for this long (a decoder that accepted the file but gives nothing back): the work is given up. */
 const STALL_TIMEOUT_MS = 30_000;
+/** The stall check's period, at most: a stall is found at most this late (or a quarter of a shorter stallTimeout). */
+const STALL_CHECK_MS = 1000;
 /** How long a cancelled conversion may take to close its decoders and encoders before the cancel returns anyway. */
 const CANCEL_DEADLINE_MS = 5000;
 
@@ -57,6 +59,11 @@ export interface RedactVideoOptions {
   /** Aborting it cancels the work: decoder and encoder closed, nothing written kept. */
   signal?: AbortSignal;
   onProgress?: (progress: VideoProgress) => void;
+  /**
+   * Milliseconds without a frame done (a decoder that gives nothing back, a file whose reads stop answering) after
+   * which the work is given up with a TimeoutError (step 'frames'), cleaned up as on a cancel. Default 30 000.
+   */
+  stallTimeout?: number;
 }
 
 export interface RedactedVideo {
@@ -83,7 +90,8 @@ export class UndecodableVideoError extends Error {
 
 /** `file` with every face hidden; rejects with an AbortError when `signal` aborts, leaving nothing behind. */
 export async function redactVideo(file: Blob, options: RedactVideoOptions): Promise<RedactedVideo> {
-  const { detector, style = {}, settings = {}, signal, onProgress } = options;
+  const { detector, style = {}, settings = {}, signal, onProgress, stallTimeout = STALL_TIMEOUT_MS } = options;
+  if (!(stallTimeout > 0 && Number.isFinite(stallTimeout))) throw new RangeError(`stallTimeout must be a positive number of milliseconds, not ${stallTimeout}.`);
   signal?.throwIfAborted();
   const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
   const track = await input.getPrimaryVideoTrack();
@@ -178,20 +186,28 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
 
   let stop: Error | undefined;
   let cancelled: Promise<unknown> = Promise.resolve();
+  // A conversion waiting on a read that never answers stays pending even once cancelled: the work ends with the stop,
+  // and disposing the input (below) fails that read, so that the decoder waiting on it winds down and is closed.
+  let stopped: (reason: Error) => void = () => undefined;
+  const stopping = new Promise<never>((_, reject) => (stopped = reject));
   const cancel = (reason: Error) => {
-    stop ??= reason;
+    if (stop) return;
+    stop = reason;
     // Not awaited past its deadline: a clean-up that never ends must not hold the file's deletion up.
     cancelled = withDeadline(conversion.cancel(), CANCEL_DEADLINE_MS, 'write', 'Closing the video\'s decoder, encoder and output').catch(() => undefined);
+    stopped(reason);
   };
   const onAbort = () => cancel(new DOMException('The video was cancelled.', 'AbortError'));
   signal?.addEventListener('abort', onAbort);
   const watch = setInterval(() => {
-    if (performance.now() - lastFrameAt > STALL_TIMEOUT_MS) {
-      cancel(new TimeoutError('frames', STALL_TIMEOUT_MS, `Decoding and redacting the video (${codecName(codec)}), no frame done meanwhile:`));
+    if (performance.now() - lastFrameAt > stallTimeout) {
+      cancel(new TimeoutError('frames', stallTimeout, `Decoding and redacting the video (${codecName(codec)}), no frame done meanwhile:`));
     }
-  }, 1000);
+  }, Math.min(STALL_CHECK_MS, stallTimeout / 4));
   try {
-    await conversion.execute();
+    const executing = conversion.execute();
+    executing.catch(() => undefined); // left behind when stopped first
+    await Promise.race([executing, stopping]);
   } catch (error) {
     await cancelled; // the output is let go of (its file closed) before it is deleted
     await written.discard();

@@ -26,11 +26,8 @@ const recorder = new LiveRecorder(element, {
   status: byId('record-status', HTMLSpanElement),
   redact: byId('redact', HTMLSelectElement),
 });
-// A recording ends with the camera (turned off, or a photo shown instead), and is offered while it shows.
-const cameraOff = wireControls(element, (camera) => {
-  void recorder.stop();
-  recorder.offer(camera);
-});
+// A recording ends when the element's source changes (the camera turned on or off, another photo shown).
+const cameraOff = wireControls(element, () => void recorder.stop());
 
 // The gallery's code (with the zip library and a detector of its own) loads when it is first opened.
 let gallery: Promise<Gallery> | undefined;

@@ -1,14 +1,14 @@
-// The live view's record button: a recording of the camera as <blaze-face> shows it, always with the faces hidden
-// (MediaRecorder on the element's captureStream(), which is redacted when the element redacts: the recording never
-// holds the raw picture), saved on the device as a download. Offered while the camera shows (a photo gives one
-// frame, not a video: canvas streams send a frame only when the picture is painted again). It stops when pressed
-// again, when the view is left and when the camera stops: the caller says so through stop().
+// The live view's record button: a recording of what <blaze-face> shows (the camera, or a photo), always with the
+// faces hidden (MediaRecorder on the element's captureStream(), which is redacted when the element redacts: the
+// recording never holds the raw picture), saved on the device as a download. A photo records as a video of that
+// still picture (the element sends its frame again at a steady rate). It stops when pressed again, when the view is
+// left and when the source changes: the caller says so through stop().
 import type { BlazeFaceElement } from '../components/blaze-face.ts';
 import { download } from './files.ts';
 
 /**
  * The most frames per second captureStream() sends: the element paints one with each detection result, so a
- * recording runs at the detector's rate, up to this.
+ * recording of the camera runs at the detector's rate, up to this.
  */
 const RECORDING_FPS = 30;
 /** How often MediaRecorder hands over what it has, so that a long recording is not one buffer at the end. */
@@ -42,7 +42,6 @@ export class LiveRecorder {
     private readonly controls: RecorderControls,
   ) {
     controls.button.hidden = typeof MediaRecorder === 'undefined';
-    this.offer(false);
     controls.button.addEventListener('click', () => void (this.#recording ? this.stop() : this.#start()));
   }
 
@@ -64,11 +63,6 @@ export class LiveRecorder {
     elapsed.hidden = false;
     this.#showElapsed();
     status.textContent = 'Recording, faces hidden.';
-  }
-
-  /** Offers recording (the button enabled) while the camera shows. */
-  offer(cameraShowing: boolean): void {
-    this.controls.button.disabled = !cameraShowing;
   }
 
   /** Ends the recording, if one runs, and saves it as a download. */

@@ -40,6 +40,12 @@ export interface Scene {
 export type Painter = (context: Context2D, scene: Scene) => void;
 
 const redrawnBy = [...optionsOf('renderer'), ...optionsOf('redaction')];
+/**
+ * A still picture's captures are sent their frame again this often: a canvas stream sends a frame only when its
+ * canvas is painted, and a photo's is painted once (with its only result), which would make a recording of it one
+ * frame long.
+ */
+const STILL_FRAMES_PER_SECOND = 30;
 
 export class RendererFeature implements ReactiveController {
   #host: FeatureHost;
@@ -58,6 +64,8 @@ export class RendererFeature implements ReactiveController {
   #announcer: FaceCountAnnouncer;
   /** The canvases behind captureStream()'s streams. */
   #captures: { canvas: HTMLCanvasElement; stream: MediaStream }[] = [];
+  /** Has a still picture's captures send their frame again, while there are any (#keepStillFramesComing). */
+  #stillFrames: ReturnType<typeof setInterval> | undefined;
   #liveStyle: CSSStyleDeclaration | null = null;
   #resizeObserver = new ResizeObserver(() => this.redraw());
   #observing = false;
@@ -88,6 +96,7 @@ export class RendererFeature implements ReactiveController {
   hostDisconnected(): void {
     this.#resizeObserver.disconnect();
     this.#observing = false;
+    this.#stopStillFrames();
   }
 
   optionsChanged(changed: PropertyValues): void {
@@ -240,7 +249,8 @@ export class RendererFeature implements ReactiveController {
 
   /**
    * A stream of what the element shows, at the picture's own size: a frame for each detection result (or at
-   * `frameRate`), the faces hidden when redacting, outlined otherwise. It is painted while any of its tracks is live.
+   * `frameRate`), and for a still picture, whose result comes once, its frame again at STILL_FRAMES_PER_SECOND; the
+   * faces hidden when redacting, outlined otherwise. It is painted while any of its tracks is live.
    */
   captureStream(frameRate?: number): MediaStream {
     if (frameRate !== undefined && !(Number.isFinite(frameRate) && frameRate >= 0)) {
@@ -295,6 +305,37 @@ export class RendererFeature implements ReactiveController {
       context.clearRect(0, 0, canvas.width, canvas.height);
       this.#paintWhole(context, scene, mode);
     }
+    this.#keepStillFramesComing();
+  }
+
+  /**
+   * While a still picture (an image source) is captured, its captures' canvases are marked changed at
+   * STILL_FRAMES_PER_SECOND by writing one pixel back as it is (nothing painted again, nothing seen to change), so
+   * that each sends its frame again. requestFrame() does not do it: Chromium sends a frame only for a canvas changed
+   * since the last one (measured: a 2 s recording of a photo held 1 frame). Stops when no capture is live or the
+   * source is no longer still.
+   */
+  #keepStillFramesComing(): void {
+    if (!(this.#picture() instanceof HTMLImageElement) || this.#captures.length === 0) {
+      this.#stopStillFrames();
+      return;
+    }
+    this.#stillFrames ??= setInterval(() => {
+      this.#captures = this.#captures.filter(({ stream }) => stream.getTracks().some((track) => track.readyState === 'live'));
+      if (!(this.#picture() instanceof HTMLImageElement) || this.#captures.length === 0) {
+        this.#stopStillFrames();
+        return;
+      }
+      for (const { canvas } of this.#captures) {
+        const context = canvas.getContext('2d')!;
+        context.putImageData(context.getImageData(0, 0, 1, 1), 0, 0);
+      }
+    }, 1000 / STILL_FRAMES_PER_SECOND);
+  }
+
+  #stopStillFrames(): void {
+    clearInterval(this.#stillFrames);
+    this.#stillFrames = undefined;
   }
 
   /** What is shown now: the kept frame or the media element, its faces and whether they are its own. */

@@ -127,8 +127,8 @@ export interface SyntheticFacesVideo {
   stop(): void;
 }
 
-/** The close-up of one seed face, and the face's region in it. */
-async function closeUp(file: string, faceAt: number): Promise<{ tile: OffscreenCanvas; face: Rect }> {
+/** The close-up of one seed face (`faceAt`: 0 is its leftmost), `tileSize` pixels square, and the face's region in it. */
+export async function closeUp(file: string, faceAt: number, tileSize = tileSide): Promise<{ tile: OffscreenCanvas; face: Rect }> {
   const [image, reference] = await Promise.all([loadImageData(`/test/fixtures/seed/${file}`), seedReference()]);
   const detections = reference.detections[file]!.front;
   // The seed's faces left to right: `faceAt` picks one.
@@ -137,13 +137,13 @@ async function closeUp(file: string, faceAt: number): Promise<{ tile: OffscreenC
   const [left, top] = [(xmin! + xmax!) / 2 - side / 2, (ymin! + ymax!) / 2 - side / 2];
   const source = new OffscreenCanvas(image.width, image.height);
   source.getContext('2d')!.putImageData(image, 0, 0);
-  const tile = new OffscreenCanvas(tileSide, tileSide);
+  const tile = new OffscreenCanvas(tileSize, tileSize);
   const context = tile.getContext('2d')!;
   context.fillStyle = background;
-  context.fillRect(0, 0, tileSide, tileSide);
+  context.fillRect(0, 0, tileSize, tileSize);
   context.imageSmoothingQuality = 'high';
-  context.drawImage(source, left, top, side, side, 0, 0, tileSide, tileSide);
-  const scale = tileSide / side;
+  context.drawImage(source, left, top, side, side, 0, 0, tileSize, tileSize);
+  const scale = tileSize / side;
   return { tile, face: { x: (xmin! - left) * scale, y: (ymin! - top) * scale, width: (xmax! - xmin!) * scale, height: (ymax! - ymin!) * scale } };
 }
 

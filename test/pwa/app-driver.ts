@@ -81,3 +81,46 @@ export interface AxeViolation {
 
 /** axe-core's accessibility check of the app page as it is now. */
 export const axeViolations = () => command<AxeViolation[]>('pwa-axe');
+
+/** `bytes` in base64, converted in pieces (a call takes a bounded number of arguments). */
+export function base64(bytes: Uint8Array): string {
+  let text = '';
+  for (let at = 0; at < bytes.length; at += 0x8000) text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  return btoa(text);
+}
+
+export const fromBase64 = (text: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
+
+/** A file the app page handed to the browser to save: its name, and its bytes in base64. */
+export interface Download {
+  name: string;
+  base64: string;
+}
+
+/** In the app page: its downloads kept for the test instead of saved, in window.downloads (each a Download's promise). */
+export const keepDownloads = () => evaluate(`
+  window.downloads = [];
+  HTMLAnchorElement.prototype.click = function () {
+    window.downloads.push(fetch(this.href).then((response) => response.arrayBuffer()).then((buffer) => {
+      let text = '';
+      const bytes = new Uint8Array(buffer);
+      for (let at = 0; at < bytes.length; at += 0x8000) text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+      return { name: this.download, base64: btoa(text) };
+    }));
+  };`);
+
+/** Opens `bytes` as the file `name` in the gallery's file picker, as a person picking it would. */
+export async function openInGallery(bytes: Uint8Array, name: string, type: string): Promise<void> {
+  const chunk = 500_000; // the command channel takes the file in pieces
+  const text = base64(bytes);
+  await evaluate('window.upload = []');
+  for (let at = 0; at < text.length; at += chunk) await evaluate(`window.upload.push(${JSON.stringify(text.slice(at, at + chunk))})`);
+  await evaluate(`
+    const bytes = Uint8Array.from(atob(window.upload.join('')), (char) => char.charCodeAt(0));
+    delete window.upload;
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([bytes], ${JSON.stringify(name)}, { type: ${JSON.stringify(type)} }));
+    const picker = document.getElementById('gallery-files');
+    picker.files = transfer.files;
+    picker.dispatchEvent(new Event('change', { bubbles: true }));`);
+}

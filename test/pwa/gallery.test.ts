@@ -10,8 +10,12 @@ import { REDACTION_MIN_SCORE, Redactor } from '../../model/redactor.ts';
 import { containsText } from '../helpers/exif-jpeg.ts';
 import { fetchOk } from '../helpers/fixtures.ts';
 import { laplacianVariance } from '../helpers/picture-measures.ts';
+import { closeUp } from '../helpers/synthetic-faces.ts';
 import { testBrowser } from '../helpers/test-browser.ts';
-import { axeViolations, closeApp, command, evaluate, openApp, waitFor, waitForControl } from './app-driver.ts';
+import { drawBackground } from '../helpers/walking-faces-video.ts';
+import {
+  axeViolations, closeApp, command, evaluate, fromBase64, keepDownloads, openApp, openInGallery, waitFor, waitForControl, type Download,
+} from './app-driver.ts';
 
 // A lossless photo (the shown face must come back exactly) and two camera JPEGs carrying EXIF with a GPS position.
 const sources = ['test/fixtures/seed/3faces.png', 'node_modules/@vladmandic/face-api/demo/sample1.jpg', 'node_modules/@vladmandic/face-api/demo/sample4.jpg'];
@@ -29,13 +33,6 @@ async function pixelsOf(bytes: Uint8Array<ArrayBuffer> | Blob): Promise<ImageDat
 }
 
 const imageOf = (pixels: ImageData) => createImageBitmap(pixels);
-
-/** Keeps the app page's downloads for the test instead of saving them: window.downloads, each a name and bytes. */
-const keepDownloads = () => evaluate(`
-  window.downloads = [];
-  HTMLAnchorElement.prototype.click = function () {
-    window.downloads.push(fetch(this.href).then((response) => response.arrayBuffer()).then((buffer) => ({ name: this.download, bytes: [...new Uint8Array(buffer)] })));
-  };`);
 
 /** Keeps the pixels photo `index` shows, in the app page, as `name`. */
 const keepPixels = (index: number, name: string) => evaluate(`
@@ -59,6 +56,39 @@ const changedPixels = (index: number, name: string) => evaluate<number>(`
 /** Until the gallery lists `count` photos, all searched. */
 const galleryReady = (count: number) =>
   waitFor(`document.querySelectorAll('#gallery-photos li').length === ${count} && document.getElementById('gallery-photos').getAttribute('aria-busy') === 'false'`);
+
+/** The big photo: 24 MP, as cameras take them; the detector sees a copy 2048 pixels wide, the export is this size. */
+const [BIG_WIDTH, BIG_HEIGHT] = [6000, 4000];
+/** Side of each face's close-up on the big photo; the face in it is about 800 pixels wide (about 270 on the detector's copy). */
+const BIG_TILE = 1800;
+/** The close-ups' top-left corners: a row across the middle, from three seed photos. */
+const bigFaces = [['1face.png', 0, 200, 1100], ['3faces.png', 0, 2100, 1100], ['3faces.png', 2, 4000, 1100]] as const;
+/** Rows of the big photo that no face's mask reaches (the close-ups span rows 1100 to 2900, their faces about 1490 to 2310). */
+const rowsAwayFromFaces = [[0, 1000], [3000, BIG_HEIGHT]] as const;
+
+/** The big photo as a JPEG: the video tests' background, its stripes and checks 2.5 times as large, and the faces. */
+async function bigPhoto(): Promise<Uint8Array<ArrayBuffer>> {
+  const canvas = new OffscreenCanvas(BIG_WIDTH, BIG_HEIGHT);
+  const context = canvas.getContext('2d')!;
+  drawBackground(context, 2.5);
+  for (const [file, faceAt, x, y] of bigFaces) context.drawImage((await closeUp(file, faceAt, BIG_TILE)).tile, x, y);
+  return new Uint8Array(await (await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 })).arrayBuffer());
+}
+
+/** `pixels` scaled down to `width` (its aspect kept), as a bitmap for the detector. */
+const downscaled = (pixels: ImageData, width: number) =>
+  createImageBitmap(pixels, { resizeWidth: width, resizeHeight: Math.round((width * pixels.height) / pixels.width), resizeQuality: 'high' });
+
+/** The mean absolute difference of `a` and `b` per RGB channel over rows [top, bottom) and columns [left, right). */
+function meanDifference(a: ImageData, b: ImageData, [left, top, right, bottom]: readonly [number, number, number, number]): number {
+  let sum = 0;
+  for (let y = top; y < bottom; y++) {
+    for (let at = (y * a.width + left) * 4; at < (y * a.width + right) * 4; at += 4) {
+      sum += Math.abs(a.data[at]! - b.data[at]!) + Math.abs(a.data[at + 1]! - b.data[at + 1]!) + Math.abs(a.data[at + 2]! - b.data[at + 2]!);
+    }
+  }
+  return sum / (3 * (bottom - top) * (right - left));
+}
 
 describe('PWA photo gallery', function () {
   this.timeout(360000);
@@ -124,9 +154,9 @@ describe('PWA photo gallery', function () {
 
     await command('pwa-click', { selector: '#gallery-zip' });
     await waitFor('window.downloads.length === 1');
-    const download = await evaluate<{ name: string; bytes: number[] }>('return window.downloads[0]');
+    const download = await evaluate<Download>('return window.downloads[0]');
     expect(download.name).to.equal('photos-blurred.zip');
-    const files = unzipSync(new Uint8Array(download.bytes));
+    const files = unzipSync(fromBase64(download.base64));
     expect(Object.keys(files).sort()).to.deep.equal([...exportNames].sort());
 
     for (const [index, source] of sources.entries()) {
@@ -214,9 +244,9 @@ describe('PWA photo gallery', function () {
       return [...document.querySelectorAll('${photoItem(1)} button.face')].map(({ style }) => [style.left, style.top, style.width, style.height].map((value) => parseFloat(value) / 100));`);
     await command('pwa-click', { selector: `${photoItem(1)} figcaption button[aria-label^="Download"]` });
     await waitFor('window.downloads.length === 1');
-    const download = await evaluate<{ name: string; bytes: number[] }>('return window.downloads[0]');
+    const download = await evaluate<Download>('return window.downloads[0]');
     expect(download.name).to.equal('3faces-blurred.png');
-    const output = await pixelsOf(new Uint8Array(download.bytes));
+    const output = await pixelsOf(fromBase64(download.base64));
     expect([output.width, output.height]).to.deep.equal([128, 128]);
     const image = await imageOf(output);
     expect(await full.detect(image, { settings: { minScore: 0.5 } }), 'faces left').to.deep.equal([]);
@@ -231,6 +261,50 @@ describe('PWA photo gallery', function () {
         }
       }
       expect(high - low, `the spread of green in the face box at ${x.toFixed(2)}, ${y.toFixed(2)}`).to.be.at.most(2);
+    }
+  });
+
+  it('opens a 24 MP photo and exports it at full resolution, its faces hidden and the rest as it was', async () => {
+    const source = await bigPhoto();
+    await openApp({ view: 'start' });
+    await command('pwa-click', { selector: '#open-gallery' });
+    await keepDownloads();
+    const opened = performance.now();
+    await openInGallery(source, 'big.jpg', 'image/jpeg');
+    await galleryReady(1);
+    const shownMs = performance.now() - opened;
+    expect(await evaluate<string>("return document.getElementById('gallery-status').textContent")).to.equal('1 photo, 3 faces found and hidden.');
+    await command('pwa-click', { selector: `${photoItem(0)} figcaption button[aria-label^="Download"]` });
+    await waitFor('window.downloads.length === 1');
+    const download = await evaluate<Download>('return window.downloads[0]');
+    const exportedMs = performance.now() - opened;
+    expect(download.name).to.equal('big-blurred.jpg');
+    const exported = fromBase64(download.base64);
+    console.log(`gallery: a ${BIG_WIDTH}×${BIG_HEIGHT} JPEG of ${(source.length / 1e6).toFixed(1)} MB shown with its faces hidden in ${shownMs.toFixed(0)} ms, exported (${(exported.length / 1e6).toFixed(1)} MB) by ${exportedMs.toFixed(0)} ms`);
+
+    const [original, output] = [await pixelsOf(source), await pixelsOf(exported)];
+    expect([output.width, output.height], 'the export at full resolution').to.deep.equal([BIG_WIDTH, BIG_HEIGHT]);
+    // The full model finds the faces in a 1500-pixel copy of the photo, and none in the same copy of the export.
+    const scores = async (pixels: ImageData) => {
+      const image = await downscaled(pixels, 1500);
+      const faces = await full.detect(image, { settings: { minScore: 0.5 } });
+      image.close();
+      return faces.map((face) => face.score.toFixed(2));
+    };
+    expect((await scores(original)).length, 'faces in the photo').to.equal(bigFaces.length);
+    expect(await scores(output), 'faces left in the export').to.deep.equal([]);
+    // Each face's box (the middle of its close-up, as wide as the face) changed; the rows away from the faces only as
+    // much as a JPEG encoded again changes them.
+    for (const [file, , x, y] of bigFaces) {
+      const [left, top] = [x + BIG_TILE * 0.3, y + BIG_TILE * 0.3];
+      const changed = meanDifference(original, output, [left, top, left + BIG_TILE * 0.4, top + BIG_TILE * 0.4]);
+      console.log(`gallery: the face from ${file} changed by ${changed.toFixed(1)} a channel on average`);
+      expect(changed, `mean change on the face from ${file}`).to.be.greaterThan(8);
+    }
+    for (const [top, bottom] of rowsAwayFromFaces) {
+      const changed = meanDifference(original, output, [0, top, BIG_WIDTH, bottom]);
+      console.log(`gallery: rows ${top} to ${bottom} changed by ${changed.toFixed(2)} a channel on average`);
+      expect(changed, `mean change on rows ${top} to ${bottom}`).to.be.below(2.5);
     }
   });
 });

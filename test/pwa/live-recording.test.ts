@@ -1,8 +1,10 @@
 // The live view's redaction switch and record button, on the production build: the switch changes what the element
 // paints (the sample photo's faces lose their detail), a recording is a playable video whose frames have the faces
-// hidden, and leaving the view while recording the camera ends the recording, saves it and releases the camera.
+// hidden, a recording of the sample photo (a still picture) lasts as long as it was recorded, frame after frame, and
+// leaving the view while recording the camera ends the recording, saves it and releases the camera.
 // axe-core checks the view with its new controls, while recording too.
 import { expect } from 'chai';
+import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny';
 import { laplacianVariance } from '../helpers/picture-measures.ts';
 import { axeViolations, closeApp, command, detectionDone, evaluate, openApp, waitFor } from './app-driver.ts';
 
@@ -87,6 +89,20 @@ async function played(download: Download): Promise<{ duration: number; frames: I
   return { duration, frames };
 }
 
+/** How many video frames (packets) a recording holds, read with mediabunny. */
+async function framesIn(download: Download): Promise<number> {
+  const input = new Input({ source: new BufferSource(await (await fetch(download.url)).arrayBuffer()), formats: ALL_FORMATS });
+  try {
+    const track = await input.getPrimaryVideoTrack();
+    if (!track) throw new Error('the recording has no video track');
+    let count = 0;
+    for await (const _ of new EncodedPacketSink(track).packets()) count++;
+    return count;
+  } finally {
+    input.dispose();
+  }
+}
+
 /** The camera's picture in the first test: the sample photo at this size, painted again each frame as a camera does. */
 const [CAMERA_WIDTH, CAMERA_HEIGHT] = [960, 684];
 
@@ -106,7 +122,7 @@ describe('PWA live view: redaction switch and recording', function () {
     await openApp();
     expect((await detectionDone()).faces, "the sample photo's three people").to.equal(3);
     const boxes = await evaluate<Box[]>(`return ${element}.faces.map(({ box }) => box)`);
-    expect(await evaluate<boolean>("return document.getElementById('record').disabled"), 'recording offered on a photo').to.equal(true);
+    expect(await evaluate<boolean>("return document.getElementById('record').disabled"), 'recording refused on a photo').to.equal(false);
     expect(await axeViolations(), 'axe on the live view').to.deep.equal([]);
     const sharp = detailOnFaces(await shown(), boxes);
 
@@ -194,5 +210,29 @@ describe('PWA live view: redaction switch and recording', function () {
     console.log(`live view: the fake camera recorded for ${duration.toFixed(2)} s, ${frame!.width}×${frame!.height}`);
     expect(duration, 'seconds recorded').to.be.within(0.001, 10);
     expect([frame!.width, frame!.height], "the fake camera's size").to.deep.equal([1280, 720]);
+  });
+
+  it('records the sample photo, a still picture, as a video as long as the recording, its faces hidden', async () => {
+    await openApp();
+    expect((await detectionDone()).faces, "the sample photo's three people").to.equal(3);
+    const boxes = await evaluate<Box[]>(`return ${element}.faces.map(({ box }) => box)`);
+    const [width, height] = await evaluate<[number, number]>("const image = document.querySelector('blaze-face').shadowRoot.querySelector('img'); return [image.naturalWidth, image.naturalHeight]");
+    await keepDownloads();
+    await command('pwa-click', { selector: '#record' });
+    const started = performance.now();
+    await waitFor("document.getElementById('record-elapsed').textContent === '0:02'");
+    await command('pwa-click', { selector: '#record' });
+    const recordedMs = performance.now() - started;
+    await waitFor('window.downloads.length === 1');
+    const download = await evaluate<Download>('return window.downloads[0]');
+    const [{ duration, frames }, count] = [await played(download), await framesIn(download)];
+    console.log(`live view: a still photo recorded for ${(recordedMs / 1000).toFixed(2)} s gave ${duration.toFixed(2)} s and ${count} frames (${download.type}, ${frames[0]!.width}×${frames[0]!.height})`);
+    expect(frames.map((frame) => [frame.width, frame.height]), "the recording at the photo's size").to.deep.equal(frames.map(() => [width, height]));
+    // The element shows its one result all along: without frames sent again, the recording is one frame long.
+    expect(duration, 'seconds recorded of a little over 2').to.be.within(1.5, recordedMs / 1000 + 0.5);
+    expect(count, 'frames recorded').to.be.greaterThan(20);
+    const photo = detailOnFaces(await samplePhoto(width, height), boxes);
+    frames.forEach((frame, index) => detailOnFaces(frame, boxes).forEach((detail, face) =>
+      expect(detail, `detail on face ${face + 1} in frame ${index + 1}`).to.be.below(photo[face]! / 4)));
   });
 });

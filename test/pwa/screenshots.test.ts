@@ -1,8 +1,11 @@
 // (4) The app in light and dark mode, on a desktop and a phone screen, with detections drawn on the sample
-// photo, and its first screen and its gallery with three photos redacted: saved to test-results/screenshots/
-// (git-ignored) for people to look at; with `npm run screenshots`, those the docs show go to docs/images/.
+// photo, its first screen, its gallery with three photos redacted, and a video being redacted (its progress, time
+// left and Cancel): saved to test-results/screenshots/ (git-ignored) for people to look at; with
+// `npm run screenshots`, those the docs show go to docs/images/.
 import { expect } from 'chai';
-import { closeApp, command, detectionDone, evaluate, openApp, waitFor } from './app-driver.ts';
+import { closeUp } from '../helpers/synthetic-faces.ts';
+import { canMakeVideos, makeVideo } from '../helpers/walking-faces-video.ts';
+import { closeApp, command, detectionDone, evaluate, openApp, openInGallery, waitFor } from './app-driver.ts';
 
 const shots = [
   { name: 'app-light-desktop', colorScheme: 'light', width: 1000, height: 760, docs: true },
@@ -35,5 +38,18 @@ describe('PWA screenshots', function () {
     await waitFor(`document.querySelectorAll('#gallery-photos li').length === 3 && document.getElementById('gallery-photos').getAttribute('aria-busy') === 'false'`);
     expect(await evaluate<string>("return document.getElementById('gallery-status').textContent")).to.match(/^3 photos, \d+ faces found and hidden\.$/);
     expect(await command<string>('pwa-screenshot', { name: 'gallery', docs: true })).to.match(/\.(png|jpg)$/);
+  });
+
+  it('video-progress (a video being redacted: progress, time left, Cancel)', async function () {
+    if (!(await canMakeVideos())) this.skip();
+    // 20 s of video: long enough that the screenshot catches it mid-way.
+    const video = await makeVideo((await closeUp('1face.png', 0, 100)).tile, 600);
+    await openApp({ view: 'start', colorScheme: 'light', width: 1000, height: 760 });
+    await command('pwa-click', { selector: '#open-gallery' });
+    await openInGallery(video, 'walk.webm', 'video/webm');
+    await waitFor("document.getElementById('video-progress').value > 0.1 && /left/.test(document.getElementById('video-status').textContent)");
+    expect(await command<string>('pwa-screenshot', { name: 'video-progress', docs: true })).to.match(/\.(png|jpg)$/);
+    await command('pwa-click', { selector: '#video-cancel' });
+    await waitFor('document.getElementById("video").getAttribute("aria-busy") === "false"', 20000);
   });
 });

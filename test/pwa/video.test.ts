@@ -8,64 +8,17 @@
 // the test's VP8 or Opus, the tests cannot make their input: they say so and are skipped.
 import { expect } from 'chai';
 import {
-  ALL_FORMATS, AudioSample, AudioSampleSource, BufferSource, BufferTarget, CanvasSource, EncodedPacket,
-  EncodedPacketSink, EncodedVideoPacketSource, Input, MovOutputFormat, Output, VideoSampleSink, WebMOutputFormat,
+  ALL_FORMATS, BufferSource, BufferTarget, EncodedPacket, EncodedPacketSink, EncodedVideoPacketSource, Input, MovOutputFormat, Output,
+  VideoSampleSink,
 } from 'mediabunny';
 import { FaceDetector } from '../../model/face-detector.ts';
 import { CODEC_PREFERENCE } from '../../model/redact-video.ts';
-import { faceCloseUp, seededShakes } from '../helpers/synthetic-video.ts';
+import { faceCloseUp } from '../helpers/synthetic-video.ts';
 import { testBrowser } from '../helpers/test-browser.ts';
-import { axeViolations, closeApp, command, evaluate, openApp, waitFor, waitForControl } from './app-driver.ts';
-
-const [WIDTH, HEIGHT, FPS] = [320, 240, 30];
-/** Side of a face's close-up on the frame (the face in it about half as wide). */
-const TILE = 100;
-const SAMPLE_RATE = 48000;
-
-/** Where the two faces' close-ups are drawn in frame `i` of `count`: one left to right, one right to left, apart. */
-function tilePlaces(i: number, count: number): [number, number][] {
-  const t = i / (count - 1);
-  return [[8 + t * 190, 6 + t * 10], [200 - t * 180, 128]];
-}
-
-/** The background: a gradient with fine stripes and checks, so that a frame hidden whole loses much of its PSNR. */
-function drawBackground(context: OffscreenCanvasRenderingContext2D): void {
-  const gradient = context.createLinearGradient(0, 0, WIDTH, HEIGHT);
-  gradient.addColorStop(0, '#406080');
-  gradient.addColorStop(1, '#c0a060');
-  context.fillStyle = gradient;
-  context.fillRect(0, 0, WIDTH, HEIGHT);
-  context.fillStyle = 'rgba(255, 255, 255, 0.25)';
-  for (let x = 0; x < WIDTH; x += 16) context.fillRect(x, 0, 4, HEIGHT);
-  context.fillStyle = 'rgba(0, 0, 0, 0.2)';
-  for (let y = 0; y < HEIGHT; y += 24) for (let x = (y / 24) % 2 === 0 ? 0 : 12; x < WIDTH; x += 24) context.fillRect(x, y, 12, 12);
-}
-
-/** A WebM (VP8, Opus) of `count` frames with the seed face moving, and `seconds` of a tone with noise. */
-async function makeVideo(tile: OffscreenCanvas, count: number): Promise<Uint8Array<ArrayBuffer>> {
-  const output = new Output({ format: new WebMOutputFormat(), target: new BufferTarget() });
-  const canvas = new OffscreenCanvas(WIDTH, HEIGHT);
-  const context = canvas.getContext('2d')!;
-  const video = new CanvasSource(canvas, { codec: 'vp8', bitrate: 2_000_000, keyFrameInterval: 2 });
-  const audio = new AudioSampleSource({ codec: 'opus', bitrate: 64_000 });
-  output.addVideoTrack(video, { frameRate: FPS });
-  output.addAudioTrack(audio);
-  await output.start();
-  const noise = seededShakes(29);
-  const samplesPerFrame = SAMPLE_RATE / FPS;
-  for (let i = 0; i < count; i++) {
-    drawBackground(context);
-    for (const [x, y] of tilePlaces(i, count)) context.drawImage(tile, x, y, TILE, TILE);
-    await video.add(i / FPS, 1 / FPS);
-    const data = new Float32Array(samplesPerFrame);
-    for (let s = 0; s < samplesPerFrame; s++) data[s] = 0.3 * Math.sin((2 * Math.PI * 440 * (i * samplesPerFrame + s)) / SAMPLE_RATE) + 0.05 * noise();
-    const sample = new AudioSample({ data, format: 'f32-planar', numberOfChannels: 1, sampleRate: SAMPLE_RATE, timestamp: i / FPS });
-    await audio.add(sample);
-    sample.close();
-  }
-  await output.finalize();
-  return new Uint8Array(output.target.buffer!);
-}
+import { canMakeVideos, FPS, HEIGHT, makeVideo, TILE, tilePlaces, WIDTH } from '../helpers/walking-faces-video.ts';
+import {
+  axeViolations, closeApp, command, evaluate, fromBase64, keepDownloads, openApp, openInGallery, waitFor, waitForControl, type Download,
+} from './app-driver.ts';
 
 /** A MOV whose one video track is ProRes (its packets are not real ProRes: nothing should get as far as reading them). */
 async function makeProResFile(): Promise<Uint8Array<ArrayBuffer>> {
@@ -81,62 +34,33 @@ async function makeProResFile(): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(output.target.buffer!);
 }
 
-function base64(bytes: Uint8Array): string {
-  let text = '';
-  for (let at = 0; at < bytes.length; at += 0x8000) text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
-  return btoa(text);
-}
-
-const fromBase64 = (text: string) => Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
-
 /**
  * In the app page: its downloads kept for the test (window.downloads, each a name and base64 bytes), and every
  * VideoDecoder and VideoEncoder made from now on listed (window.codecs), to see that they are closed.
  */
-const watchThePage = () => evaluate(`
-  window.downloads = [];
-  HTMLAnchorElement.prototype.click = function () {
-    window.downloads.push(fetch(this.href).then((response) => response.arrayBuffer()).then((buffer) => {
-      let text = '';
-      const bytes = new Uint8Array(buffer);
-      for (let at = 0; at < bytes.length; at += 0x8000) text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
-      return { name: this.download, base64: btoa(text) };
-    }));
-  };
-  window.codecs = [];
-  for (const name of ['VideoDecoder', 'VideoEncoder']) {
-    const Original = window[name];
-    window[name] = class extends Original {
-      constructor(...args) {
-        super(...args);
-        this.entry = { kind: name, codec: this, frames: 0 };
-        window.codecs.push(this.entry);
-      }
-      encode(...args) {
-        this.entry.frames++;
-        return super.encode(...args);
-      }
-      decode(...args) {
-        this.entry.frames++;
-        return super.decode(...args);
-      }
-    };
-  }`);
-
-/** Opens `bytes` as the file `name` in the gallery's file picker, as a person picking it would. */
-async function openInGallery(bytes: Uint8Array, name: string, type: string): Promise<void> {
-  const chunk = 500_000; // the command channel takes the file in pieces
-  const text = base64(bytes);
-  await evaluate('window.upload = []');
-  for (let at = 0; at < text.length; at += chunk) await evaluate(`window.upload.push(${JSON.stringify(text.slice(at, at + chunk))})`);
+const watchThePage = async () => {
+  await keepDownloads();
   await evaluate(`
-    const bytes = Uint8Array.from(atob(window.upload.join('')), (char) => char.charCodeAt(0));
-    const transfer = new DataTransfer();
-    transfer.items.add(new File([bytes], ${JSON.stringify(name)}, { type: ${JSON.stringify(type)} }));
-    const picker = document.getElementById('gallery-files');
-    picker.files = transfer.files;
-    picker.dispatchEvent(new Event('change', { bubbles: true }));`);
-}
+    window.codecs = [];
+    for (const name of ['VideoDecoder', 'VideoEncoder']) {
+      const Original = window[name];
+      window[name] = class extends Original {
+        constructor(...args) {
+          super(...args);
+          this.entry = { kind: name, codec: this, frames: 0 };
+          window.codecs.push(this.entry);
+        }
+        encode(...args) {
+          this.entry.frames++;
+          return super.encode(...args);
+        }
+        decode(...args) {
+          this.entry.frames++;
+          return super.decode(...args);
+        }
+      };
+    }`);
+};
 
 /** Every frame of the file's video track as pixels, with its timestamp (s); its codec; and its sound's packets' bytes. */
 async function decoded(bytes: Uint8Array<ArrayBuffer>): Promise<{ frames: { time: number; pixels: ImageData }[]; codec: string | null; duration: number; audio: Uint8Array[] }> {
@@ -186,18 +110,6 @@ function withinFaceReach(i: number, count: number, x: number, y: number): boolea
   return false;
 }
 
-/** Whether this browser's WebCodecs can make the test's input: VP8 video and Opus sound. */
-async function canMakeVideos(): Promise<boolean> {
-  if (typeof VideoEncoder === 'undefined' || typeof AudioEncoder === 'undefined') return false;
-  // WebKitGTK 2.50: asking a VideoEncoder before anything has started GStreamer in the page's process kills that
-  // process ("gst_register_core_elements: code should not be reached"); asking a decoder first starts it. (The app
-  // asks in that order already: a video's decoding is checked before its encoding.)
-  await VideoDecoder.isConfigSupported({ codec: 'vp8' });
-  const video = await VideoEncoder.isConfigSupported({ codec: 'vp8', width: WIDTH, height: HEIGHT });
-  const audio = await AudioEncoder.isConfigSupported({ codec: 'opus', sampleRate: SAMPLE_RATE, numberOfChannels: 1 });
-  return Boolean(video.supported && audio.supported);
-}
-
 describe('PWA video', function () {
   this.timeout(360000);
   let full: FaceDetector;
@@ -236,12 +148,12 @@ describe('PWA video', function () {
     await waitFor('window.downloads.length === 1 && document.getElementById("video").getAttribute("aria-busy") === "false"');
     console.log(`video: ${count} frames at ${WIDTH}×${HEIGHT} redacted in ${(performance.now() - started).toFixed(0)} ms`);
     const status = await evaluate<string>("return document.getElementById('video-status').textContent");
-    const download = await evaluate<{ name: string; base64: string }>('return window.downloads[0]');
+    const download = await evaluate<Download>('return window.downloads[0]');
     console.log(`video: ${status}`);
     expect(download.name).to.equal('walk-blurred.webm');
     expect(status).to.match(/^Done: 150 frames with their faces hidden, saved as walk-blurred\.webm \(VP\d, sound copied as it was\)\.$/);
 
-    const [input, output] = [await decoded(source), await decoded(fromBase64(download.base64) as Uint8Array<ArrayBuffer>)];
+    const [input, output] = [await decoded(source), await decoded(fromBase64(download.base64))];
     expect(input.frames.length, 'frames in the input').to.equal(count);
     expect(output.frames.length, 'frames in the output').to.equal(count);
     expect(output.frames.map((frame) => frame.time), 'frame times').to.deep.equal(input.frames.map((frame) => frame.time));
