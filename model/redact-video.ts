@@ -40,7 +40,7 @@ export const codecName = (codec: string | null): string => (codec === null ? 'an
 export interface VideoProgress {
   /** Frames redacted and handed to the encoder so far. */
   frames: number;
-  /** The video track's frame count (its packets), when the container says it cheaply; else null. */
+  /** The video track's frame count (its packets), once counted beside the work (at once for an MP4, after reading a WebM's clusters); else null. */
   totalFrames: number | null;
   /** Done, 0..1, by media time. */
   fraction: number;
@@ -94,20 +94,20 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
   if (!(stallTimeout > 0 && Number.isFinite(stallTimeout))) throw new RangeError(`stallTimeout must be a positive number of milliseconds, not ${stallTimeout}.`);
   signal?.throwIfAborted();
   const input = new Input({ source: new BlobSource(file), formats: ALL_FORMATS });
-  const track = await input.getPrimaryVideoTrack();
-  if (!track) throw new UndecodableVideoError(null, 'The file has no video track that can be read.');
+  // What comes before the first frame reads the file too (its header, a WebM's first cluster): a file whose reads stop
+  // answering there is given up after the same time as one that stops later, its reads failed by the input's disposal.
+  const { track, container, videoCodec } = await withDeadline(
+    readVideo(input), stallTimeout, 'frames', 'Reading the video\'s tracks and codecs, no frame done meanwhile:', () => input.dispose(),
+  ).catch((error: unknown) => {
+    input.dispose();
+    throw error;
+  });
   const codec = track.codec;
-  if (!(await track.canDecode())) {
-    throw new UndecodableVideoError(codec, `This browser cannot decode the video's codec, ${codecName(codec)} (${await track.getCodecParameterString() ?? 'unknown'}).`);
-  }
-  const format = await input.getFormat();
-  const container = format === WEBM || format === MATROSKA ? 'webm' : 'mp4';
-  // At the quality Conversion asks for: mediabunny keeps the answer for the same question, and in Firefox it answers by
-  // encoding a frame with an encoder of its own that it does not close, so asking twice would leave two.
-  const videoCodec = await getFirstEncodableVideoCodec([...CODEC_PREFERENCE[container]], { width: track.displayWidth, height: track.displayHeight, quality: QUALITY_HIGH });
-  if (!videoCodec) throw new UndecodableVideoError(codec, `This browser cannot encode a ${track.displayWidth}×${track.displayHeight} video in any codec a ${container.toUpperCase()} file takes.`);
+  // Counted beside the work, not before it: an MP4's header lists its packets, but a WebM's count means reading every
+  // cluster of the file. Progress says "of N" once it is known.
+  let totalFrames: number | null = null;
+  void frameCount(track).then((count) => (totalFrames = count));
 
-  const totalFrames = await frameCount(track);
   const written = await openOutput();
   const outputFormat: OutputFormat = container === 'webm' ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: written.streamed ? false : 'in-memory' });
   const output = new Output({ format: outputFormat, target: written.target });
@@ -222,7 +222,34 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
   return { blob: await written.blob(await output.getMimeType()), extension: container, videoCodec, audio, frames };
 }
 
-/** The track's frame count where the container lists its packets (MP4, MOV); null where it would mean reading the file. */
+interface ReadVideo {
+  track: InputVideoTrack;
+  /** The output's container: the input's kind (MOV becomes MP4). */
+  container: 'webm' | 'mp4';
+  /** The output's video codec. */
+  videoCodec: VideoCodec;
+}
+
+/** The input's video track, checked decodable, and what the output will be: or an UndecodableVideoError. */
+async function readVideo(input: Input): Promise<ReadVideo> {
+  const track = await input.getPrimaryVideoTrack();
+  if (!track) throw new UndecodableVideoError(null, 'The file has no video track that can be read.');
+  const codec = track.codec;
+  // Asked before any encoder is: WebKitGTK 2.50 kills the page's web process when a VideoEncoder is asked about a
+  // configuration before anything in that process has started GStreamer, which asking a decoder does.
+  if (!(await track.canDecode())) {
+    throw new UndecodableVideoError(codec, `This browser cannot decode the video's codec, ${codecName(codec)} (${await track.getCodecParameterString() ?? 'unknown'}).`);
+  }
+  const format = await input.getFormat();
+  const container = format === WEBM || format === MATROSKA ? 'webm' : 'mp4';
+  // At the quality Conversion asks for: mediabunny keeps the answer for the same question, and in Firefox it answers by
+  // encoding a frame with an encoder of its own that it does not close, so asking twice would leave two.
+  const videoCodec = await getFirstEncodableVideoCodec([...CODEC_PREFERENCE[container]], { width: track.displayWidth, height: track.displayHeight, quality: QUALITY_HIGH });
+  if (!videoCodec) throw new UndecodableVideoError(codec, `This browser cannot encode a ${track.displayWidth}×${track.displayHeight} video in any codec a ${container.toUpperCase()} file takes.`);
+  return { track, container, videoCodec };
+}
+
+/** The track's frame count (its packets), or null where it cannot be read (a file that failed, or was let go of). */
 async function frameCount(track: InputVideoTrack): Promise<number | null> {
   const stats = await track.computePacketStats(Infinity).catch(() => null);
   return stats && stats.packetCount > 0 ? stats.packetCount : null;
