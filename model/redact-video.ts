@@ -97,7 +97,7 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
   // What comes before the first frame reads the file too (its header, a WebM's first cluster): a file whose reads stop
   // answering there is given up after the same time as one that stops later, its reads failed by the input's disposal.
   const { track, container, videoCodec } = await withDeadline(
-    readVideo(input), stallTimeout, 'frames', 'Reading the video\'s tracks and codecs, no frame done meanwhile:', () => input.dispose(),
+    readVideo(input), stallTimeout, 'frames', 'Reading the video\'s tracks and codecs, no frame done meanwhile:',
   ).catch((error: unknown) => {
     input.dispose();
     throw error;
