@@ -102,9 +102,22 @@ class MiniBrowserLauncher extends WebdriverLauncher {
     this.name = name;
   }
 
+  /**
+   * Opens the test page and waits for it. The library's own start does not wait, and leaves a failed navigation
+   * unhandled, which ends the whole run (Node's unhandled rejection: "Uncaught exception, stopping test
+   * runner") with no report. A MiniBrowser whose session died (its web process crashed) is replaced once.
+   */
   async startSession(id, url) {
     this.options.port ??= await startWebKitDriver();
-    return super.startSession(id, url);
+    await this.ensureManagerInitialized();
+    try {
+      await this.driverManager.startSession(id, url);
+    } catch (error) {
+      console.error(`webkit: opening ${url} failed (${error.message}); starting a new MiniBrowser`);
+      await this.stop();
+      await this.ensureManagerInitialized();
+      await this.driverManager.startSession(id, url);
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 // worker), and it can be stopped to make the network really unavailable.
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { pipeline } from 'node:stream';
 import { extname, join, normalize } from 'node:path';
 import { isolationHeaders } from '../../../tools/dev-middleware.mjs';
 
@@ -45,7 +46,9 @@ export async function startStaticServer(root, headers = isolationHeaders) {
       return;
     }
     response.writeHead(200, { ...responseHeaders, 'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(response);
+    // pipeline, not pipe: a read or write that fails (a build folder swapped mid-response, a page closed) ends
+    // the response; with pipe it was an unhandled 'error' event, which would end the test run.
+    pipeline(createReadStream(file), response, () => undefined);
   });
   await new Promise((resolve) => server.listen(0, 'localhost', resolve));
   const { port } = server.address();
