@@ -113,14 +113,16 @@ export class Analysis {
     const detector = detectors.current;
     if (!detector) return;
     const started = performance.now();
-    // Redacting, the frame detected is the frame shown: taken here, and handed to the renderer with its faces.
+    // A stream's frame as its track gave it where the page can take it (no GPU read-back, frame-tap.ts), else the
+    // video's. Redacting, the frame detected is the frame shown: taken here, and handed to the renderer with its faces.
     let frame: VideoFrame | undefined;
     try {
-      frame = renderer.redacting ? grabFrame(source.video) : undefined;
+      frame = source.takeFrame() ?? (renderer.redacting ? grabFrame(source.video) : undefined);
       const faces = await detector.detect(frame ?? source.video, { mirrored: this.#host.isMirrored });
       if (detectors.current === detector && status.state === 'running') {
-        this.#publish(detector, faces, timestamp, started, frame);
-        frame = undefined; // the renderer's now
+        const shown = renderer.redacting ? frame : undefined;
+        this.#publish(detector, faces, timestamp, started, shown);
+        if (shown) frame = undefined; // the renderer's now
       }
     } catch (error) {
       // A retired detector (model switch, context loss) may reject an in-flight frame: nothing to report.

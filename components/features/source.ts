@@ -6,6 +6,7 @@ import type { ReactiveController } from 'lit';
 import { BlazeFaceError } from '../events.ts';
 import { hasLiveVideo, openCamera, setStreamEnabled, stopStream, watchStreamEnd, type StreamWatch } from '../camera.ts';
 import { FrameLoop, type FrameHandler, type StallWatch } from '../frame-loop.ts';
+import { FrameTap } from '../frame-tap.ts';
 import type { FeatureHost } from './host.ts';
 
 const videoExtensions = /\.(mp4|webm|ogv|ogg|mov|m4v)(\?|#|$)/i;
@@ -30,6 +31,8 @@ export class SourceFeature implements ReactiveController {
   #streamWatch: StreamWatch | null = null;
   #image: HTMLImageElement | null = null;
   #loop: FrameLoop | null = null;
+  /** The stream's own frames, where the page can take them from its track (frame-tap.ts). */
+  #tap: FrameTap | null = null;
 
   constructor(host: FeatureHost, events: SourceEvents) {
     this.#host = host;
@@ -86,6 +89,7 @@ export class SourceFeature implements ReactiveController {
       const stream = host.srcObject;
       if (!hasLiveVideo(stream)) throw new BlazeFaceError('unsupported-source', 'The stream has no live video track.');
       video.srcObject = stream;
+      this.#tapFrames(stream);
       this.#streamWatch = watchStreamEnd(stream, () => this.#events.ended());
     } else if (host.src) {
       video.srcObject = null;
@@ -99,6 +103,7 @@ export class SourceFeature implements ReactiveController {
       }
       this.#cameraStream = stream;
       video.srcObject = stream;
+      this.#tapFrames(stream);
       this.#streamWatch = watchStreamEnd(stream, () =>
         this.#events.failed(new BlazeFaceError('camera-unavailable', 'The camera stopped (it was unplugged, or taken by the system or another app).')),
       );
@@ -149,6 +154,14 @@ export class SourceFeature implements ReactiveController {
     this.#loop = null;
   }
 
+  /**
+   * The stream's newest frame as its track gave it (the caller's to close), where the page can take it; null for
+   * a video file, before the first frame, or where only the <video> has the frames.
+   */
+  takeFrame(): VideoFrame | null {
+    return this.#tap?.take() ?? null;
+  }
+
   /** A frame failed: an ended stream is reported as such, and its watch released. Whether it was that. */
   checkEnded(): boolean {
     const watch = this.#streamWatch;
@@ -161,6 +174,7 @@ export class SourceFeature implements ReactiveController {
     this.#streamWatch?.stop();
     this.#streamWatch = null;
     this.dropFrames();
+    this.#tapFrames(null);
     stopStream(this.#cameraStream);
     this.#cameraStream = null;
     const video = this.#host.renderRoot?.querySelector('video');
@@ -169,6 +183,12 @@ export class SourceFeature implements ReactiveController {
       video.srcObject = null;
       video.removeAttribute('src');
     }
+  }
+
+  /** Takes `stream`'s frames from its track from now on, and no other stream's. */
+  #tapFrames(stream: MediaStream | null): void {
+    this.#tap?.stop();
+    this.#tap = stream && FrameTap.open(stream);
   }
 
   #loadImage(url: string): Promise<HTMLImageElement> {

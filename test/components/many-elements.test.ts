@@ -22,13 +22,7 @@ describe('<blaze-face> elements sharing a page', function () {
     const picture = await loadImageData('/test/fixtures/seed/3faces.png');
 
     // One element alone: its worker and that worker's engine memory, the cost of one short-model detector.
-    // Chromium on SwiftShader: a frame made from the camera's <video> (new VideoFrame(video)) is on the GPU, and
-    // copying its pixels out waits for the GPU process, which painting four elements keeps busy: 5 to 15 s a
-    // frame measured (Chromium 156.0.8078.114; 6 ms with one video on the page), past the default 10 s deadline,
-    // and the shared worker was taken for stuck in 2 of 9 runs. The deadline is raised for what this test is
-    // about, the sharing.
-    const patient = (element: BlazeFaceElement) => (element.detectionTimeout = 60);
-    const onShort = (element: BlazeFaceElement) => (patient(element), (element.model = 'short'));
+    const onShort = (element: BlazeFaceElement) => (element.model = 'short');
     const alone = elementOn(streamOf(picture), onShort);
     const aloneFaces = await nextEvent<BlazeFaceFacesDetail>(alone, 'faces', withFaces);
     expect(aloneFaces.faces.length, 'faces in the stream').to.be.at.least(2);
@@ -40,7 +34,6 @@ describe('<blaze-face> elements sharing a page', function () {
     const streamed = elementOn(streamOf(picture), onShort);
     const capped = elementOn(streamOf(picture), (element) => (onShort(element), (element.maxFaces = 1)));
     const photo = createElement((element) => {
-      patient(element);
       element.model = 'full';
       element.src = '/test/fixtures/seed/4faces.png';
     });

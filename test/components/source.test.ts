@@ -10,6 +10,7 @@ import {
 import { delay, until } from '../helpers/waits.ts';
 import { nextEvent } from '../helpers/element-events.ts';
 import { itWithFakeCamera, testBrowser } from '../helpers/test-browser.ts';
+import { WorkerFaceDetector } from '../../model/worker-face-detector.ts';
 
 describe('<blaze-face> source', function () {
   const sample = usePhotoReference();
@@ -24,6 +25,27 @@ describe('<blaze-face> source', function () {
       expect(element.isMirrored, 'the user-facing camera is mirrored').to.equal(true);
       const stream = element.shadowRoot!.querySelector('video')!.srcObject as MediaStream;
       expect(stream.getVideoTracks()[0].readyState).to.equal('live');
+    });
+
+    itWithFakeCamera('detects the camera track’s own frames where the page can take them, the video elsewhere', async () => {
+      // Chromium: from a MediaStreamTrackProcessor, the camera's I420 frames in CPU memory, not a copy of the
+      // <video>'s NV12 frame on the GPU, whose pixels would have to be read back (components/frame-tap.ts).
+      const detected: string[] = [];
+      const detect = WorkerFaceDetector.prototype.detect;
+      WorkerFaceDetector.prototype.detect = function (source, options) {
+        detected.push(source instanceof VideoFrame ? `VideoFrame ${source.format}` : source.constructor.name);
+        return detect.call(this, source, options);
+      };
+      afterTest(() => (WorkerFaceDetector.prototype.detect = detect));
+      const element = createElement(() => undefined);
+      await nextEvent(element, 'faces');
+      await nextEvent(element, 'faces');
+      const tapped = 'MediaStreamTrackProcessor' in globalThis;
+      console.log(`${testBrowser.name}: the detector was given ${[...new Set(detected)].join(', ')}`);
+      if (!tapped) expect(detected.at(-1)).to.equal('HTMLVideoElement');
+      else if (testBrowser.engine === 'chromium') expect(detected.at(-1)).to.equal('VideoFrame I420');
+      else expect(detected.at(-1)).to.match(/^VideoFrame /);
+      element.remove();
     });
 
     itWithFakeCamera('closes the camera when a src is set, and shows the src', async () => {
