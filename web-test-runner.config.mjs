@@ -200,9 +200,10 @@ const browsers = [
       engine: 'webkit', nativeWebNN: false, fakeCamera: true, devtools: false, wasmThreads: true,
       gpuEngines: ['webgl'], namedSoftwareGpu: undefined, pageEvents: false,
     },
-    // Not the live view's recording (live-recording.test.ts): the MiniBrowser's MediaRecorder makes only MP4, and
-    // what it recorded here does not play back in its own <video> (an error with no message).
-    files: [...otherEngineTests, ...appTests, 'test/pwa/gallery.test.ts', 'test/pwa/video.test.ts', 'test/pwa/launch.test.ts', 'test/package/consumer.test.ts'],
+    files: [
+      ...otherEngineTests, ...appTests, 'test/pwa/gallery.test.ts', 'test/pwa/video.test.ts', 'test/pwa/live-recording.test.ts',
+      'test/pwa/launch.test.ts', 'test/package/consumer.test.ts',
+    ],
     launcher: () => new MiniBrowserLauncher(),
   },
 ];

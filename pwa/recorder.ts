@@ -84,6 +84,12 @@ export class LiveRecorder {
     for (const track of recording.stream.getTracks()) track.stop();
     await stopped;
     const type = recording.recorder.mimeType || recording.chunks[0]?.type || 'video/webm';
+    // A recorder can accept a stream and a type and still give nothing (WebKitGTK's, where GStreamer lacks the muxer
+    // it asks for): an empty file is not saved as if it were the recording.
+    if (recording.chunks.every((chunk) => chunk.size === 0)) {
+      status.textContent = `The recording failed: this browser's recorder gave no data (${type}). Nothing was saved.`;
+      return;
+    }
     const file = new File(recording.chunks, `blaze-face-${timestamp()}-blurred.${type.startsWith('video/mp4') ? 'mp4' : 'webm'}`, { type });
     download(file);
     status.textContent = `Recording saved as ${file.name}.`;

@@ -4,7 +4,6 @@
 import { expect } from 'chai';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { Backend } from '../../webnn/index.ts';
-import { maxWasmThreads, threadCandidates } from '../../webnn/polyfill/wasm-threads.ts';
 
 /** A browser entry of web-test-runner.config.mjs, where its capabilities are explained. */
 export interface TestBrowser {
@@ -32,18 +31,13 @@ export const testBrowser = await executeServerCommand<TestBrowser, undefined>('t
 export const networkEngine = testBrowser.nativeWebNN ? 'native' : 'wasm';
 
 /**
- * Checks the backend of a detector created with networkEngine, with `extra` fields (precision…): native WebNN,
- * or the polyfill's wasm engine on one of the thread counts it measures (which one wins depends on the load).
+ * Checks the backend of a detector created with networkEngine, with `extra` fields (precision…): native WebNN, or
+ * the polyfill's own wasm engine, which runs on the calling thread alone.
  */
 export function expectNetworkBackend(backend: Backend, extra: Record<string, unknown> = {}): void {
-  if (testBrowser.nativeWebNN) {
-    expect(backend).to.deep.equal({ implementation: 'native', engine: 'webnn', ...extra });
-    return;
-  }
-  const { threads, ...rest } = backend;
-  expect(rest).to.deep.equal({ implementation: 'polyfill', engine: 'wasm', ...extra });
-  if (testBrowser.wasmThreads) expect(threadCandidates(maxWasmThreads(undefined)), 'threads').to.include(threads);
-  else expect(threads, 'threads without shared memory').to.equal(1);
+  expect(backend).to.deep.equal(testBrowser.nativeWebNN
+    ? { implementation: 'native', engine: 'webnn', ...extra }
+    : { implementation: 'polyfill', engine: 'wasm', threads: 1, ...extra });
 }
 
 /** A suite about the polyfill itself (its engines, its memory counter): defined where the polyfill runs the network. */

@@ -268,10 +268,8 @@ describe('redactStream()', function () {
         counter.postMessage(span);
       });
 
-    // Detections running: the picture far from the faces is the source's. Then past the wasm engine's start: over
-    // its first frames (32 on two cores) it starts its thread workers and times thread counts, and a page blocked
-    // then stalled the output in 2 of 6 runs (Chromium starts a worker's own workers through the page); once it
-    // has settled, no run did.
+    // Detections running: the picture far from the faces is the source's. Then 45 frames on, past the detector's
+    // start: a page blocked during it stalled the output in 2 of 6 runs; once the output had settled, no run did.
     const video = await play(output);
     await until(() => differenceAt(grab(video), pixels, far) < 8, 'the first detections');
     const framesOut = async () => (await ask({ from: 0, to: 0 })).total;

@@ -2,10 +2,14 @@
 // (and hands the settings to a worker, as WorkerFaceDetector does) loads none of the engine code.
 
 export interface PolyfillConfig {
-  /** Folder (URL ending in '/') serving tfjs-backend-wasm*.wasm. Default: the binaries packaged with this module. */
+  /**
+   * Folder (URL ending in '/') serving the wasm binaries: the polyfill's own engine's and tfjs-backend-wasm*.wasm.
+   * Default: the binaries packaged with this module.
+   */
   wasmPath?: string;
   /**
-   * Threads for the wasm engine when the page is cross-origin isolated, used as they are. Default: measured, the
+   * Threads for the tfjs-wasm engine (the polyfill's own wasm engine runs on one) when the page is cross-origin
+   * isolated, used as they are. Default: measured, the
    * fastest of 1, 2 and 4 (up to navigator.hardwareConcurrency) on the first detector's graph (wasm-threads.ts).
    * 1 loads the single-threaded binary, which starts no workers of its own.
    */
