@@ -6,6 +6,8 @@
 // canvases it takes 0.8–1.7 ms against 5.3–11.3 s, since the read-back waits behind the painting. Canvas streams'
 // frames cost the same either way (BGRA, 0.6–0.9 ms).
 
+import { readFrames } from '../model/read-frames.ts';
+
 type TrackProcessorConstructor = new (init: { track: MediaStreamTrack }) => { readonly readable: ReadableStream<VideoFrame> };
 
 export class FrameTap {
@@ -27,25 +29,9 @@ export class FrameTap {
 
   private constructor(readable: ReadableStream<VideoFrame>) {
     this.#reader = readable.getReader();
-    void this.#read();
-  }
-
-  /** Keeps the newest frame, closing each older one, until the track ends or the tap is stopped. */
-  async #read(): Promise<void> {
-    try {
-      for (;;) {
-        const { value: frame, done } = await this.#reader.read();
-        if (done) break;
-        if (this.#stopped) {
-          frame.close();
-          break;
-        }
-        this.#keep(frame);
-      }
-    } catch {
-      // The track failed: it ends like one that is over, and the video's own frames are read instead.
-    }
-    this.#keep(null);
+    // Until the track ends or the tap is stopped, the newest frame is kept and each older one closed; a track that
+    // fails ends the same way, and the video's own frames are read instead.
+    void readFrames(this.#reader, (frame) => this.#keep(frame), () => this.#stopped).then(() => this.#keep(null));
   }
 
   /** A copy of the newest frame, the caller's to close; null before the first frame and after the end. */

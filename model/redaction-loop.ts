@@ -12,6 +12,7 @@ import type { DetectionSettings } from './detection-settings.ts';
 import { FaceTracker } from './face-tracker.ts';
 import type { Face } from './face.ts';
 import type { OneEuroOptions } from './one-euro-filter.ts';
+import { readFrames } from './read-frames.ts';
 import type { RedactionStyle } from './redaction-options.ts';
 import { Redactor } from './redactor.ts';
 
@@ -70,24 +71,8 @@ export class BreakoutOutput implements FrameOutput {
   constructor(readable: ReadableStream<VideoFrame>, writable: WritableStream<VideoFrame>, receive: FrameReceiver, ended: () => void) {
     this.#reader = readable.getReader();
     this.#writer = writable.getWriter();
-    void this.#read(receive).finally(ended);
-  }
-
-  /** Every frame to `receive`, until the input ends or the reader is cancelled (release()), which settles read(). */
-  async #read(receive: FrameReceiver): Promise<void> {
-    try {
-      for (;;) {
-        const { value: frame, done } = await this.#reader.read();
-        if (done) return;
-        if (this.#released) {
-          frame.close();
-          return;
-        }
-        receive(frame, frame.timestamp / 1000);
-      }
-    } catch {
-      // The track failed: it ends like one that is over.
-    }
+    // Every frame to `receive`, until the input ends or the reader is cancelled (release()), which settles its read.
+    void readFrames(this.#reader, (frame) => receive(frame, frame.timestamp / 1000), () => this.#released).finally(ended);
   }
 
   async present(frame: VideoFrame, paint: FramePainter): Promise<void> {
