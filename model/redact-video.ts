@@ -128,6 +128,8 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
   };
   // Detection errors are not the file's: the frame is hidden whole, and the next frame asks again.
   const ignore = () => undefined;
+  /** Aborted, with the reason, when the work is cancelled or given up. */
+  const halt = new AbortController();
 
   const conversion = await Conversion.init({
     input, output, tracks: 'primary', showWarnings: false,
@@ -155,7 +157,9 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
           // The detector reads that copy too: scaling RGB down costs less than copying the YUV frame out and
           // converting the rows it samples (the bench's clip, full model: 28–32 ms a frame's detection against 39–42
           // ms; short model: even, the saving offset by the detection no longer overlapping this drawing).
-          const faces = await redaction.faces(detector, picture, now, ignore);
+          // A frame's detection may take seconds on a busy machine; a cancel does not wait for it. The decoder is
+          // closed only once this callback has returned, which frees mediabunny's loop to end its reading.
+          const faces = await unlessHalted(redaction.faces(detector, picture, now, ignore), halt.signal);
           redaction.paint(canvas.getContext('2d')!, picture, faces, now, width, height);
           frames++;
           lastFrameAt = performance.now();
@@ -184,15 +188,14 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
     report();
   };
 
-  let stop: Error | undefined;
   let cancelled: Promise<unknown> = Promise.resolve();
   // A conversion waiting on a read that never answers stays pending even once cancelled: the work ends with the stop,
   // and disposing the input (below) fails that read, so that the decoder waiting on it winds down and is closed.
   let stopped: (reason: Error) => void = () => undefined;
   const stopping = new Promise<never>((_, reject) => (stopped = reject));
   const cancel = (reason: Error) => {
-    if (stop) return;
-    stop = reason;
+    if (halt.signal.aborted) return;
+    halt.abort(reason);
     // Not awaited past its deadline: a clean-up that never ends must not hold the file's deletion up.
     cancelled = withDeadline(conversion.cancel(), CANCEL_DEADLINE_MS, 'write', 'Closing the video\'s decoder, encoder and output').catch(() => undefined);
     stopped(reason);
@@ -211,7 +214,7 @@ export async function redactVideo(file: Blob, options: RedactVideoOptions): Prom
   } catch (error) {
     await cancelled; // the output is let go of (its file closed) before it is deleted
     await written.discard();
-    if (stop) throw stop;
+    if (halt.signal.aborted) throw halt.signal.reason;
     if (error instanceof ConversionCanceledError) throw new DOMException('The video was cancelled.', 'AbortError');
     throw new Error(`The video (${codecName(codec)}) could not be redacted: ${(error as Error).message}`, { cause: error });
   } finally {
@@ -297,4 +300,14 @@ async function openOutput(): Promise<WrittenOutput> {
     blob: async (type) => new Blob([target.buffer!], { type }),
     discard: async () => undefined,
   };
+}
+
+/** `work`'s result, or a rejection with `signal`'s reason as soon as it aborts (the work itself left to finish). */
+function unlessHalted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

@@ -2,7 +2,8 @@
 // app's video tests' walking faces, test/helpers/walking-faces-video.ts), read through a Blob whose reads stop answering
 // partway (as a file on a network share or a drive pulled out does), must end in a TimeoutError at the step 'frames'
 // once `stallTimeout` passes without a frame done, not hang; and, as on a cancel, with its decoder and encoder closed
-// and nothing left in the private file system. Where the browser's WebCodecs cannot encode the test's VP8 and Opus,
+// and nothing left in the private file system. A cancel while a frame's detection does not answer must end at once,
+// its decoder closed, not wait for the detection. Where the browser's WebCodecs cannot encode the test's VP8 and Opus,
 // the test cannot make its input: it says so and is skipped.
 import { expect } from 'chai';
 import { TimeoutError } from '../../model/errors.ts';
@@ -181,6 +182,49 @@ describe('redactVideo stalls', function () {
       expect(await outputLeft(), 'the half-written output left in the private file system').to.equal(false);
     });
   }
+
+  it('ends a cancel at once while a frame\'s detection does not answer: an AbortError, decoder and encoder closed', async function () {
+    if (!(await canMakeVideos())) {
+      console.log(`redact-video: ${testBrowser.name} cannot encode VP8 and Opus with WebCodecs here; the cancel test is skipped`);
+      this.skip();
+    }
+    const bytes = await makeVideo((await closeUp('1face.png', 0, 100)).tile, FRAMES, 'webm');
+    // The real detector for the first frames, then one whose answer never comes (a worker busy on a loaded machine
+    // answers late; redactVideo's own detection timeout is 10 s).
+    let asked = 0;
+    let hung!: () => void;
+    const hanging = new Promise<void>((resolve) => (hung = resolve));
+    const slowDetector = {
+      detect: (picture: OffscreenCanvas, options: Parameters<FaceDetector['detect']>[1]) => {
+        if (++asked < 10) return detector.detect(picture, options);
+        hung();
+        return new Promise<never>(() => undefined);
+      },
+    };
+    const watched = watchCodecs();
+    const cancel = new AbortController();
+    let outcome: unknown;
+    let cancelledAt = 0;
+    try {
+      const redacting = redactVideo(new Blob([bytes], { type: 'video/webm' }), { detector: slowDetector, signal: cancel.signal });
+      await hanging;
+      cancelledAt = performance.now();
+      cancel.abort();
+      outcome = await redacting.then(() => 'resolved', (error: unknown) => error);
+    } finally {
+      watched.restore();
+    }
+    const rejectedAfterMs = performance.now() - cancelledAt;
+    const codecs = watched.codecs.map(({ kind, codec, frames }) => `${kind} ${codec.state} (${frames} frames)`);
+    console.log(`redact-video: cancelled during the detection of frame ${asked}; rejected ${rejectedAfterMs.toFixed(0)} ms later, ${codecs.join(', ')}`);
+    expect(outcome, 'the outcome').to.be.instanceOf(DOMException).and.to.have.property('name', 'AbortError');
+    // Below the 10 s that the frame's detection may take before it is given up.
+    expect(rejectedAfterMs, 'time from the cancel to the rejection (ms)').to.be.below(5000);
+    const used = watched.codecs.filter(({ frames }) => frames > 1).map(({ kind, codec }) => `${kind} ${codec.state}`);
+    expect(used, 'decoder and encoder of the video, closed as the cancel returns').to.include.members(['VideoDecoder closed', 'VideoEncoder closed']);
+    expect(used, 'codecs that took the video\'s frames').to.satisfy((states: string[]) => states.every((state) => state.endsWith(' closed')));
+    expect(await outputLeft(), 'the half-written output left in the private file system').to.equal(false);
+  });
 
   it('refuses a stall timeout that is not a positive number of milliseconds', async () => {
     for (const stallTimeout of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {

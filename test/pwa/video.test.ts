@@ -220,8 +220,10 @@ describe('PWA video', function () {
     expect(progress, 'the bar back at 0').to.equal(0);
     // Those that took the video's frames (more than one) must be closed. In Firefox, mediabunny checks that a codec
     // encodes by encoding one frame with an encoder it never closes, once a page for a size and quality: at most one.
-    await waitFor("window.codecs.every(({ codec, frames }) => codec.state === 'closed' || frames <= 1)", 10000);
-    const codecs = await evaluate<string[]>("return window.codecs.map(({ kind, codec, frames }) => `${kind} ${codec.state} (${frames} frames)`)");
+    const listCodecs = () => evaluate<string[]>("return window.codecs.map(({ kind, codec, frames }) => `${kind} ${codec.state} (${frames} frames)`)");
+    await waitFor("window.codecs.every(({ codec, frames }) => codec.state === 'closed' || frames <= 1)", 10000)
+      .catch(async (error: Error) => expect.fail(`${error.message}: ${(await listCodecs()).join(', ')}`));
+    const codecs = await listCodecs();
     console.log(`video: after the cancel, ${codecs.join(', ')}`);
     expect(codecs.filter((codec) => / closed \(([2-9]|\d\d+) frames\)$/.test(codec)).map((codec) => codec.split(' ')[0]), 'decoder and encoder of the video, closed')
       .to.include.members(['VideoDecoder', 'VideoEncoder']);
