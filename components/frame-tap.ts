@@ -14,6 +14,8 @@ export class FrameTap {
   #reader: ReadableStreamDefaultReader<VideoFrame>;
   #latest: VideoFrame | null = null;
   #stopped = false;
+  /** While held (the element paused, the page hidden), resolved when reading may go on; null while reading. */
+  #held: { resumed: Promise<void>; resume(): void } | null = null;
 
   /** A tap on the stream's live video track, or null where the page has no track processor. */
   static open(stream: MediaStream): FrameTap | null {
@@ -31,7 +33,25 @@ export class FrameTap {
     this.#reader = readable.getReader();
     // Until the track ends or the tap is stopped, the newest frame is kept and each older one closed; a track that
     // fails ends the same way, and the video's own frames are read instead.
-    void readFrames(this.#reader, (frame) => this.#keep(frame), () => this.#stopped).then(() => this.#keep(null));
+    void readFrames(this.#reader, (frame) => this.#keep(frame), () => this.#stopped, () => this.#held?.resumed).then(() => this.#keep(null));
+  }
+
+  /**
+   * Stops reading until resume(), and lets go of the frame held: a paused element or hidden page needs no frames,
+   * and the track's processor keeps only its newest unread one meanwhile. Idempotent.
+   */
+  hold(): void {
+    if (this.#held || this.#stopped) return;
+    let resume!: () => void;
+    const resumed = new Promise<void>((resolve) => (resume = resolve));
+    this.#held = { resumed, resume };
+    this.#keep(null);
+  }
+
+  /** Reads the track's frames again after hold(). Idempotent. */
+  resume(): void {
+    this.#held?.resume();
+    this.#held = null;
   }
 
   /** A copy of the newest frame, the caller's to close; null before the first frame and after the end. */
@@ -44,6 +64,7 @@ export class FrameTap {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#reader.cancel().catch(() => undefined);
+    this.resume();
     this.#keep(null);
   }
 

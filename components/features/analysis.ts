@@ -60,6 +60,7 @@ export class Analysis {
   resume(): void {
     const { source, renderer, status } = this.#parts;
     if (this.#host.paused) {
+      source.hold();
       renderer.showPicture(); // paused before its first frame was detected: the picture as it is
       status.set('paused');
       return;

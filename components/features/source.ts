@@ -126,16 +126,19 @@ export class SourceFeature implements ReactiveController {
     this.#loop ??= new FrameLoop(video, onFrame, watch);
     if (document.hidden) {
       setStreamEnabled(this.#cameraStream, false);
+      this.#tap?.hold();
       return;
     }
     setStreamEnabled(this.#cameraStream, true);
+    this.#tap?.resume();
     void video.play().catch(() => undefined);
     this.#loop.start();
   }
 
-  /** Stops the frames and the video where they are (paused). */
+  /** Stops the frames, the track's among them, and the video where they are (paused). */
   hold(): void {
     this.#loop?.stop();
+    this.#tap?.hold();
     this.video.pause();
   }
 

@@ -121,6 +121,43 @@ describe('<blaze-face> source', function () {
     expect(element.state).to.equal('running');
   });
 
+  it('paused, reads no frames from the stream\'s track (where it takes them from the track), and reads again when cleared', async function () {
+    const Processor = (globalThis as { MediaStreamTrackProcessor?: new (init: { track: MediaStreamTrack }) => { readable: ReadableStream<VideoFrame> } }).MediaStreamTrackProcessor;
+    if (!Processor) {
+      console.log(`${testBrowser.name}: no MediaStreamTrackProcessor, the frames come from the <video>; the track-read check is skipped`);
+      this.skip();
+    }
+    // Every frame the element's tap takes from the track, counted on its way (the pipe between buffers at most two).
+    let taken = 0;
+    (globalThis as Record<string, unknown>).MediaStreamTrackProcessor = class {
+      readonly readable: ReadableStream<VideoFrame>;
+      constructor(init: { track: MediaStreamTrack }) {
+        this.readable = new Processor(init).readable.pipeThrough(new TransformStream<VideoFrame, VideoFrame>({
+          transform: (frame, controller) => {
+            taken++;
+            controller.enqueue(frame);
+          },
+        }));
+      }
+    };
+    afterTest(() => ((globalThis as Record<string, unknown>).MediaStreamTrackProcessor = Processor));
+    const element = elementOn(streamOf(sample.image));
+    await nextEvent(element, 'faces');
+    element.paused = true;
+    await element.updateComplete;
+    await delay(200);
+    const atPause = taken;
+    await delay(1000);
+    const whilePaused = taken - atPause;
+    element.paused = false;
+    await nextEvent(element, 'faces');
+    await delay(500);
+    const afterResume = taken - atPause - whilePaused;
+    console.log(`${testBrowser.name}: frames taken from the track in 1 s paused ${whilePaused}, in the 0.5 s after a face once resumed ${afterResume}`);
+    expect(whilePaused, 'frames taken while paused').to.be.at.most(2);
+    expect(afterResume, 'frames taken once resumed').to.be.at.least(2);
+  });
+
   it('analyses an image src, and a broken src gives unsupported-source', async () => {
     const element = createElement((element) => {
       element.src = photo;
