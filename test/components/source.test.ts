@@ -127,12 +127,13 @@ describe('<blaze-face> source', function () {
       console.log(`${testBrowser.name}: no MediaStreamTrackProcessor, the frames come from the <video>; the track-read check is skipped`);
       this.skip();
     }
+    const TrackProcessor = Processor;
     // Every frame the element's tap takes from the track, counted on its way (the pipe between buffers at most two).
     let taken = 0;
     (globalThis as Record<string, unknown>).MediaStreamTrackProcessor = class {
       readonly readable: ReadableStream<VideoFrame>;
       constructor(init: { track: MediaStreamTrack }) {
-        this.readable = new Processor(init).readable.pipeThrough(new TransformStream<VideoFrame, VideoFrame>({
+        this.readable = new TrackProcessor(init).readable.pipeThrough(new TransformStream<VideoFrame, VideoFrame>({
           transform: (frame, controller) => {
             taken++;
             controller.enqueue(frame);
