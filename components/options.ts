@@ -62,7 +62,7 @@ export const elementOptions = {
   facingMode: option<FacingMode>({
     feature: 'source', attribute: 'facing-mode', default: 'user', reflect: true, values: ['user', 'environment'],
   }),
-  /** Stop processing frames, keeping the source; cleared, detection resumes. */
+  /** Stop processing frames, keeping the source (no frame is read from it meanwhile); cleared, detection resumes. */
   paused: option<boolean>({ feature: 'source', attribute: 'paused', kind: 'flag', default: false, reflect: true }),
   // detector
   /**
