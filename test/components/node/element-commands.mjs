@@ -27,24 +27,7 @@ async function webdriverVisibility(driver, sessionId, hidden) {
     minimized.delete(sessionId);
     await driver.setWindowRect(x, y, width, height);
   }
-  await pageBecomes(driver, hidden ? 'hidden' : 'visible');
   return true;
-}
-
-/** How long a minimized or restored window's page may take to say that it is hidden or shown. */
-const VISIBILITY_DEADLINE_MS = 10000;
-
-/**
- * Waits until the page's `document.visibilityState` is `state`. WebKitGTK answers the window command before its
- * page knows (a test on a busy machine read 'visible' right after the minimize).
- */
-async function pageBecomes(driver, state) {
-  const deadline = Date.now() + VISIBILITY_DEADLINE_MS;
-  let seen;
-  while ((seen = await driver.executeScript('return document.visibilityState', [])) !== state) {
-    if (Date.now() > deadline) throw new Error(`The page still says it is ${seen} ${VISIBILITY_DEADLINE_MS} ms after its window was made ${state}.`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 export const elementCommands = {
